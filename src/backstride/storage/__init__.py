@@ -1,0 +1,74 @@
+"""backstride's storage layer: SQLite by default, PostgreSQL via psycopg 3.
+
+Open a database with :meth:`Database.open` (URL from :func:`resolve_url`), then call the functions
+here; each write is one transaction. Nothing is read from the environment at import time.
+"""
+
+from __future__ import annotations
+
+from backstride.storage.activities import StoredActivity, add_activity, list_activities
+from backstride.storage.athletes import AthleteSummary, create_athlete, get_athlete, list_athletes, state_for
+from backstride.storage.backup import BackupError, BackupReport, backup
+from backstride.storage.checkins import list_checkins, upsert_checkin
+from backstride.storage.engine import (
+    DATABASE_URL_ENV,
+    Database,
+    default_database_url,
+    make_engine,
+    resolve_url,
+)
+from backstride.storage.erase import ErasureReport, erase_athlete
+from backstride.storage.errors import AthleteNotFound, NotFound, ShoeNotFound
+from backstride.storage.export import EXPORT_FORMAT, export_athlete, export_athlete_csv
+from backstride.storage.imports import (
+    ImportLogEntry,
+    ImportOutcome,
+    add_imported_activity,
+    list_import_log,
+    log_import,
+)
+from backstride.storage.migrate import DatabaseTooNew
+from backstride.storage.plans import StoredPlan, list_plans, save_plan
+from backstride.storage.shoes import ShoeInfo, add_shoe, list_shoes, retire_shoe
+
+__all__ = [
+    "DATABASE_URL_ENV",
+    "EXPORT_FORMAT",
+    "AthleteNotFound",
+    "AthleteSummary",
+    "BackupError",
+    "BackupReport",
+    "Database",
+    "DatabaseTooNew",
+    "ErasureReport",
+    "ImportLogEntry",
+    "ImportOutcome",
+    "NotFound",
+    "ShoeInfo",
+    "ShoeNotFound",
+    "StoredActivity",
+    "StoredPlan",
+    "add_activity",
+    "add_imported_activity",
+    "add_shoe",
+    "backup",
+    "create_athlete",
+    "default_database_url",
+    "erase_athlete",
+    "export_athlete",
+    "export_athlete_csv",
+    "get_athlete",
+    "list_activities",
+    "list_athletes",
+    "list_checkins",
+    "list_import_log",
+    "list_plans",
+    "list_shoes",
+    "log_import",
+    "make_engine",
+    "resolve_url",
+    "retire_shoe",
+    "save_plan",
+    "state_for",
+    "upsert_checkin",
+]

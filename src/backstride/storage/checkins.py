@@ -1,0 +1,63 @@
+"""Daily check-ins: one per athlete and date; saving a second one for a date replaces the first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from backstride.contract import Checkin
+from backstride.storage.engine import Database
+from backstride.storage.errors import AthleteNotFound
+from backstride.storage.tables import AthleteRow, CheckinRow, utcnow
+
+__all__ = ["checkin_from_row", "checkin_row_values", "list_checkins", "upsert_checkin"]
+
+_FIELDS = tuple(Checkin.model_fields)
+
+
+def checkin_row_values(checkin: Checkin) -> dict[str, Any]:
+    """The column values of a check-in (every ``Checkin`` field is a column of the same name)."""
+    return checkin.model_dump()
+
+
+def checkin_from_row(row: CheckinRow) -> Checkin:
+    """The contract check-in stored in ``row`` (fields left empty are left out)."""
+    values = {field: getattr(row, field) for field in _FIELDS}
+    return Checkin.model_validate({k: v for k, v in values.items() if v is not None})
+
+
+def upsert_checkin(db: Database, athlete_id: int, checkin: Checkin) -> None:
+    """Save the athlete's check-in for ``checkin.date``, replacing any earlier one for that date.
+
+    A replacement replaces every field (a field left empty is cleared). One atomic statement
+    (``INSERT ... ON CONFLICT (athlete_id, date) DO UPDATE``), safe under concurrent saves.
+    """
+    values = {"athlete_id": athlete_id, "updated_at": utcnow(), **checkin_row_values(checkin)}
+    insert = postgresql.insert if db.is_postgresql else sqlite.insert
+    stmt = insert(CheckinRow).values(**values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["athlete_id", "date"],
+        set_={name: stmt.excluded[name] for name in values if name not in ("athlete_id", "date")},
+    )
+    with db.write() as session:
+        if session.get(AthleteRow, athlete_id) is None:
+            raise AthleteNotFound(athlete_id)
+        session.execute(stmt)
+
+
+def list_checkins(
+    db: Database, athlete_id: int, start: dt.date | None = None, end: dt.date | None = None
+) -> list[Checkin]:
+    """The athlete's check-ins dated ``start`` .. ``end`` (both inclusive, either open), by date."""
+    query = select(CheckinRow).where(CheckinRow.athlete_id == athlete_id)
+    if start is not None:
+        query = query.where(CheckinRow.date >= start)
+    if end is not None:
+        query = query.where(CheckinRow.date <= end)
+    with db.session() as session:
+        if session.get(AthleteRow, athlete_id) is None:
+            raise AthleteNotFound(athlete_id)
+        return [checkin_from_row(row) for row in session.scalars(query.order_by(CheckinRow.date))]

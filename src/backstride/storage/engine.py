@@ -1,0 +1,234 @@
+"""Where the data lives and how we talk to it: URLs, engines, and the :class:`Database` handle.
+
+SQLite is the default (one file per user, one app process); PostgreSQL (``postgresql+psycopg://``)
+is for multi-process deployments. The SQLite settings follow ``shared/reliability.md`` §1.2:
+every connection gets WAL, ``synchronous=FULL``, foreign keys, a busy timeout and ``secure_delete``;
+every write transaction starts with ``BEGIN IMMEDIATE`` and goes through one in-process lock per
+database file, which is what makes "database is locked" impossible within one process.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = [
+    "DATABASE_URL_ENV",
+    "Database",
+    "default_database_url",
+    "make_engine",
+    "resolve_url",
+]
+
+DATABASE_URL_ENV = "BACKSTRIDE_DATABASE_URL"
+
+# Applied to every new SQLite connection. FULL, not NORMAL: losing the last check-ins on power loss
+# is not acceptable for health data. secure_delete so erased rows do not linger in free pages.
+SQLITE_PRAGMAS: tuple[tuple[str, str], ...] = (
+    ("journal_mode", "WAL"),
+    ("synchronous", "FULL"),
+    ("foreign_keys", "ON"),
+    ("busy_timeout", "5000"),
+    ("secure_delete", "ON"),
+)
+
+# The execution option that marks a connection as a writer (BEGIN IMMEDIATE instead of BEGIN).
+_WRITE_OPTION = "backstride_write"
+
+
+def default_database_url() -> str:
+    """The SQLite file ``backstride.db`` in the user's data folder (created if missing)."""
+    folder = Path(platformdirs.user_data_dir("backstride"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return URL.create("sqlite+pysqlite", database=str(folder / "backstride.db")).render_as_string()
+
+
+def resolve_url(explicit: str | None) -> str:
+    """The database URL to use: ``explicit`` (``--db``), else ``$BACKSTRIDE_DATABASE_URL``, else the default.
+
+    A bare path (no ``://``) is taken as a SQLite file.
+    """
+    for candidate in (explicit, os.environ.get(DATABASE_URL_ENV)):
+        if candidate:
+            return _normalise(candidate)
+    return default_database_url()
+
+
+def _normalise(url: str) -> str:
+    if "://" not in url:
+        return URL.create("sqlite+pysqlite", database=str(Path(url).expanduser())).render_as_string()
+    parsed = make_url(url)
+    # "postgresql://" alone would pick psycopg2, which we do not ship.
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take BEGIN away from pysqlite so that we emit it ourselves (SQLAlchemy's documented recipe);
+    # this also makes DDL transactional, which the migrations rely on.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        for name, value in SQLITE_PRAGMAS:
+            cursor.execute(f"PRAGMA {name}={value}")
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(conn: Connection) -> None:
+    write = conn.get_execution_options().get(_WRITE_OPTION, False)
+    # A deferred BEGIN that later writes can fail with SQLITE_BUSY without waiting; IMMEDIATE takes
+    # the write lock up front, where busy_timeout applies.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` with backstride's connection settings (SQLite pragmas, BEGIN IMMEDIATE)."""
+    parsed = make_url(_normalise(url))
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            raise ValueError("backstride needs a SQLite file, not an in-memory database")
+        engine = create_engine(parsed)
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(parsed, pool_pre_ping=True)
+    raise ValueError(
+        f"unsupported database {parsed.drivername!r}: use a SQLite file or postgresql+psycopg://"
+    )
+
+
+# One lock per SQLite file, shared by every Database object in the process that opens that file.
+_write_locks: dict[str, threading.Lock] = {}
+_write_locks_guard = threading.Lock()
+
+
+def _write_lock_for(path: str) -> threading.Lock:
+    key = os.path.realpath(path)
+    with _write_locks_guard:
+        return _write_locks.setdefault(key, threading.Lock())
+
+
+class Database:
+    """One database: an engine, a session factory, and the write discipline.
+
+    ``session()`` gives a read session; ``write()`` a session whose transaction commits on
+    success and rolls back on any exception, so a repository call never half-writes.
+    Call :meth:`dispose` (or use the object as a context manager) when done.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = _normalise(url)
+        self.engine = make_engine(self.url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self.is_postgresql = self.engine.dialect.name == "postgresql"
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(
+            self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
+        )
+        self._lock: threading.Lock | None = None
+        self._local = threading.local()
+        if self.is_sqlite:
+            database = self.engine.url.database
+            assert database is not None  # checked in make_engine
+            self.sqlite_path: Path | None = Path(database)
+            self._lock = _write_lock_for(database)
+        else:
+            self.sqlite_path = None
+
+    @classmethod
+    def open(cls, url: str | None = None, *, upgrade: bool = True) -> Database:
+        """Open the database at ``url`` (resolved with :func:`resolve_url`) and bring its schema to
+        the current revision. Raises :class:`~backstride.storage.migrate.DatabaseTooNew` when the
+        database was written by a newer backstride."""
+        db = cls(resolve_url(url))
+        try:
+            from backstride.storage.migrate import check_revision
+            from backstride.storage.migrate import upgrade as run_upgrade
+
+            if db.is_sqlite:
+                assert db.sqlite_path is not None
+                db.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+            if upgrade:
+                run_upgrade(db)
+            else:
+                check_revision(db)
+        except BaseException:
+            db.dispose()
+            raise
+        return db
+
+    def upgrade(self) -> None:
+        """Apply every pending migration (idempotent)."""
+        from backstride.storage.migrate import upgrade as run_upgrade
+
+        run_upgrade(self)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session for reading; its transaction is rolled back at the end."""
+        with self._sessions() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session for one write transaction: commit on success, roll back on error.
+
+        On SQLite the transaction starts with BEGIN IMMEDIATE behind the process-wide write lock
+        for this file. Nested ``write()`` calls in one thread are refused: they would deadlock.
+        """
+        if getattr(self._local, "writing", False):
+            raise RuntimeError("nested write transaction: pass the open session down instead")
+        with self.write_lock():
+            self._local.writing = True
+            try:
+                with self._write_sessions() as session, session.begin():
+                    yield session
+            finally:
+                self._local.writing = False
+
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Hold this database's in-process write lock (a no-op on PostgreSQL)."""
+        if self._lock is None:
+            yield
+            return
+        with self._lock:
+            yield
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """A Core connection in one write transaction (for bulk work and migrations)."""
+        if getattr(self._local, "writing", False):
+            raise RuntimeError("nested write transaction")
+        with self.write_lock():
+            self._local.writing = True
+            try:
+                with self.engine.execution_options(**{_WRITE_OPTION: True}).begin() as conn:
+                    yield conn
+            finally:
+                self._local.writing = False
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.dispose()
+
+    def __repr__(self) -> str:
+        return f"Database({make_url(self.url).render_as_string(hide_password=True)!r})"

@@ -1,0 +1,267 @@
+"""The database tables (SQLAlchemy 2 typed declarative). API schemas live in ``backstride.contract``.
+
+Every foreign key to ``athletes`` cascades on delete, so erasing an athlete is one DELETE. The
+migrations in ``migrations/versions`` are the source of truth for the DDL; a test checks that these
+classes and the migrated schema agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+__all__ = [
+    "IMPORT_OUTCOMES",
+    "ActivityRow",
+    "AthleteRow",
+    "Base",
+    "BaselineSessionRow",
+    "CheckinRow",
+    "ImportLogRow",
+    "LapRow",
+    "PlanRow",
+    "ShoeRow",
+    "UTCDateTime",
+    "utcnow",
+]
+
+IMPORT_OUTCOMES = ("imported", "duplicate", "skipped", "failed")
+
+# Named constraints: SQLite batch migrations can only drop or alter constraints that have names.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware, in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware datetime stored in UTC on every backend.
+
+    SQLite has no timezone type, so values are stored as naive UTC there and read back as aware UTC;
+    PostgreSQL uses ``timestamptz``. Naive datetimes are refused: their meaning is ambiguous.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware datetime")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def _athlete_fk() -> Any:
+    return ForeignKey("athletes.id", ondelete="CASCADE")
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the naming convention above."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class AthleteRow(Base):
+    """One runner and the profile fields of ``contract.Athlete`` (baseline and shoes have tables)."""
+
+    __tablename__ = "athletes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    timezone: Mapped[str | None] = mapped_column(String(64))  # IANA name: dates of imported runs
+    units: Mapped[str] = mapped_column(String(2), default="km")
+    available_days: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    long_run_day: Mapped[str | None] = mapped_column(String(3))
+    easy_pace_min_per_km: Mapped[float | None] = mapped_column(Float)
+    cadence_spm: Mapped[float | None] = mapped_column(Float)
+    diagnoses: Mapped[list[str]] = mapped_column(JSON, default=list)
+    cross_training: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    age: Mapped[int | None] = mapped_column(Integer)
+    history_of_cancer: Mapped[bool | None] = mapped_column(Boolean)
+    osteoporosis_or_steroids: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class BaselineSessionRow(Base):
+    """One session of the runner's normal week before the pain (``contract.BaselineSession``)."""
+
+    __tablename__ = "baseline_sessions"
+    __table_args__ = (UniqueConstraint("athlete_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(_athlete_fk(), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    day: Mapped[str] = mapped_column(String(3))
+    kind: Mapped[str] = mapped_column(String(32))
+    distance_km: Mapped[float | None] = mapped_column(Float)
+    duration_min: Mapped[float | None] = mapped_column(Float)
+    rep_distance_m: Mapped[float | None] = mapped_column(Float)
+    reps: Mapped[int | None] = mapped_column(Integer)
+
+
+class CheckinRow(Base):
+    """One daily check-in (``contract.Checkin``); at most one per athlete and date."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("athlete_id", "date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(_athlete_fk())
+    date: Mapped[dt.date] = mapped_column(Date)
+    pain_rest: Mapped[int | None] = mapped_column(Integer)
+    pain_during: Mapped[int | None] = mapped_column(Integer)
+    pain_rising_during: Mapped[bool | None] = mapped_column(Boolean)
+    pain_after: Mapped[int | None] = mapped_column(Integer)
+    pain_next_morning: Mapped[int | None] = mapped_column(Integer)
+    sharp_pain: Mapped[bool | None] = mapped_column(Boolean)
+    walking_pain: Mapped[bool | None] = mapped_column(Boolean)
+    limping: Mapped[bool | None] = mapped_column(Boolean)
+    radiating_below_knee: Mapped[bool | None] = mapped_column(Boolean)
+    numbness_tingling: Mapped[bool | None] = mapped_column(Boolean)
+    leg_weakness: Mapped[bool | None] = mapped_column(Boolean)
+    both_legs: Mapped[bool | None] = mapped_column(Boolean)
+    saddle_numbness: Mapped[bool | None] = mapped_column(Boolean)
+    bladder_bowel_change: Mapped[bool | None] = mapped_column(Boolean)
+    fever_unwell: Mapped[bool | None] = mapped_column(Boolean)
+    night_pain: Mapped[bool | None] = mapped_column(Boolean)
+    sleep_hours: Mapped[float | None] = mapped_column(Float)
+    stress: Mapped[int | None] = mapped_column(Integer)
+    confidence: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+    unexplained_weight_loss: Mapped[bool | None] = mapped_column(Boolean)
+    recent_trauma: Mapped[bool | None] = mapped_column(Boolean)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ShoeRow(Base):
+    """A pair of shoes; its distance is ``start_km`` plus the runs assigned to it."""
+
+    __tablename__ = "shoes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(_athlete_fk(), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_on: Mapped[dt.date] = mapped_column(Date)
+    retired_on: Mapped[dt.date | None] = mapped_column(Date)
+    start_km: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class ActivityRow(Base):
+    """A run or other session, entered by hand or imported from a device file."""
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        # NULLs are distinct in a UNIQUE constraint on both backends, so hand-entered rows never clash.
+        UniqueConstraint("athlete_id", "content_sha256"),
+        Index("ix_activities_athlete_id_date", "athlete_id", "date"),
+        Index("ix_activities_athlete_id_start_time", "athlete_id", "start_time"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(_athlete_fk())
+    date: Mapped[dt.date] = mapped_column(Date)
+    start_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(32))
+    sport: Mapped[str | None] = mapped_column(String(64))
+    distance_km: Mapped[float | None] = mapped_column(Float)
+    duration_min: Mapped[float | None] = mapped_column(Float)  # moving time if known, else elapsed
+    elapsed_min: Mapped[float | None] = mapped_column(Float)
+    rpe: Mapped[int | None] = mapped_column(Integer)
+    elevation_gain_m: Mapped[float | None] = mapped_column(Float)
+    elevation_loss_m: Mapped[float | None] = mapped_column(Float)
+    cadence_spm: Mapped[float | None] = mapped_column(Float)
+    avg_hr: Mapped[float | None] = mapped_column(Float)
+    max_hr: Mapped[float | None] = mapped_column(Float)
+    device: Mapped[str | None] = mapped_column(String(200))
+    source_format: Mapped[str | None] = mapped_column(String(32))
+    source_name: Mapped[str | None] = mapped_column(Text)
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
+    shoe_id: Mapped[int | None] = mapped_column(ForeignKey("shoes.id", ondelete="SET NULL"), index=True)
+    partial: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class LapRow(Base):
+    """One lap or split of an imported activity."""
+
+    __tablename__ = "laps"
+    __table_args__ = (UniqueConstraint("activity_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    start_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    elapsed_s: Mapped[float | None] = mapped_column(Float)
+    moving_s: Mapped[float | None] = mapped_column(Float)
+    avg_hr: Mapped[float | None] = mapped_column(Float)
+    avg_cadence_spm: Mapped[float | None] = mapped_column(Float)
+
+
+class PlanRow(Base):
+    """A ``backstride.plan/1`` as issued to the athlete."""
+
+    __tablename__ = "plans"
+    __table_args__ = (Index("ix_plans_athlete_id_week_start", "athlete_id", "week_start"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(_athlete_fk())
+    week_start: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ImportLogRow(Base):
+    """What happened to one imported file: imported, duplicate, skipped or failed (with a reason)."""
+
+    __tablename__ = "import_log"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('imported', 'duplicate', 'skipped', 'failed')", name="outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(_athlete_fk(), index=True)
+    source_name: Mapped[str] = mapped_column(Text)
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="SET NULL"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
