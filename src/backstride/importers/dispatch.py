@@ -1,0 +1,141 @@
+"""``decode``: bytes in, activities/failures out, for any one file we accept.
+
+Dispatch is by content first (gzip magic, zip magic, FIT header, XML root element) and by
+extension only where content cannot tell (CSV). Nothing here touches a disk or a database,
+and no exception other than :class:`DecodeTimeout` (plus KeyboardInterrupt/SystemExit)
+leaves :func:`decode`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import zlib
+
+from .common import kind_for, sha256_hex
+from .csv_exports import decode_csv, strava_sport
+from .fit import decode_fit
+from .fit_scan import looks_like_fit
+from .gpx import decode_gpx
+from .limits import MAX_MEMBER_BYTES
+from .result import DecodeResult, DecodeTimeout, fail
+from .tcx import decode_tcx
+from .xmlsafe import XmlRejected, sniff_xml_root
+
+__all__ = ["decode", "gunzip_capped"]
+
+_GZIP = b"\x1f\x8b"
+_ZIP = b"PK\x03\x04"
+_MAX_GZIP_LAYERS = 2
+
+
+class TooLarge(Exception):
+    """Decompressed data went past its byte cap."""
+
+
+def gunzip_capped(data: bytes, cap: int = MAX_MEMBER_BYTES) -> bytes:
+    """Decompress gzip ``data`` in 1 MB steps, stopping as soon as ``cap`` bytes are exceeded.
+
+    Never trusts the gzip trailer's size field; memory stays bounded by ``cap`` + 1 MB.
+    """
+    d = zlib.decompressobj(wbits=31)
+    out = bytearray()
+    buf = data
+    while buf and not d.eof:
+        out += d.decompress(buf, 1 << 20)
+        if len(out) > cap:
+            raise TooLarge
+        buf = d.unconsumed_tail
+    if not d.eof:
+        out += d.flush()
+        if len(out) > cap:
+            raise TooLarge
+        raise zlib.error("gzip data is truncated")
+    return bytes(out)
+
+
+def _strip_gz(name: str) -> str:
+    return name[:-3] if name.lower().endswith(".gz") else name
+
+
+def decode(
+    name: str,
+    data: bytes,
+    *,
+    sport_hint: str | None = None,
+    csv_present: frozenset[str] | None = None,
+) -> DecodeResult:
+    """Decode one file's bytes into a :class:`DecodeResult`.
+
+    ``name`` is used for messages and, for CSV, to recognise the file. ``sport_hint`` is a
+    Strava ``Activity Type`` that overrides the file's sport. ``csv_present`` lists the files
+    present next to a Strava ``activities.csv`` (their rows are not imported from the CSV).
+    """
+    try:
+        res = _decode(name, data, csv_present, 0)
+    except DecodeTimeout:
+        raise
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except RecursionError:
+        return fail(name, "file is nested too deeply to decode")
+    except MemoryError:
+        return fail(name, "file needs too much memory to decode")
+    except BaseException as exc:
+        text = " ".join(str(exc).split())[:160]
+        return fail(name, f"could not decode file ({type(exc).__name__}: {text})")
+    if sport_hint and res.activities:
+        sport = strava_sport(sport_hint)
+        res.activities = [
+            dataclasses.replace(
+                a,
+                sport=sport,
+                kind=kind_for(sport),
+                notes="; ".join(
+                    x for x in (a.notes, f"sport from Strava activities.csv ({sport_hint})") if x
+                ),
+            )
+            if a.sport != sport
+            else a
+            for a in res.activities
+        ]
+    return res
+
+
+def _decode(name: str, data: bytes, csv_present: frozenset[str] | None, layers: int) -> DecodeResult:
+    if not data:
+        return fail(name, "empty file (0 bytes)")
+    if data[:2] == _GZIP:
+        if layers >= _MAX_GZIP_LAYERS:
+            return fail(name, "gzip nested more than twice: refused")
+        try:
+            inner = gunzip_capped(data)
+        except TooLarge:
+            return fail(name, f"gzip file decompresses to more than {MAX_MEMBER_BYTES // 2**20} MB: refused")
+        except zlib.error as exc:
+            return fail(name, f"damaged gzip file ({exc})")
+        return _decode(_strip_gz(name), inner, csv_present, layers + 1)
+    if data[:4] == _ZIP:
+        from .archive import decode_zip_bytes  # local: archive imports this module
+
+        return decode_zip_bytes(name, data)
+    sha = sha256_hex(data)
+    if looks_like_fit(data):
+        return decode_fit(name, data, sha)
+    lower = name.lower()
+    if lower.endswith(".csv"):
+        return decode_csv(name, data, csv_present)
+    root = sniff_xml_root(data)
+    try:
+        if root == "gpx":
+            return decode_gpx(name, data, sha)
+        if root == "TrainingCenterDatabase":
+            return decode_tcx(name, data, sha)
+    except XmlRejected as exc:
+        return fail(name, str(exc))
+    if root is not None:
+        if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
+            return fail(name, "XML with a DOCTYPE/entity declaration is not accepted")
+        return fail(name, f"XML file is neither GPX nor TCX (root element <{root}>)")
+    if lower.endswith(".fit"):
+        return fail(name, "not a FIT file: no valid FIT header")
+    return fail(name, "not a FIT, GPX or TCX file")
