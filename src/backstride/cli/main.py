@@ -1,0 +1,144 @@
+"""The ``backstride`` command line: a thin shell over the library.
+
+Commands read input, call one library function, and print either JSON (the
+contract) or a Rich rendering for people. Bad input exits with status 2 and
+one located line per problem on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from backstride.contract import InvalidState, State, parse_state_text
+
+app = typer.Typer(
+    name="backstride",
+    help="Keeps runners with low back pain running: red-flag screening, today's decision and a week's plan, "
+         "each explained by the rule that made it. backstride never diagnoses.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+InputOpt = Annotated[str | None, typer.Option("--input", "-i", help="A backstride.state/1 JSON file, or - for stdin.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON (the contract).")]
+
+
+def fail(lines: list[str], code: int = 2) -> NoReturn:
+    """Print problems on stderr, one a line, and exit."""
+    for line in lines:
+        sys.stderr.write(f"{line}\n")
+    raise typer.Exit(code)
+
+
+def read_state(source: str) -> State:
+    """Read and validate a state from a file or stdin; exit 2 with located messages when it is bad."""
+    try:
+        if source == "-":
+            text = sys.stdin.read()
+        else:
+            path = Path(source)
+            if not path.is_file():
+                fail([f"--input: no such file: {source}"])
+            text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        fail(["(input): is not UTF-8 text"])
+    except OSError as exc:
+        fail([f"--input: cannot read {source}: {exc.strerror}"])
+    try:
+        return parse_state_text(text)
+    except InvalidState as exc:
+        fail([str(p) for p in exc.problems])
+
+
+def _state_from_options(input_: str | None, athlete: int | None, db: str | None, today: str | None) -> State:
+    if input_ is not None and athlete is not None:
+        fail(["give either --input or --athlete, not both"])
+    if input_ is not None:
+        return read_state(input_)
+    if athlete is not None:
+        from backstride.cli.log_commands import state_for_athlete
+
+        return state_for_athlete(athlete, db, today)
+    fail(["give --input FILE (or - for stdin), or --athlete ID"])
+
+
+def _console():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console()
+
+
+@app.command()
+def plan(
+    input_: InputOpt = None,
+    as_json: JsonOpt = False,
+    athlete: Annotated[int | None, typer.Option("--athlete", help="Plan for a stored athlete.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL (default: the local SQLite file).")] = None,
+    today: Annotated[str | None, typer.Option("--today", help="Plan from this date (YYYY-MM-DD).")] = None,
+) -> None:
+    """Plan the next seven days: triage first, then the dose, then each session and why."""
+    from backstride.core.planner import plan_week
+
+    state = _state_from_options(input_, athlete, db, today)
+    result = plan_week(state)
+    if athlete is not None:
+        from backstride.cli.log_commands import remember_plan
+
+        remember_plan(athlete, db, result)
+    if as_json:
+        sys.stdout.write(result.to_json() + "\n")
+        return
+    from backstride.cli.render import format_plan
+    from backstride.rules import default_catalogue
+
+    _console().print(format_plan(result, default_catalogue(), state.athlete.units))
+
+
+@app.command()
+def decide(
+    input_: InputOpt = None,
+    as_json: JsonOpt = False,
+    athlete: Annotated[int | None, typer.Option("--athlete", help="Decide for a stored athlete.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL (default: the local SQLite file).")] = None,
+    today: Annotated[str | None, typer.Option("--today", help="Decide for this date (YYYY-MM-DD).")] = None,
+) -> None:
+    """Today's action: run as planned, shorter and easier, cross-train, rest, or seek care."""
+    from backstride.core.decide import decide_today
+
+    state = _state_from_options(input_, athlete, db, today)
+    result = decide_today(state)
+    if as_json:
+        sys.stdout.write(result.to_json() + "\n")
+        return
+    from backstride.cli.render import format_decision
+
+    _console().print(format_decision(result, state.athlete.units))
+
+
+@app.command()
+def rules(as_json: JsonOpt = False) -> None:
+    """The rule catalogue: every rule's id, numbers with units, and source."""
+    from backstride.rules import default_catalogue
+
+    catalogue = default_catalogue()
+    if as_json:
+        sys.stdout.write(json.dumps([r.to_json_dict() for r in catalogue], indent=2, ensure_ascii=False) + "\n")
+        return
+    from backstride.cli.render import format_rules
+
+    _console().print(format_rules(catalogue))
+
+
+def run() -> None:
+    """Entry point of the ``backstride`` command."""
+    app()
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,165 @@
+"""Pure renderers: plans, decisions and the rule catalogue as Rich renderables (no printing here)."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from backstride.contract import RUNNING_KINDS, Decision, Plan, Session, Triage
+from backstride.rules import Catalogue
+
+__all__ = ["format_decision", "format_plan", "format_rules", "format_triage"]
+
+KM_PER_MILE = 1.609344
+_KIND_NAMES = {
+    "easy": "Easy run", "recovery": "Recovery run", "long": "Long run", "run_walk": "Run:walk",
+    "long_run_walk": "Long run:walk", "intervals_short": "Short intervals", "intervals_long": "Long intervals",
+    "tempo": "Tempo run", "hills": "Hills", "stairs": "Stairs", "progression": "Progression run", "race": "Race",
+    "cross_training": "Cross-training", "strength": "Strength", "mobility": "Mobility", "walk": "Walk",
+    "rest": "Rest",
+}
+_ACTIONS = {
+    "run_as_planned": "Run as planned",
+    "run_shorter_easier": "Run, but shorter and easier",
+    "cross_train": "Cross-train instead of running",
+    "rest": "Rest from running today",
+    "seek_care": "Seek care",
+}
+_PHASES = {
+    "paused": "Running paused",
+    "calm": "Calming the back down",
+    "rebuild": "Building back",
+    "return": "Returning to your normal training",
+    "maintain": "At your normal training",
+}
+
+
+def _dist(km: float | None, units: str) -> str:
+    if km is None:
+        return ""
+    return f"{km / KM_PER_MILE:.1f} mi" if units == "mi" else f"{km:.1f} km"
+
+
+def format_triage(triage: Triage) -> RenderableType | None:
+    """A banner for any triage level above none (unmistakable for an emergency)."""
+    if not triage.reasons:
+        return None
+    text = Text()
+    for r in triage.reasons:
+        text.append(f"{r.text}  ", style="bold" if triage.level == "emergency" else "")
+        text.append(f"[{r.rule}]\n", style="dim")
+    if triage.level == "emergency":
+        return Panel(text, title="EMERGENCY — GO TO AN EMERGENCY DEPARTMENT NOW", border_style="bold red",
+                     style="bold")
+    title = {"see_clinician_soon": "See a clinician soon", "see_clinician": "Get your back assessed"}.get(
+        triage.level, "Please note")
+    return Panel(text, title=title, border_style="yellow")
+
+
+def _session_what(s: Session, units: str) -> str:
+    name = _KIND_NAMES[s.kind]
+    if s.kind == "cross_training" and s.activity:
+        name += f": {s.activity.replace('_', ' ')}"
+    if s.run_walk is not None:
+        name += f" ({s.run_walk.run_min:g} min run / {s.run_walk.walk_min:g} min walk)"
+    if s.reps is not None:
+        rep = f"{s.reps.distance_m:.0f} m" if s.reps.distance_m else f"{s.reps.duration_min:g} min"
+        name += f" {s.reps.count} x {rep}"
+    if s.terrain in ("flat", "soft"):
+        name += f", {s.terrain} ground"
+    if s.exercises:
+        name += "\n" + ", ".join(s.exercises)
+    return name
+
+
+def format_plan(plan: Plan, catalogue: Catalogue, units: str = "km") -> RenderableType:
+    """A week a runner reads at a glance: banner, the days, then the reasons."""
+    parts: list[RenderableType] = []
+    banner = format_triage(plan.triage)
+    if banner is not None:
+        parts.append(banner)
+    v = plan.volume
+    head = Text()
+    head.append(f"Week from {plan.week_start:%a %d %b %Y} — {_PHASES[plan.phase]}\n", style="bold")
+    if plan.running_allowed:
+        head.append(f"Running this week: {_dist(v.planned_run_km, units)} "
+                    f"(last week {_dist(v.last_week_run_km, units)}, your normal week {_dist(v.baseline_run_km, units)})")
+        if plan.cadence_target_spm:
+            head.append(f"\nCadence target: about {plan.cadence_target_spm:.0f} steps a minute")
+    else:
+        head.append("No running this week.", style="bold")
+    parts.append(head)
+    table = Table(show_lines=False, expand=True)
+    table.add_column("Day", no_wrap=True)
+    table.add_column("Session")
+    table.add_column("Distance", justify="right", no_wrap=True)
+    table.add_column("Time", justify="right", no_wrap=True)
+    table.add_column("Effort", justify="right", no_wrap=True)
+    table.add_column("Rules", style="dim")
+    for s in plan.sessions:
+        style = "bold" if s.kind in RUNNING_KINDS else ("dim" if s.kind == "rest" else "")
+        table.add_row(
+            f"{s.date:%a %d}", Text(_session_what(s, units), style=style), _dist(s.distance_km, units),
+            f"{s.duration_min:.0f} min" if s.duration_min else "", f"{s.rpe_max}/10" if s.rpe_max is not None else "",
+            " ".join(s.rules),
+        )
+    parts.append(table)
+    why = Text("Why this plan\n", style="bold")
+    for r in plan.rules_applied:
+        title = catalogue.rule(r.id).title if r.id in catalogue else r.id
+        why.append(f"• {title}: ", style="bold")
+        why.append(f"{r.why}. ")
+        why.append(f"[{r.id}; source: {r.source}]\n", style="dim")
+    parts.append(why)
+    return Group(*parts)
+
+
+def format_decision(decision: Decision, units: str = "km") -> RenderableType:
+    """Today's action, the session, what means stop, and why."""
+    parts: list[RenderableType] = []
+    banner = format_triage(decision.triage)
+    if banner is not None:
+        parts.append(banner)
+    style = "bold red" if decision.action == "seek_care" else "bold green" if decision.action == "run_as_planned" \
+        else "bold yellow"
+    head = Text(f"{decision.date:%A %d %B}: ", style="bold")
+    head.append(_ACTIONS[decision.action], style=style)
+    parts.append(head)
+    s = decision.session
+    if s is not None:
+        line = Text(f"{_session_what(s, units)}")
+        if s.distance_km:
+            line.append(f" — {_dist(s.distance_km, units)}")
+        if s.duration_min:
+            line.append(f", about {s.duration_min:.0f} min")
+        if s.rpe_max is not None:
+            line.append(f", effort up to {s.rpe_max}/10")
+        parts.append(line)
+        if s.notes:
+            parts.append(Text(s.notes, style="italic"))
+    if decision.stop_if:
+        stop = Text("Stop if:\n", style="bold")
+        for sign in decision.stop_if:
+            stop.append(f"• {sign}\n")
+        parts.append(stop)
+    why = Text("Why\n", style="bold")
+    for r in decision.reasons:
+        why.append(f"• {r.text} ")
+        why.append(f"[{r.rule}]\n", style="dim")
+    parts.append(why)
+    return Group(*parts)
+
+
+def format_rules(catalogue: Catalogue) -> RenderableType:
+    """The rule catalogue as a table: id, title, numbers with units, source."""
+    table = Table(title="backstride's rules", show_lines=True, expand=True)
+    table.add_column("Rule", no_wrap=True, style="bold")
+    table.add_column("What it says")
+    table.add_column("Numbers")
+    table.add_column("Source", style="dim")
+    for rule in catalogue:
+        numbers = "\n".join(f"{name} = {p.value:g} {p.unit}" for name, p in rule.parameters.items())
+        table.add_row(rule.id, f"{rule.title}\n{rule.summary}", numbers, rule.source)
+    return table

@@ -1,0 +1,240 @@
+"""The weekly running dose and the phase: which dose rules apply, and the most conservative one wins.
+
+Everything is inferred from the history in the state (the planner keeps no
+memory of its own): last week's running and its pain answer, the current pain
+episode, how long the runner has been at their normal volume, and how many
+weeks in a row have not been green (the trial-and-error adjuster of 001).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from backstride.core.pain_response import WeekResponse
+from backstride.core.timeline import DAY, Timeline
+from backstride.core.triage import pain_episode
+from backstride.rules import Catalogue
+
+__all__ = ["TRIAL_STEPS", "DoseDecision", "decide_dose"]
+
+# The adjustable variables of 001, tried one at a time in this order.
+TRIAL_STEPS = ("speed", "distance", "terrain", "frequency", "style")
+_TRIAL_TEXT = {
+    "speed": "easy pace only",
+    "distance": "shorter runs",
+    "terrain": "flat, soft surfaces only",
+    "frequency": "fewer runs with a recovery day between them",
+    "style": "walk breaks in every run and a quicker, shorter stride",
+}
+SLACK_KM = 0.5
+
+
+@dataclass(slots=True)
+class DoseDecision:
+    """What the week's running should be, and why."""
+
+    phase: str
+    target_km: float
+    baseline_km: float
+    last_week_km: float
+    cited: list[tuple[str, str]] = field(default_factory=list)  # (rule id, why), in order
+    dose_rule: str = ""  # the rule that set the dose
+    irritable: bool = False
+    restart: bool = False
+    deload: bool = False
+    settled: bool = False
+    quality: str = "none"  # "none" | "modified" | "own"
+    trial: tuple[str, ...] = ()  # adjustable variables in force
+    swaps: int = 1  # cross-training swaps (X-SWAP)
+    spike_cap_km: float | None = None  # L-SPIKE: no single run above this
+    recent_longest_km: float = 0.0
+
+    def cite(self, rule_id: str, why: str) -> None:
+        """Record a rule that shaped the plan (first mention wins)."""
+        if all(r != rule_id for r, _ in self.cited):
+            self.cited.append((rule_id, why))
+
+
+def _streak(weeks: list[WeekResponse], levels: set[str]) -> int:
+    n = 0
+    for w in weeks:
+        if w.level not in levels:
+            break
+        n += 1
+    return n
+
+
+def _fmt(km: float) -> str:
+    return f"{km:.1f} km"
+
+
+def _trial_in_force(weeks: list[WeekResponse]) -> tuple[tuple[str, ...], str]:
+    """Variables to change this week, and a sentence saying why.
+
+    Each week in a row that was not green adds the next variable (cumulative:
+    the earlier changes were gentler, so they stay). When a change was followed
+    by green weeks, it is kept: that is what worked for this runner.
+    """
+    bad = _streak(weeks, {"red", "amber"})
+    if bad >= 1:
+        steps = TRIAL_STEPS[: min(bad, len(TRIAL_STEPS))]
+        latest = steps[-1]
+        why = (f"{bad} week{'s' if bad > 1 else ''} in a row {'have' if bad > 1 else 'has'} not been green, "
+               f"so this week changes one more thing: {_TRIAL_TEXT[latest]}")
+        return steps, why
+    good = _streak(weeks, {"green"})
+    if good >= 1:
+        before = _streak(weeks[good:], {"red", "amber"})
+        if before >= 3:  # a terrain/frequency/style change was followed by green weeks: keep it
+            kept = tuple(s for s in TRIAL_STEPS[: min(before, len(TRIAL_STEPS))] if s in ("terrain", "frequency", "style"))
+            if kept:
+                return kept, ("the back settled after " + " and ".join(_TRIAL_TEXT[s] for s in kept)
+                              + ", so that stays while you build")
+    return (), ""
+
+
+def _weeks_at_baseline(weeks: list[WeekResponse], baseline: float) -> int:
+    n = 0
+    for w in weeks:
+        if w.km < baseline - max(SLACK_KM, 0.05 * baseline) or w.level in ("red", "amber"):
+            break
+        n += 1
+    return n
+
+
+def decide_dose(
+    tl: Timeline, weeks: list[WeekResponse], baseline_km: float, baseline_longest: float, rules: Catalogue
+) -> DoseDecision:
+    """The running dose for the 7 days from today, the phase, and the rules that set them."""
+    today = tl.today
+    last = weeks[0] if weeks else None
+    L = round(last.km, 3) if last is not None else 0.0
+    B = baseline_km
+    d = DoseDecision(phase="rebuild", target_km=B, baseline_km=B, last_week_km=L)
+    level = last.level if last is not None else "unknown"
+
+    window = int(rules.value("L-SPIKE", "window_days"))
+    d.recent_longest_km = tl.longest(today - window * DAY, today)
+    if d.recent_longest_km > 0:
+        d.spike_cap_km = d.recent_longest_km * rules.value("L-SPIKE", "max_ratio")
+
+    gap = int(rules.value("T-PERSIST", "episode_gap_days"))
+    episode = pain_episode(tl, gap)
+    pain_now = episode is not None and (today - episode[1]).days <= 7
+    start_max = rules.value("W-START", "max_fraction") * B + SLACK_KM
+    never_cut = pain_now and episode is not None and all(
+        w.km > start_max for w in weeks if w.start + 7 * DAY > episode[0]
+    ) and tl.km(episode[0], today) > 0
+    first_plan = pain_now and episode is not None and ((today - episode[0]).days <= 7 or never_cut)
+
+    settle_pain = rules.value("B-RETURN", "settled_max_pain")
+    settle_weeks = int(rules.value("B-RETURN", "settled_green_weeks"))
+    recent_pain = tl.max_pain(today - 7 * settle_weeks * DAY, today + DAY)
+    d.settled = (_streak(weeks, {"green", "unknown"}) >= settle_weeks and _streak(weeks, {"green"}) >= 1
+                 and (recent_pain is None or recent_pain <= settle_pain))
+
+    candidates: list[tuple[float, str, str]] = []  # (km, rule, why)
+    last_run = tl.last_run_before(today)
+    break_days = int(rules.value("L-RESTART", "break_days"))
+    on_break = tl.has_any_run() and (last_run is None or (today - last_run).days > break_days)
+    f_start = rules.value("W-START", "fraction")
+
+    if B <= 0:
+        d.phase, d.target_km = "maintain", 0.0
+        d.dose_rule = "B-AVAILABLE"
+        d.cite("B-AVAILABLE", "your normal week has no running in it, so none is planned")
+        return d
+
+    if on_break:
+        d.restart = d.irritable = True
+        km = rules.value("W-START", "min_fraction") * B
+        days = (today - last_run).days if last_run else 0
+        candidates.append((km, "L-RESTART",
+                           f"no running for {days} days: restart with jog/walk intervals, "
+                           f"{_fmt(km)} in all ({rules.value('W-START', 'min_fraction'):.0%} of your normal week)"))
+        d.spike_cap_km = None  # nothing recent to compare with; the jog:walk format keeps each run gentle
+    if level == "red":
+        cut = rules.value("W-FLARE", "cut")
+        km = L * (1 - cut)
+        why = last.worst.why if last is not None and last.worst is not None else "a run flared your back"
+        candidates.append((km, "W-FLARE", f"last week {why}: {cut:.0%} less than last week's {_fmt(L)}"))
+        d.irritable = True
+    if pain_now and (first_plan or level == "red") and not on_break:
+        km = f_start * B
+        why = ("your back is irritable and this is the first plan since the pain began" if first_plan
+               else "after a red response the back is irritable again")
+        candidates.append((km, "W-START", f"{why}: about {f_start:.0%} of your normal {_fmt(B)}"))
+        d.irritable = True
+    if level == "amber":
+        candidates.append((L, "W-HOLD", f"last week had moderate pain ({last.worst.why if last and last.worst else ''}); "
+                                        f"hold at {_fmt(L)} and keep it easy"))
+        d.irritable = True
+    if level == "green" and not on_break:
+        km = min(L * (1 + rules.value("W-PROGRESS", "max_increase")), B)
+        at_base = km >= B - 1e-9
+        candidates.append((km, "W-PROGRESS",
+                           "last week was green: " + (f"back to your normal {_fmt(B)}" if at_base and L >= B - SLACK_KM
+                                                      else f"up to {_fmt(km)} (at most +10% on {_fmt(L)}"
+                                                      + (", capped at your normal week)" if at_base else ")"))))
+    if level == "unknown" and not on_break:
+        if L > 0:
+            km = min(L, B)
+            candidates.append((km, "W-HOLD", f"no pain scores for last week's runs, so the dose holds at {_fmt(km)} "
+                                             "until check-ins show how your back answers"))
+        elif tl.has_any_run():
+            prev = next((w.km for w in weeks[1:3] if w.km > 0), 0.0)
+            km = min(prev, B) if prev > 0 else f_start * B
+            candidates.append((km, "W-HOLD", f"no running last week: hold at {_fmt(km)}, the last week you ran"))
+        elif not pain_now:
+            candidates.append((B, "W-PROGRESS", "no pain reported and no runs logged: your normal week"))
+    if not candidates:  # pain but no runs logged at all
+        candidates.append((f_start * B, "W-START", f"your back is irritable: about {f_start:.0%} of your normal week"))
+        d.irritable = True
+
+    km, rule, why = min(candidates, key=lambda c: (c[0], c[1]))
+    if level == "red":  # the flare rule's own range bounds the cut
+        lo = L * (1 - rules.value("W-FLARE", "max_cut"))
+        hi = L * (1 - rules.value("W-FLARE", "min_cut"))
+        if km < lo:
+            km, why = lo, why + f" (not more than {rules.value('W-FLARE', 'max_cut'):.0%} below last week)"
+        km = min(km, hi)
+    d.target_km, d.dose_rule = km, rule
+    for c_km, c_rule, c_why in sorted(candidates, key=lambda c: (c[0], c[1])):
+        d.cite(c_rule, c_why if c_rule == rule else c_why + f" (the more cautious {rule} sets the dose)")
+
+    # Deload: after weeks at the normal volume, a lighter week (only once back to normal training).
+    every = int(rules.value("W-DELOAD", "every_weeks"))
+    at_base = _weeks_at_baseline(weeks, B)
+    if not d.irritable and rule == "W-PROGRESS" and at_base >= every - 1:
+        frac = rules.value("W-DELOAD", "fraction")
+        d.target_km, d.dose_rule, d.deload = L * frac, "W-DELOAD", True
+        d.cite("W-DELOAD", f"{at_base} weeks at your normal volume: a lighter week at {frac:.0%} of last week")
+
+    trial, trial_why = _trial_in_force(weeks)
+    d.trial = trial
+    if trial_why:
+        d.cite("A-TRIAL", trial_why)
+    if "frequency" in trial:
+        d.cite("W-SPACE", "split runs kept flaring: fewer runs with recovery days between them")
+
+    # The phase.
+    ret = rules.value("B-RETURN", "return_fraction")
+    if d.irritable:
+        d.phase = "calm"
+    elif d.target_km >= B - 1e-6 and L >= B - max(SLACK_KM, 0.05 * B) or d.deload:
+        d.phase = "maintain"
+    elif d.target_km >= ret * B:
+        d.phase = "return"
+    else:
+        d.phase = "rebuild"
+    if d.phase == "calm":
+        d.quality = "none"
+    elif d.settled and d.phase == "maintain":
+        d.quality = "own"
+    elif _streak(weeks, {"green"}) >= settle_weeks:
+        d.quality = "modified"
+    d.swaps = 2 if level == "red" or d.restart else (1 if d.phase != "maintain" else 0)
+    return d
+
+

@@ -1,0 +1,113 @@
+"""Reading the body's answer to a run: green, amber or red (the 24-hour rule).
+
+A run day is a day with a running activity, or a check-in that reports pain
+during or after a run (a runner may check in without logging the run).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from backstride.core.timeline import DAY, Timeline, daterange
+from backstride.rules import Catalogue
+
+__all__ = ["Level", "RunResponse", "WeekResponse", "run_response", "week_response", "weekly_history"]
+
+Level = Literal["green", "amber", "red", "unknown"]
+_RANK: dict[Level, int] = {"unknown": 0, "green": 1, "amber": 2, "red": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class RunResponse:
+    """How the back answered one day's run, and which rule says so."""
+
+    date: dt.date
+    level: Level
+    rule: str  # P-GREEN, P-AMBER, P-RED-DURING, P-RED-24H, or "" when unknown
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class WeekResponse:
+    """The worst answer of a week's runs, with the running done that week."""
+
+    start: dt.date
+    level: Level
+    runs: tuple[RunResponse, ...]
+    km: float
+
+    @property
+    def worst(self) -> RunResponse | None:
+        """The run that set the week's level."""
+        known = [r for r in self.runs if r.level == self.level and r.level != "unknown"]
+        return known[0] if known else None
+
+
+def _worse(a: tuple[Level, str, str], b: tuple[Level, str, str]) -> tuple[Level, str, str]:
+    return b if _RANK[b[0]] > _RANK[a[0]] else a
+
+
+def run_response(tl: Timeline, day: dt.date, rules: Catalogue) -> RunResponse:
+    """Classify the run on ``day`` from the check-ins around it."""
+    c = tl.checkin(day)
+    base = tl.morning_pain(day)
+    during = c.pain_during if c is not None else None
+    after = c.pain_after if c is not None else None
+    nxt = tl.next_morning_pain(day)
+    result: tuple[Level, str, str] = ("unknown", "", "no pain scores recorded around this run")
+
+    green_max = int(rules.value("P-GREEN", "max_pain_during"))
+    amber_max = int(rules.value("P-AMBER", "max_pain_during"))
+    red_rise = int(rules.value("P-RED-DURING", "max_rise_points"))
+    if c is not None and c.sharp_pain:
+        result = _worse(result, ("red", "P-RED-DURING", "sharp pain during the run"))
+    if c is not None and c.pain_rising_during:
+        result = _worse(result, ("red", "P-RED-DURING", "pain kept rising as the run went on"))
+    if during is not None:
+        if base is not None and during - base > red_rise:
+            result = _worse(result, ("red", "P-RED-DURING",
+                                     f"pain rose from {base}/10 to {during}/10 during the run "
+                                     f"(more than {red_rise} points)"))
+        elif during > amber_max and (base is None or during > base):
+            result = _worse(result, ("red", "P-RED-DURING", f"pain reached {during}/10 during the run"))
+        elif during <= green_max or (base is not None and during <= base):
+            result = _worse(result, ("green", "P-GREEN", f"pain during the run stayed at {during}/10"))
+        else:
+            result = _worse(result, ("amber", "P-AMBER", f"moderate pain ({during}/10) during the run"))
+    if after is not None and base is not None and after - base >= rules.value("P-AMBER", "after_rise_points"):
+        result = _worse(result, ("amber", "P-AMBER",
+                                 f"pain a few hours after the run was {after}/10, up from {base}/10"))
+    if nxt is not None and base is not None:
+        rise = nxt - base
+        if rise >= rules.value("P-RED-24H", "next_morning_rise_points"):
+            result = _worse(result, ("red", "P-RED-24H",
+                                     f"next morning pain was {nxt}/10, up from {base}/10 before the run"))
+        elif rise <= rules.value("P-GREEN", "next_morning_tolerance"):
+            result = _worse(result, ("green", "P-GREEN", f"next morning pain {nxt}/10, no worse than before"))
+    level, rule, why = result
+    return RunResponse(day, level, rule, why)
+
+
+def _is_run_day(tl: Timeline, day: dt.date) -> bool:
+    if day in tl.run_km:
+        return True
+    c = tl.checkin(day)
+    return c is not None and (c.pain_during is not None or bool(c.pain_rising_during) or bool(c.sharp_pain))
+
+
+def week_response(tl: Timeline, start: dt.date, rules: Catalogue) -> WeekResponse:
+    """The answer of the 7 days from ``start``: red if any run was red, else amber, else green."""
+    end = start + 7 * DAY
+    runs = tuple(run_response(tl, d, rules) for d in daterange(start, end) if _is_run_day(tl, d) and d < tl.today)
+    level: Level = "unknown"
+    for r in runs:
+        if _RANK[r.level] > _RANK[level]:
+            level = r.level
+    return WeekResponse(start, level, runs, tl.km(start, end))
+
+
+def weekly_history(tl: Timeline, weeks: int, rules: Catalogue) -> list[WeekResponse]:
+    """The last ``weeks`` weeks before today, most recent first (week 0 = the 7 days before today)."""
+    return [week_response(tl, tl.today - 7 * (k + 1) * DAY, rules) for k in range(weeks)]

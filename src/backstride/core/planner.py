@@ -1,0 +1,101 @@
+"""The weekly planner: state in, ``backstride.plan/1`` out. Pure and deterministic."""
+
+from __future__ import annotations
+
+from backstride.contract import RUNNING_KINDS, BaselineSession, Plan, RuleApplied, State, Volume
+from backstride.core.dose import DoseDecision, decide_dose
+from backstride.core.pain_response import WeekResponse, weekly_history
+from backstride.core.timeline import Timeline, baseline_run_km, build_timeline
+from backstride.core.triage import TriageResult, triage
+from backstride.core.week_layout import cadence_target, lay_out_week
+from backstride.rules import Catalogue, default_catalogue
+
+__all__ = ["HISTORY_WEEKS", "Assessment", "assess", "plan_week"]
+
+HISTORY_WEEKS = 12  # how far back the weekly pain answers are read
+
+
+class Assessment:
+    """Everything the planner and the daily decision read from one state, computed once."""
+
+    def __init__(self, state: State, rules: Catalogue) -> None:
+        self.state = state
+        self.rules = rules
+        self.timeline: Timeline = build_timeline(state, rules)
+        self.weeks: list[WeekResponse] = weekly_history(self.timeline, HISTORY_WEEKS, rules)
+        self.triage: TriageResult = triage(state, self.timeline, self.weeks, rules)
+        self.baseline_km = baseline_run_km(state, self.timeline.easy_pace)
+        runs: list[BaselineSession] = [s for s in state.athlete.baseline.sessions
+                                       if s.kind not in ("cross_training", "strength")]
+        self.baseline_longest = max((s.distance_km or 0.0 for s in runs), default=0.0)
+        self.dose: DoseDecision = decide_dose(self.timeline, self.weeks, self.baseline_km,
+                                              self.baseline_longest, rules)
+
+
+def assess(state: State, rules: Catalogue | None = None) -> Assessment:
+    """Read a state once: timeline, weekly pain answers, triage and dose."""
+    return Assessment(state, rules or default_catalogue())
+
+
+def _shoe_warnings(state: State, rules: Catalogue) -> list[tuple[str, str]]:
+    warn, replace = rules.value("E-SHOES", "warn_km"), rules.value("E-SHOES", "replace_km")
+    out = []
+    for shoe in state.athlete.shoes:
+        if shoe.km >= replace:
+            out.append(f"your {shoe.name} have {shoe.km:.0f} km: time to replace them (every 480-800 km)")
+        elif shoe.km >= warn:
+            out.append(f"your {shoe.name} have {shoe.km:.0f} km: check them for wear and plan new ones by 800 km")
+    return [("E-SHOES", "; ".join(out))] if out else []
+
+
+def plan_week(state: State, rules: Catalogue | None = None, assessment: Assessment | None = None) -> Plan:
+    """Plan the 7 days from ``state.today``: triage first, then dose, then the sessions and their reasons."""
+    rules = rules or default_catalogue()
+    a = assessment or Assessment(state, rules)
+    tri, dose = a.triage, a.dose
+    usual_cadence, target_cadence = cadence_target(state, a.timeline, rules)
+    week = lay_out_week(state, a.timeline, dose, tri, rules, target_cadence if tri.running_allowed else None)
+
+    cited: list[tuple[str, str]] = [(r.rule, r.text) for r in tri.reasons]
+    if tri.running_allowed:
+        cited += dose.cited
+    cited += week.cited
+    if tri.running_allowed and target_cadence is not None and usual_cadence is not None:
+        cited.append(("F-CADENCE", f"cadence target {target_cadence:.0f} steps a minute, "
+                                   f"{rules.value('F-CADENCE', 'increase'):.0%} above your usual {usual_cadence:.0f}"))
+    cited += _shoe_warnings(state, rules)
+    if tri.running_allowed and dose.irritable and "S-AVOID" not in {r for r, _ in cited}:
+        cited.append(("S-AVOID", "no heavy hinging while your back is irritable"))
+    for o in rules.overrides:
+        cited.append((o.rule_id, f"adjusted: {o.parameter} = {o.value:g} instead of {o.default:g} ({o.reason})"))
+
+    applied: list[RuleApplied] = []
+    seen: set[str] = set()
+    for rule_id, why in cited:
+        if rule_id in seen:
+            # A rule cited twice keeps its first reason; a later, more specific one is appended.
+            for i, r in enumerate(applied):
+                if r.id == rule_id and why and why not in r.why and rule_id == "F-CADENCE":
+                    applied[i] = RuleApplied(id=r.id, why=f"{r.why}; {why}", source=r.source)
+            continue
+        seen.add(rule_id)
+        applied.append(RuleApplied(id=rule_id, why=why, source=rules.source(rule_id)))
+    for s in week.sessions:  # every rule a session cites is explained at the top level too
+        for rule_id in s.rules:
+            if rule_id not in seen:
+                seen.add(rule_id)
+                applied.append(RuleApplied(id=rule_id, why=rules.rule(rule_id).summary, source=rules.source(rule_id)))
+
+    planned = round(sum(s.distance_km or 0.0 for s in week.sessions if s.kind in RUNNING_KINDS), 1)
+    phase = dose.phase if tri.running_allowed else "paused"
+    return Plan(
+        week_start=state.today,
+        triage=tri.as_contract(),
+        running_allowed=tri.running_allowed,
+        phase=phase,  # type: ignore[arg-type]
+        volume=Volume(baseline_run_km=round(a.baseline_km, 1), last_week_run_km=round(dose.last_week_km, 1),
+                      planned_run_km=planned),
+        sessions=tuple(week.sessions),
+        cadence_target_spm=target_cadence if tri.running_allowed else None,
+        rules_applied=tuple(applied),
+    )

@@ -1,0 +1,170 @@
+"""A runner's history indexed by day: the one place that reads check-ins and activities.
+
+Everything else in the core asks the timeline ("pain this morning?", "running
+km between these dates?") instead of scanning lists, so a state with years of
+history is read once.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from backstride.contract import ACTIVITY_RUNNING_KINDS, BASELINE_RUNNING_KINDS, HARD_KINDS, Activity, Checkin, State
+from backstride.rules import Catalogue
+
+__all__ = ["DAY", "Timeline", "build_timeline", "daterange"]
+
+DAY = dt.timedelta(days=1)
+_CHECKIN_FIELDS = tuple(Checkin.model_fields)
+
+
+def daterange(start: dt.date, end: dt.date) -> Iterator[dt.date]:
+    """Days from start (inclusive) to end (exclusive)."""
+    day = start
+    while day < end:
+        yield day
+        day += DAY
+
+
+def _merge(first: Checkin, second: Checkin) -> Checkin:
+    """Two check-ins on one day: the later one's answers win, the earlier fills gaps."""
+    merged = {f: getattr(second, f) if getattr(second, f) is not None else getattr(first, f)
+              for f in _CHECKIN_FIELDS}
+    return Checkin.model_construct(**merged)
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Check-ins and activities by day, with distances estimated where only time is known."""
+
+    today: dt.date
+    checkins: dict[dt.date, Checkin]
+    run_km: dict[dt.date, float]  # running distance per day
+    run_min: dict[dt.date, float]
+    longest_km: dict[dt.date, float]  # longest single run per day
+    hard_km: dict[dt.date, float]
+    activities: dict[dt.date, tuple[Activity, ...]]
+    easy_pace: float  # min/km
+    walk_pace: float
+    checkin_dates: list[dt.date]  # sorted
+    run_dates_sorted: list[dt.date]
+
+    # --- check-ins -------------------------------------------------------------------------
+    def checkin(self, day: dt.date) -> Checkin | None:
+        """The check-in of that day, if any."""
+        return self.checkins.get(day)
+
+    def latest_checkin(self, on_or_before: dt.date) -> Checkin | None:
+        """The latest check-in on or before a day (red flags are read from it)."""
+        i = bisect.bisect_right(self.checkin_dates, on_or_before)
+        return self.checkins[self.checkin_dates[i - 1]] if i else None
+
+    def morning_pain(self, day: dt.date, look_back: int = 2) -> int | None:
+        """Pain at rest on a morning, or the nearest earlier one within ``look_back`` days."""
+        for back in range(look_back + 1):
+            c = self.checkins.get(day - back * DAY)
+            if c is not None and c.pain_rest is not None:
+                return c.pain_rest
+        return None
+
+    def next_morning_pain(self, day: dt.date) -> int | None:
+        """Pain the morning after a day: that day's pain_next_morning, else the next day's pain_rest."""
+        c = self.checkins.get(day)
+        if c is not None and c.pain_next_morning is not None:
+            return c.pain_next_morning
+        n = self.checkins.get(day + DAY)
+        return n.pain_rest if n is not None else None
+
+    def pain_days(self) -> list[dt.date]:
+        """Days (up to today) whose check-in reports any pain, oldest first."""
+        return [d for d in self.checkin_dates if d <= self.today and any(p >= 1 for p in self.checkins[d].pains())]
+
+    def max_pain(self, start: dt.date, end: dt.date) -> int | None:
+        """The highest pain score reported in check-ins from start to end (exclusive)."""
+        scores = [p for d in daterange(start, end) if (c := self.checkins.get(d)) is not None for p in c.pains()]
+        return max(scores) if scores else None
+
+    # --- running ---------------------------------------------------------------------------
+    def km(self, start: dt.date, end: dt.date) -> float:
+        """Running distance from start to end (exclusive)."""
+        get = self.run_km.get
+        return sum(get(d, 0.0) for d in daterange(start, end))
+
+    def minutes(self, start: dt.date, end: dt.date) -> float:
+        """Running time from start to end (exclusive)."""
+        get = self.run_min.get
+        return sum(get(d, 0.0) for d in daterange(start, end))
+
+    def longest(self, start: dt.date, end: dt.date) -> float:
+        """The longest single run from start to end (exclusive); 0 when none."""
+        get = self.longest_km.get
+        return max((get(d, 0.0) for d in daterange(start, end)), default=0.0)
+
+    def hard(self, start: dt.date, end: dt.date) -> float:
+        """Hard running distance from start to end (exclusive)."""
+        get = self.hard_km.get
+        return sum(get(d, 0.0) for d in daterange(start, end))
+
+    def run_dates(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """Days with a run from start to end (exclusive)."""
+        return [d for d in daterange(start, end) if d in self.run_km]
+
+    def last_run_before(self, day: dt.date) -> dt.date | None:
+        """The latest day with a run before a day."""
+        i = bisect.bisect_left(self.run_dates_sorted, day)
+        return self.run_dates_sorted[i - 1] if i else None
+
+    def has_any_run(self) -> bool:
+        """Whether the history holds any run at all."""
+        return bool(self.run_km)
+
+    def activity_kinds(self, start: dt.date, end: dt.date) -> set[str]:
+        """Kinds of activity done from start to end (exclusive)."""
+        return {a.kind for d in daterange(start, end) for a in self.activities.get(d, ())}
+
+
+def _estimated_km(distance: float | None, minutes: float | None, pace: float) -> float:
+    if distance is not None:
+        return distance
+    if minutes is not None and pace > 0:
+        return minutes / pace
+    return 0.0
+
+
+def build_timeline(state: State, catalogue: Catalogue) -> Timeline:
+    """Index a state's history by day (future-dated entries are kept but never counted as past)."""
+    pace = state.athlete.easy_pace_min_per_km or catalogue.value("B-PACE", "easy_pace_min_per_km")
+    walk_pace = catalogue.value("B-PACE", "walk_pace_min_per_km")
+    checkins: dict[dt.date, Checkin] = {}
+    for c in state.checkins:
+        checkins[c.date] = _merge(checkins[c.date], c) if c.date in checkins else c
+    run_km: dict[dt.date, float] = {}
+    run_min: dict[dt.date, float] = {}
+    longest: dict[dt.date, float] = {}
+    hard: dict[dt.date, float] = {}
+    by_day: dict[dt.date, list[Activity]] = {}
+    for a in state.activities:
+        by_day.setdefault(a.date, []).append(a)
+        if a.kind not in ACTIVITY_RUNNING_KINDS:
+            continue
+        km = _estimated_km(a.distance_km, a.duration_min, pace)
+        minutes = a.duration_min if a.duration_min is not None else km * pace
+        run_km[a.date] = run_km.get(a.date, 0.0) + km
+        run_min[a.date] = run_min.get(a.date, 0.0) + minutes
+        longest[a.date] = max(longest.get(a.date, 0.0), km)
+        if a.kind in HARD_KINDS:
+            hard[a.date] = hard.get(a.date, 0.0) + km
+    return Timeline(
+        today=state.today, checkins=checkins, run_km=run_km, run_min=run_min, longest_km=longest,
+        hard_km=hard, activities={d: tuple(v) for d, v in by_day.items()}, easy_pace=pace, walk_pace=walk_pace,
+        checkin_dates=sorted(checkins), run_dates_sorted=sorted(run_km),
+    )
+
+
+def baseline_run_km(state: State, pace: float) -> float:
+    """The running distance of the athlete's normal week (time-only sessions estimated from pace)."""
+    return sum(_estimated_km(s.distance_km, s.duration_min, pace)
+               for s in state.athlete.baseline.sessions if s.kind in BASELINE_RUNNING_KINDS)

@@ -1,0 +1,606 @@
+"""Laying the week out: which day gets which session, how far, how hard, and why.
+
+Input is the dose decision (how much running, which phase, which trial
+changes); output is one list of sessions for the 7 days from today, each citing
+the rules that shaped it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from statistics import median, pstdev
+from typing import Any
+
+from backstride.contract import BASELINE_RUNNING_KINDS, RUNNING_KINDS, WEEKDAYS, BaselineSession, Reps, RunWalk, Session, State
+from backstride.core.dose import DoseDecision
+from backstride.core.timeline import DAY, Timeline
+from backstride.core.triage import TriageResult
+from backstride.rules import Catalogue
+
+__all__ = ["WeekPlan", "cadence_target", "lay_out_week"]
+
+_CROSS_PREFERENCE = ("swim", "deep_water_running", "elliptical", "bike", "incline_walk", "rower", "ski_erg", "yoga")
+_CROSS_NAMES = {"swim": "swim", "deep_water_running": "deep-water running", "elliptical": "elliptical",
+                "bike": "bike", "incline_walk": "incline walk", "rower": "rower", "ski_erg": "ski erg",
+                "yoga": "yoga"}
+_STRENGTH_CALM = ("split squats", "step-ups", "light goblet squats", "glute bridges", "side planks",
+                  "suitcase carries", "band pull-aparts")
+_STRENGTH_BUILD = ("split squats", "step-ups", "sled pushes", "goblet squats", "single-leg glute bridges",
+                   "side planks", "suitcase carries", "band monster walks")
+_STRENGTH_FULL = ("Romanian deadlifts (moderate load)", "split squats", "step-ups", "sled pushes",
+                  "single-leg glute bridges", "side planks", "suitcase carries")
+_REHAB = ("glute bridges", "side planks (from the knees if needed)", "bird dogs", "band work for the hips",
+          "walking as comfortable")
+_MOBILITY = ("relaxed breathing", "hip flexor opener", "cat-camel", "gentle knee rocks", "child's pose")
+_RESTART_LADDER = ((1.0, 2.0), (2.0, 2.0), (4.0, 2.0), (8.0, 2.0))
+_OWN_RPE = {"easy": 4, "recovery": 3, "long": 5, "tempo": 7, "intervals_short": 8, "intervals_long": 7,
+            "hills": 8, "progression": 7, "race": 9}
+
+
+@dataclass(slots=True)
+class _Run:
+    date: dt.date
+    kind: str
+    weight: float
+    cap: float
+    rules: list[str]
+    km: float = 0.0
+    fixed: bool = False  # distance set by time (stairs), not by the allocation
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class WeekPlan:
+    """The sessions and the rules the layout cited beyond the dose."""
+
+    sessions: list[Session]
+    cited: list[tuple[str, str]]
+
+
+def _wd(day: dt.date) -> str:
+    return WEEKDAYS[day.weekday()]
+
+
+def _r1(x: float) -> float:
+    return round(x + 1e-9, 1)
+
+
+def cadence_target(state: State, tl: Timeline, rules: Catalogue) -> tuple[float | None, float | None]:
+    """(usual cadence, target) in steps per minute: a few percent above the usual, never a fixed 180."""
+    usual = state.athlete.cadence_spm
+    if usual is None:
+        seen = [a.cadence_spm for d in range(1, 43) for a in tl.activities.get(tl.today - d * DAY, ())
+                if a.cadence_spm and a.cadence_spm >= 100 and a.kind not in ("cross_training", "strength", "mobility")]
+        usual = median(seen) if seen else None
+    if usual is None:
+        return None, None
+    return usual, float(round(usual * (1 + rules.value("F-CADENCE", "increase"))))
+
+
+class _Week:
+    """Working state while laying out one week."""
+
+    def __init__(self, state: State, tl: Timeline, rules: Catalogue) -> None:
+        self.state, self.tl, self.rules = state, tl, rules
+        self.days = [tl.today + i * DAY for i in range(7)]
+        avail = set(state.athlete.available_days or WEEKDAYS)
+        self.available = [d for d in self.days if _wd(d) in avail]
+        self.sessions: list[Session] = []
+        self.cited: list[tuple[str, str]] = []
+        self.pace = tl.easy_pace
+        self.cross_days: list[dt.date] = []  # days kept free for cross-training
+
+    def cite(self, rule_id: str, why: str) -> None:
+        if all(r != rule_id for r, _ in self.cited):
+            self.cited.append((rule_id, why))
+
+    def add(self, **kw: Any) -> None:
+        self.sessions.append(Session(**kw))
+
+    def cross_options(self) -> list[str]:
+        own = self.state.athlete.cross_training or ("bike", "incline_walk")
+        return [c for c in _CROSS_PREFERENCE if c in own]
+
+    def fill_rest(self, rule_free: str, why_free: str) -> None:
+        busy = {s.date for s in self.sessions}
+        for d in self.days:
+            if d in busy:
+                continue
+            if d in self.available:
+                self.add(date=d, kind="rest", rules=(rule_free,), notes=why_free)
+            else:
+                self.add(date=d, kind="rest", rules=("B-AVAILABLE",), notes="Not one of your training days.")
+                self.cite("B-AVAILABLE", "sessions only on the days you can train")
+
+    def result(self) -> WeekPlan:
+        order = {"rest": 9, "strength": 5, "mobility": 6, "cross_training": 4, "walk": 3}
+        self.sessions.sort(key=lambda s: (s.date, order.get(s.kind, 0)))
+        return WeekPlan(self.sessions, self.cited)
+
+
+# --- weeks without running ------------------------------------------------------------------------
+
+def _paused_week(w: _Week, tri: TriageResult) -> WeekPlan:
+    fired = set(tri.fired)
+    if "T-EMERG" in fired:
+        for d in w.days:
+            w.add(date=d, kind="rest", rules=("T-EMERG", "B-EMERG-REST"),
+                  notes="No training. Go to an emergency department now.")
+        w.cite("B-EMERG-REST", "an emergency triage: nothing but rest until you have been seen")
+        return w.result()
+    walk_min = w.rules.value("B-GENTLE", "walk_minutes")
+    if tri.level == "see_clinician_soon":
+        rule = next(r for r in ("T-NEURO", "T-SERIOUS") if r in fired)
+        for i, d in enumerate(w.available):
+            if i % 2 == 0:
+                w.add(date=d, kind="walk", duration_min=walk_min, rpe_max=2, terrain="flat", rules=(rule, "B-GENTLE"),
+                      notes="A gentle walk if it is comfortable; stop if leg symptoms get worse. "
+                            "See a doctor or physiotherapist first.")
+        w.cite("B-GENTLE", "running is paused until you have been seen: gentle walks as comfortable")
+        w.fill_rest(rule, "Rest. Book your appointment if you have not yet.")
+        return w.result()
+    # T-DIAG or T-WALK: cross-training and rehab as tolerated.
+    rule = "T-DIAG" if "T-DIAG" in fired else "T-WALK"
+    options = w.cross_options()
+    minutes = w.rules.value("X-SWAP", "min_minutes") if rule == "T-WALK" else w.rules.value("X-SWAP", "minutes")
+    slots = w.available[::2] or w.available
+    for i, d in enumerate(slots[:3]):
+        act = options[i % len(options)]
+        w.add(date=d, kind="cross_training", activity=act, duration_min=minutes, rpe_max=4, rules=(rule, "X-SWAP"),
+              notes=f"{minutes:.0f} min {_CROSS_NAMES[act]}, easy, only if it is comfortable.")
+    w.cite("X-SWAP", "low-impact cardio keeps your fitness while running is paused")
+    if rule == "T-DIAG":
+        strength_days = [d for d in w.available if d not in slots[:3]][:2] or w.available[1::3][:2]
+        for d in strength_days:
+            w.add(date=d, kind="strength", duration_min=w.rules.value("S-TWO", "minutes"), rpe_max=5,
+                  exercises=_REHAB, rules=("T-DIAG", "S-TWO", "S-AVOID"),
+                  notes="Your rehab exercises; follow your clinician's advice where it differs.")
+        w.cite("S-AVOID", "no heavy hinging or anything that spikes symptoms")
+    else:
+        for d in [d for d in w.available if d not in slots[:3]][:3]:
+            w.add(date=d, kind="mobility", duration_min=w.rules.value("CD-MOBILITY", "minutes"), rpe_max=2,
+                  exercises=_MOBILITY, rules=("T-WALK", "CD-MOBILITY"),
+                  notes="Gentle mobility and a short walk as comfortable. Check in again tomorrow.")
+        w.cite("CD-MOBILITY", "gentle mobility while walking is painful")
+    w.fill_rest(rule, "Rest.")
+    return w.result()
+
+
+# --- running weeks ----------------------------------------------------------------------------------
+
+def _baseline_runs(state: State) -> list[BaselineSession]:
+    return [s for s in state.athlete.baseline.sessions if s.kind in BASELINE_RUNNING_KINDS]
+
+
+def _long_weekday(state: State) -> str:
+    if state.athlete.long_run_day:
+        return state.athlete.long_run_day
+    runs = _baseline_runs(state)
+    longs = [s for s in runs if s.kind == "long"]
+    if longs:
+        return longs[0].day
+    if runs:
+        return max(runs, key=lambda s: (s.distance_km or 0.0, -WEEKDAYS.index(s.day))).day
+    return "sun"
+
+
+def _pick_spread(candidates: list[dt.date], chosen: list[dt.date], n: int) -> list[dt.date]:
+    """Choose n days from candidates, each as far as possible from days already chosen."""
+    picked: list[dt.date] = []
+    pool = list(candidates)
+    while pool and len(picked) < n:
+        taken = chosen + picked
+
+        def score(d: dt.date) -> tuple[int, int]:
+            gap = min((abs((d - t).days) for t in taken), default=7)
+            return (gap, -pool.index(d))
+
+        best = max(pool, key=score)
+        picked.append(best)
+        pool.remove(best)
+    return sorted(picked)
+
+
+def _allocate(runs: list[_Run], total: float) -> float:
+    """Share ``total`` km among runs by weight, never above a run's cap; returns what fits."""
+    free = [r for r in runs if not r.fixed]
+    remaining = total - sum(r.km for r in runs if r.fixed)
+    while free and remaining > 1e-9:
+        weight = sum(r.weight for r in free)
+        over = [r for r in free if remaining * r.weight / weight > r.cap + 1e-9]
+        if not over:
+            for r in free:
+                r.km = remaining * r.weight / weight
+            remaining = 0.0
+            break
+        for r in over:
+            r.km = r.cap
+            remaining -= r.cap
+            free.remove(r)
+    return sum(r.km for r in runs)
+
+
+def _round_runs(runs: list[_Run]) -> None:
+    """Round to 0.1 km keeping the week's total (largest remainder), never above a cap."""
+    total = _r1(sum(r.km for r in runs))
+    floors = [math.floor(r.km * 10 + 1e-9) / 10 for r in runs]
+    short = round((total - sum(floors)) * 10)
+    order = sorted(range(len(runs)), key=lambda i: (-(runs[i].km - floors[i]), i))
+    for i in order[: max(short, 0)]:
+        if floors[i] + 0.1 <= runs[i].cap + 1e-9:
+            floors[i] += 0.1
+    for r, km in zip(runs, floors, strict=True):
+        r.km = _r1(km)
+
+
+def _monotony(sessions: list[Session], days: list[dt.date]) -> float:
+    load = {d: 0.0 for d in days}
+    for s in sessions:
+        if s.kind != "rest" and s.duration_min:
+            load[s.date] += s.duration_min * (s.rpe_max or 3)
+    values = list(load.values())
+    sd = pstdev(values)
+    return (sum(values) / len(values)) / sd if sd > 0 else float("inf")
+
+
+def lay_out_week(state: State, tl: Timeline, dose: DoseDecision, tri: TriageResult, rules: Catalogue,
+                 cadence: float | None) -> WeekPlan:
+    """The week's sessions for this dose and triage."""
+    w = _Week(state, tl, rules)
+    if not tri.running_allowed:
+        return _paused_week(w, tri)
+    if not w.available:
+        w.fill_rest("B-AVAILABLE", "")
+        return w.result()
+    if dose.quality == "own":
+        runs = _own_structure(w, dose)
+    else:
+        runs = _split_structure(w, dose)
+    _finish_runs(w, dose, runs, cadence)
+    _add_cross_training(w, dose, runs)
+    _add_strength(w, dose, runs)
+    m = _monotony(w.sessions, w.days)
+    w.cite("M-MONOTONY", f"a rest day and varied sessions: planned monotony {m:.1f}"
+           + (f" (below {rules.value('M-MONOTONY', 'max_monotony'):.1f})" if m < rules.value("M-MONOTONY", "max_monotony")
+              else " (as varied as your available days allow)") if math.isfinite(m) else
+           "a rest day and varied sessions")
+    w.fill_rest("M-MONOTONY", "Rest day.")
+    return w.result()
+
+
+def _own_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
+    """Back to normal: the runner's own week, on their days, scaled to the dose (a lighter week)."""
+    runs: list[_Run] = []
+    taken: set[dt.date] = set()
+    by_wd = {_wd(d): d for d in w.days}
+    for s in sorted(_baseline_runs(w.state), key=lambda s: WEEKDAYS.index(s.day)):
+        day = by_wd[s.day]
+        if day not in w.available or day in taken:
+            free = [d for d in w.available if d not in taken]
+            if not free:
+                continue
+            day = min(free, key=lambda d: (abs((d - by_wd[s.day]).days), d))
+        taken.add(day)
+        kind = s.kind
+        extra: dict[str, Any] = {}
+        if kind == "intervals":
+            rep = s.rep_distance_m or 400.0
+            kind = "intervals_long" if rep >= 800 else "intervals_short"
+            extra["reps"] = Reps(count=s.reps or 6, distance_m=rep)
+        km = s.distance_km if s.distance_km is not None else (s.duration_min or 0.0) / w.pace
+        runs.append(_Run(day, kind, km, km * 2, ["B-RETURN"], extra=extra))
+    w.cite("B-RETURN", "your pain has settled and you are back at your normal volume: your own week returns, "
+                       "tempo, intervals and hills included")
+    total = sum(r.weight for r in runs)
+    scale = dose.target_km / total if total > 0 else 0.0
+    for r in runs:
+        r.km = r.weight * scale
+        r.cap = r.km
+        r.fixed = True
+        if dose.deload:
+            r.rules.append("W-DELOAD")
+        if dose.spike_cap_km is not None and r.km > dose.spike_cap_km:
+            r.km = r.cap = dose.spike_cap_km
+            r.rules.append("L-SPIKE")
+    return runs
+
+
+def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
+    """While building back: more, shorter runs (W-SPLIT), a run:walk long run, quality only when green."""
+    rules, state = w.rules, w.state
+    base_runs = _baseline_runs(state)
+    n_base = max(len(base_runs), 1)
+    base_long = max((s.distance_km or 0.0 for s in base_runs), default=0.0)
+    base_km = dose.baseline_km
+    target = dose.target_km
+    min_run = rules.value("W-SPLIT", "min_run_km")
+    if target < min(min_run, 1.0):
+        w.cite("W-SPLIT", "this week's dose is too small to split into runs")
+        return []
+
+    # Day roles: the long run's day, a rest day (M-MONOTONY), cross-training days (X-SWAP).
+    long_wd = _long_weekday(state)
+    long_date = next((d for d in w.available if _wd(d) == long_wd), w.available[-1])
+    li = WEEKDAYS.index(_wd(long_date))
+    by_wd = {_wd(d): d for d in w.days}
+    rest: list[dt.date] = []
+    if len(w.available) == 7:
+        rest = [by_wd[WEEKDAYS[(li + 4) % 7]]]
+    slots = [d for d in w.available if d != long_date and d not in rest]
+    cross_pref = [by_wd[WEEKDAYS[(li + k) % 7]] for k in (-1, 3, 2, -2, -3, 1)]
+    cross_pref = [d for d in cross_pref if d in slots]
+
+    # How many runs.
+    spacing = "frequency" in dose.trial
+    if spacing:
+        wanted = max(2, min(n_base, math.ceil(len(w.available) / 2)))
+    else:
+        wanted = int(min(rules.value("W-SPLIT", "frequency_factor") * n_base, rules.value("W-SPLIT", "max_runs")))
+    room = len(slots) + 1
+    n = min(wanted, room)
+    if room - n < dose.swaps and n > n_base:
+        n = max(n_base, room - dose.swaps)
+    n = max(1, min(n, int(target // min_run) or 1))
+
+    cap = dose.spike_cap_km if dose.spike_cap_km is not None else float("inf")
+    if "distance" in dose.trial and dose.recent_longest_km > 0:
+        cap = min(cap, dose.recent_longest_km * rules.value("A-TRIAL", "shorter_runs_fraction"))
+    if math.isfinite(cap) and n * cap < target:
+        n = min(room, max(n, math.ceil(target / cap - 1e-9)))
+
+    cross_days = cross_pref[: max(0, room - n)]
+    run_slots = [d for d in slots if d not in cross_days]
+    others = _pick_spread(run_slots, [long_date], n - 1) if not spacing else _spaced(run_slots, long_date, n - 1)
+    dates = sorted([long_date, *others])
+    w.cross_days = cross_days
+
+    rel = base_long / (base_km / n_base) if base_km > 0 else 1.0
+    long_w = min(max(2.0 * rel, 1.5), 3.0) if n >= 3 else 1.2
+    long_cap = cap
+    if dose.phase == "calm" or dose.irritable:
+        long_cap = min(long_cap, rules.value("L-SHORT", "max_fraction_of_baseline_long") * base_long
+                       if base_long > 0 else long_cap)
+    runs: list[_Run] = []
+    has_hills = any(s.kind == "hills" for s in base_runs)
+    has_speed = any(s.kind in ("intervals", "tempo", "progression", "race") for s in base_runs)
+    quality_left = []
+    if dose.quality in ("modified", "own") and n >= 3:
+        if has_speed:
+            quality_left.append("intervals_long")
+        if has_hills:
+            quality_left.append("stairs")
+    toggle = 1.1
+    for d in dates:
+        if d == long_date and n >= 2:
+            runs.append(_Run(d, "long_run_walk", long_w, long_cap, ["L-RUNWALK"]))
+        elif d == long_date + DAY and n >= 3:
+            runs.append(_Run(d, "recovery", 0.6, min(cap, rules.value("R-RECOVERY", "max_km")), ["R-RECOVERY"]))
+        else:
+            runs.append(_Run(d, "easy", toggle, cap, ["W-SPLIT"] if n > n_base else []))
+            toggle = 0.9 if toggle > 1 else 1.1
+    # Quality sessions replace easy runs away from the long run.
+    for kind in quality_left:
+        spots = [r for r in runs if r.kind == "easy" and abs((r.date - long_date).days) >= 2
+                 and all(abs((r.date - q.date).days) >= 2 for q in runs if q.kind in ("intervals_long", "stairs"))]
+        if not spots:
+            continue
+        r = spots[0]
+        if kind == "stairs":
+            minutes = rules.value("I-STAIRS", "duration_min")
+            r.kind, r.km, r.fixed, r.rules = "stairs", min(minutes / w.pace, cap), True, ["I-STAIRS"]
+            r.extra["duration_min"] = minutes
+        else:
+            r.kind, r.weight, r.rules = "intervals_long", 1.3, ["I-LONGREPS"]
+    got = _allocate(runs, target)
+    if got < target - 0.05:
+        w.cite("L-SPIKE", f"no single run above {cap:.1f} km (110% of your longest run in 30 days), "
+                          f"so this week holds {got:.1f} km")
+        for r in runs:
+            if r.km >= r.cap - 1e-6 and r.cap == cap:
+                r.rules.append("L-SPIKE")
+    elif math.isfinite(cap):
+        w.cite("L-SPIKE", f"no single run above {cap:.1f} km (110% of your longest run in the last 30 days)")
+    # Long intervals need room for the reps; otherwise they stay easy.
+    for r in runs:
+        if r.kind == "intervals_long" and r.km < 5.0:
+            r.kind, r.rules = "easy", ["W-SPLIT"]
+    _round_runs(runs)
+    return [r for r in runs if r.km > 0]
+
+
+def _spaced(slots: list[dt.date], long_date: dt.date, k: int) -> list[dt.date]:
+    """W-SPACE: runs with at least one recovery day between them."""
+    picked: list[dt.date] = []
+    for d in sorted(slots, key=lambda d: (abs((d - long_date).days) < 2, d)):
+        if len(picked) >= k:
+            break
+        if all(abs((d - p).days) >= 2 for p in [*picked, long_date]):
+            picked.append(d)
+    return picked
+
+
+def _finish_runs(w: _Week, dose: DoseDecision, runs: list[_Run], cadence: float | None) -> None:
+    """Turn runs into sessions: kind, effort, terrain, run:walk, reps, notes and rules."""
+    rules = w.rules
+    rpe_easy = int(rules.value("I-EASY", "rpe_max"))
+    soft = "terrain" in dose.trial
+    style = "style" in dose.trial
+    restart_step = _restart_step(w, dose)
+    cue = "short, quick steps" + (f" (about {cadence:.0f} steps a minute)" if cadence else "") + \
+          ", run tall and land softly under you"
+    warm = f"Warm up {rules.value('WU-SHORT', 'minutes'):.0f} min first (relaxed breathing, hip flexor opener, " \
+           "slow bridges, marching)."
+    cool = f"{rules.value('CD-MOBILITY', 'minutes'):.0f} min of mobility after."
+    for r in runs:
+        base_rules = [dose.dose_rule] if dose.dose_rule else []
+        kind, rw, reps = r.kind, None, r.extra.get("reps")
+        terrain: str = "any" if dose.quality == "own" else ("soft" if soft else "flat")
+        rpe = _OWN_RPE.get(kind, rpe_easy) if dose.quality == "own" else rpe_easy
+        if dose.irritable and kind in ("easy", "recovery", "long_run_walk", "run_walk"):
+            base_rules.append("I-EASY")
+        if restart_step is not None:
+            run_min, walk_min = _RESTART_LADDER[restart_step]
+            kind = "long_run_walk" if r.kind == "long_run_walk" else "run_walk"
+            rw = RunWalk(run_min=run_min, walk_min=walk_min)
+            base_rules.append("L-RESTART")
+            terrain = "flat" if not soft else "soft"
+        elif kind == "long_run_walk":
+            rw = RunWalk(run_min=rules.value("L-RUNWALK", "run_min"), walk_min=rules.value("L-RUNWALK", "walk_min"))
+            terrain = "soft" if soft else "flat"
+            if dose.irritable:
+                base_rules.append("L-SHORT")
+        elif style and kind in ("easy", "recovery"):
+            kind = "run_walk"
+            rw = RunWalk(run_min=5.0, walk_min=rules.value("F-WALKBREAK", "walk_s") / 60)
+            base_rules.append("F-WALKBREAK")
+        if kind == "recovery":
+            rpe = min(rpe, 3)
+        if kind == "intervals_long":
+            count = int(max(rules.value("I-LONGREPS", "min_reps"),
+                            min(rules.value("I-LONGREPS", "max_reps"), math.floor(r.km - 2.0))))
+            reps = Reps(count=count, distance_m=rules.value("I-LONGREPS", "rep_m"))
+            rpe = int(rules.value("I-LONGREPS", "rpe_max"))
+        if kind == "stairs":
+            rpe, terrain = int(rules.value("I-STAIRS", "rpe_max")), "stairs"
+        minutes = r.extra.get("duration_min")
+        if minutes is None:
+            pace = w.pace
+            if rw is not None:
+                pace = (rw.run_min + rw.walk_min) / (rw.run_min / w.pace + rw.walk_min / w.tl.walk_pace)
+            minutes = r.km * pace
+        rule_ids = list(dict.fromkeys([*base_rules, *r.rules, "WU-SHORT", "F-CADENCE"]))
+        if soft:
+            rule_ids.append("E-SURFACE")
+        w.add(date=r.date, kind=kind, distance_km=r.km, duration_min=_r1(minutes), rpe_max=rpe,
+              terrain=terrain, run_walk=rw, reps=reps, rules=tuple(rule_ids),
+              notes=_run_note(kind, r.km, rw, reps, rpe, warm, cue, cool))
+    if runs:
+        w.cite("WU-SHORT", warm[:-1].lower().replace("warm up", "a short warm-up of"))
+        w.cite("CD-MOBILITY", "about 10 minutes of mobility after each run")
+        w.cite("F-CADENCE", cue.capitalize())
+        w.cite("F-LEAN", "stay tall; avoid leaning forward from the waist")
+        w.cite("F-SOFT", "run quietly and land with your foot under your body")
+        if any(r.kind == "long_run_walk" for r in runs):
+            w.cite("L-RUNWALK", "the long run on flat ground with walk breaks at set times")
+        if any(s.run_walk is not None for s in w.sessions):
+            w.cite("F-WALKBREAK", "walk breaks at set times so tired form does not set in")
+        if dose.irritable:
+            w.cite("I-EASY", f"easy running only, at a conversational effort of {rpe_easy - 1}-{rpe_easy}/10: "
+                             "no intervals, hills, tempo or progression runs")
+        if soft or dose.phase == "calm":
+            w.cite("E-SURFACE", "softer, flatter surfaces: grass, dirt paths or a treadmill; rotate them")
+        if restart_step is not None:
+            rm, wm = _RESTART_LADDER[restart_step]
+            w.cite("L-RESTART", f"jog {rm:.0f} min, walk {wm:.0f} min, repeated; built up week by week")
+        if len(runs) > max(len(_baseline_runs(w.state)), 1) and dose.quality != "own":
+            w.cite("W-SPLIT", f"{len(runs)} shorter runs instead of {len(_baseline_runs(w.state))} longer ones "
+                              "keep your weekly distance with less load on each run")
+        if any(r.kind == "recovery" for r in runs):
+            w.cite("R-RECOVERY", "an easy recovery run the day after the long run")
+        if any(r.kind == "stairs" for r in runs):
+            w.cite("I-STAIRS", "stairs give you the vertical work without the downhills")
+        if any(s.kind == "intervals_long" for s in w.sessions):
+            w.cite("I-LONGREPS", "speed work comes back as long reps below top speed, pace built slowly")
+
+
+def _restart_step(w: _Week, dose: DoseDecision) -> int | None:
+    """Where on the jog:walk ladder this week is (None once running is continuous again)."""
+    if dose.restart:
+        return 0
+    weeks_rw = 0
+    for k in range(len(_RESTART_LADDER)):
+        start = w.tl.today - 7 * (k + 1) * DAY
+        kinds = w.tl.activity_kinds(start, start + 7 * DAY)
+        if "run_walk" in kinds and not (kinds & (RUNNING_KINDS - {"run_walk", "long_run_walk"})):
+            weeks_rw += 1
+        else:
+            break
+    if weeks_rw == 0 or weeks_rw >= len(_RESTART_LADDER):
+        return None
+    return weeks_rw if dose.dose_rule == "W-PROGRESS" else weeks_rw - 1
+
+
+def _run_note(kind: str, km: float, rw: RunWalk | None, reps: Reps | None, rpe: int, warm: str, cue: str,
+              cool: str) -> str:
+    what = {
+        "easy": f"Easy {km:.1f} km at a conversational effort (up to {rpe}/10).",
+        "recovery": f"Recovery {km:.1f} km, very easy (up to {rpe}/10); a 3 km walk is fine instead.",
+        "long_run_walk": f"Long run:walk {km:.1f} km on flat ground.",
+        "run_walk": f"Run:walk {km:.1f} km.",
+        "stairs": "Stairs: build pace over 10 steps, hold for 40-50, jog easy down, rest, repeat.",
+        "intervals_long": f"{reps.count if reps else 3} x {((reps.distance_m or 1000) if reps else 1000):.0f} m "
+                          "below top speed, pace built slowly at the start of each; easy jog between.",
+    }.get(kind, f"{kind.replace('_', ' ').capitalize()} {km:.1f} km (up to {rpe}/10).")
+    if rw is not None:
+        what += f" Run {rw.run_min:g} min, walk {rw.walk_min:g} min, repeat."
+    return f"{what} {warm} {cue.capitalize()}. {cool}"
+
+
+def _add_cross_training(w: _Week, dose: DoseDecision, runs: list[_Run]) -> None:
+    rules = w.rules
+    options = w.cross_options()
+    if dose.quality == "own":
+        for s in w.state.athlete.baseline.sessions:
+            if s.kind == "cross_training":
+                d = next(d for d in w.days if _wd(d) == s.day)
+                if d in w.available:
+                    w.add(date=d, kind="cross_training", activity=options[0], duration_min=s.duration_min or 30.0,
+                          rpe_max=5, rules=("X-SWAP",), notes="Your usual cross-training.")
+        return
+    if dose.swaps <= 0 or not options:
+        return
+    run_days = {r.date for r in runs}
+    free = [d for d in w.cross_days if d not in run_days]
+    if not free:  # no free day: add it after the shortest run rather than drop it
+        shortest = sorted((r for r in runs if r.kind in ("easy", "recovery")), key=lambda r: (r.km, r.date))
+        free = [r.date for r in shortest[:1]]
+    minutes = rules.value("X-SWAP", "minutes")
+    for i, d in enumerate(free[: dose.swaps]):
+        act = options[i % len(options)]
+        w.add(date=d, kind="cross_training", activity=act, duration_min=minutes, rpe_max=5, rules=("X-SWAP",),
+              notes=f"{minutes:.0f} min {_CROSS_NAMES[act]} at a steady, comfortable effort instead of a run.")
+    w.cite("X-SWAP", f"{min(len(free), dose.swaps)} run{'s' if dose.swaps > 1 else ''} swapped for "
+                     f"{minutes:.0f} min of low-impact cardio" + (" (swimming is the gentlest all-round movement)"
+                                                                 if options[0] in ("swim", "deep_water_running")
+                                                                 else ""))
+
+
+def _add_strength(w: _Week, dose: DoseDecision, runs: list[_Run]) -> None:
+    rules = w.rules
+    n = int(rules.value("S-TWO", "sessions"))
+    long_dates = {r.date for r in runs if r.kind in ("long_run_walk", "long")}
+    hard_dates = {r.date for r in runs if r.kind in ("intervals_long", "intervals_short", "stairs", "tempo", "hills")}
+    avoid = long_dates | {d - DAY for d in long_dates}
+    own = [s.day for s in w.state.athlete.baseline.sessions if s.kind == "strength"]
+    candidates = [d for d in w.available if d not in avoid and d not in hard_dates]
+    if dose.quality == "own" and own:
+        candidates = [d for d in w.available if _wd(d) in own] + candidates
+    picked: list[dt.date] = []
+    for d in candidates:
+        if len(picked) >= n:
+            break
+        if d not in picked and all(abs((d - p).days) >= 2 for p in picked):
+            picked.append(d)
+    for d in w.available:  # too few spread days: take what there is
+        if len(picked) >= n:
+            break
+        if d not in picked:
+            picked.append(d)
+    if dose.irritable:
+        exercises, ids = _STRENGTH_CALM, ("S-TWO", "S-KEEP", "S-AVOID")
+        note = "Stable, controlled work; no heavy deadlifts or anything that spikes your back."
+    elif dose.quality == "own":
+        exercises, ids = _STRENGTH_FULL, ("S-TWO", "S-KEEP")
+        note = "Heavier hinging is back at a moderate load; stop anything that spikes your back."
+    else:
+        exercises, ids = _STRENGTH_BUILD, ("S-TWO", "S-KEEP")
+        note = "Stable, controlled lower-body and trunk work."
+    for d in sorted(picked):
+        w.add(date=d, kind="strength", duration_min=rules.value("S-TWO", "minutes"), rpe_max=6,
+              exercises=exercises, rules=ids, notes=note)
+    w.cite("S-TWO", f"two short strength sessions ({rules.value('S-TWO', 'minutes'):.0f} min)")
+    w.cite("S-KEEP", "split squats, step-ups, side planks, carries, bridges and band work")
+    if dose.irritable:
+        w.cite("S-AVOID", "while your back is irritable: no heavy deadlifts or high-volume hinging")
