@@ -241,6 +241,18 @@ def _file_sources(
     yield Source(display, data, sport_hint=hint, csv_present=present)
 
 
+def _export_csv(path: Path) -> bool:
+    """A CSV in a folder is read only when it is a Strava or Garmin Connect export list."""
+    if path.suffix.lower() != ".csv":
+        return False
+    try:
+        with path.open("rb") as f:
+            head = f.read(2000)
+    except OSError:
+        return False
+    return is_strava_csv(head) or "Aktivitätstyp".encode() in head or b"Activity Type" in head
+
+
 def _folder_sources(root: Path) -> Iterator[Source]:
     files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):  # does not follow symlinked folders
@@ -260,7 +272,7 @@ def _folder_sources(root: Path) -> Iterator[Source]:
         display = str(f)
         if f.is_symlink():
             yield Source(display, skip_reason="symbolic link not followed")
-        elif f.name == "activities.csv" or _is_activity_name(f.name):
+        elif f.name == "activities.csv" or _is_activity_name(f.name) or _export_csv(f):
             yield from _file_sources(f, display, hints.get(f), csv_present.get(f))
         else:
             yield Source(display, skip_reason="not an activity file")

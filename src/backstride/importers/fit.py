@@ -66,6 +66,11 @@ def _start_end(fields: dict[int, object]) -> tuple[dt.datetime | None, dt.dateti
     return start, end
 
 
+def _needs_cadence(s: dict[int, object]) -> bool:
+    """A running session without an average cadence (Suunto writes none): get it from records."""
+    return s.get(5) in _CADENCE_SPORTS and _num(s, 18) is None
+
+
 def _clock_shift(activities: list[dict[int, object]]) -> int:
     """Seconds to add to device-relative times (clock never set), from activity.local_timestamp.
 
@@ -130,7 +135,7 @@ def decode_fit(name: str, data: bytes, sha: str) -> DecodeResult:
     laps_all = by.get(19, [])
     sport_msgs = by.get(12, [])
     records: RecordSummary | None = None
-    if not sessions or any(_num(s, 9) is None for s in sessions):
+    if not sessions or any(_num(s, 9) is None or _needs_cadence(s) for s in sessions):
         records = summarise_records(scan_fit(data, frozenset({20}), track_time=True).messages)
     if not sessions:
         return _from_records(name, sha, records, laps_all, sport_msgs, device, problems, file_ids)
@@ -194,6 +199,9 @@ def _from_session(
         distance = records.distance_between(start, end)
         if distance is not None:
             notes.append("session has no total distance; computed from records")
+    cadence = _cadence(s, 18, 92, sport_i)
+    if cadence is None and sport_i in _CADENCE_SPORTS and records is not None:
+        cadence = records.cadence_between(start, end)
     return ImportedActivity(
         start=start,
         kind=kind_for(sport),
@@ -203,7 +211,7 @@ def _from_session(
         moving_s=_num(s, 8, 1000),
         elevation_gain_m=_num(s, 22),
         elevation_loss_m=_num(s, 23),
-        avg_cadence_spm=_cadence(s, 18, 92, sport_i),
+        avg_cadence_spm=cadence,
         avg_hr=_hr(s, 16),
         max_hr=_hr(s, 17),
         device=device,

@@ -30,6 +30,13 @@ class RecordSummary:
     max_hr: float | None = None
     avg_cadence_spm: float | None = None  # steps/min, assuming running-style per-leg samples
     points: list[tuple[int, float]] = field(default_factory=list)
+    cadences: list[tuple[int, float]] = field(default_factory=list)
+
+    def cadence_between(self, start: dt.datetime, end: dt.datetime | None) -> float | None:
+        """Average steps/min of the cadence samples between two times."""
+        lo = start.timestamp()
+        hi = end.timestamp() if end is not None else float("inf")
+        return cadence_from_samples([c for t, c in self.cadences if lo <= t <= hi])
 
     def distance_between(self, start: dt.datetime, end: dt.datetime | None) -> float | None:
         """Distance covered between two times (for sessions that lack a total)."""
@@ -92,6 +99,7 @@ def summarise_records(messages: list[FitMessage]) -> RecordSummary:
         if isinstance(cad, int) and cad > 0:
             frac = f.get(53)
             cads.append(cad + (frac / 128.0 if isinstance(frac, int) else 0.0))
+            out.cadences.append((t, cads[-1]))
     out.distance_m = cum if cum > 0 else None
     out.moving_s = moving_seconds(steps)
     if alts:

@@ -10,6 +10,7 @@ and GPX 1.0 files that put the extension elements straight into ``<trkpt>``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 from .common import cadence_from_samples, kind_for, parse_iso_time
@@ -21,6 +22,7 @@ from .xmlsafe import local, parse_xml
 
 __all__ = ["decode_gpx"]
 
+_CYCLING_APP = re.compile(r"bik(e|er|ing)\b|cycl|velo", re.I)  # e.g. "Urban Biker"
 _HR = frozenset({"hr", "heartrate"})
 _CAD = frozenset({"cad", "cadence", "runcadence"})
 
@@ -119,6 +121,10 @@ def decode_gpx(name: str, data: bytes, sha: str) -> DecodeResult:
     start, end = min(acc.times), max(acc.times)
     notes: list[str] = []
     sport = normalise_sport(type_text)
+    creator = root.get("creator")
+    if sport is None and type_text is None and creator and _CYCLING_APP.search(creator):
+        sport = "cycling"
+        notes.append(f"sport not stated; cycling inferred from the app name {creator.strip()!r}")
     if sport is None:
         sport = "running"
         notes.append(
@@ -133,7 +139,6 @@ def decode_gpx(name: str, data: bytes, sha: str) -> DecodeResult:
     gain, loss = elevation_gain_loss(acc.alts) if acc.alts else (None, None)
     kind = kind_for(sport)
     cad = cadence_from_samples(acc.cads) if kind == "run" else None
-    creator = root.get("creator")
     return DecodeResult(
         activities=[
             ImportedActivity(
