@@ -10,7 +10,13 @@ import pytest
 from sqlalchemy import text
 
 from backstride.storage import engine as engine_module
-from backstride.storage.engine import DATABASE_URL_ENV, Database, default_database_url, make_engine, resolve_url
+from backstride.storage.engine import (
+    DATABASE_URL_ENV,
+    Database,
+    default_database_url,
+    make_engine,
+    resolve_url,
+)
 
 
 def test_every_pooled_sqlite_connection_has_the_reliability_settings(sqlite_db: Database) -> None:
@@ -21,9 +27,17 @@ def test_every_pooled_sqlite_connection_has_the_reliability_settings(sqlite_db: 
     def check() -> None:
         with sqlite_db.engine.connect() as conn:
             barrier.wait(timeout=10)  # four connections open at once: four distinct pool entries
-            row = tuple(conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in
-                        ("journal_mode", "synchronous", "foreign_keys", "busy_timeout", "secure_delete",
-                         "mmap_size"))
+            row = tuple(
+                conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                for name in (
+                    "journal_mode",
+                    "synchronous",
+                    "foreign_keys",
+                    "busy_timeout",
+                    "secure_delete",
+                    "mmap_size",
+                )
+            )
             with lock:
                 seen.append(row)
 

@@ -158,11 +158,10 @@ def state_for(db: Database, athlete_id: int, today: dt.date, *, history_days: in
             for shoe, km in shoe_kms(session, athlete_id, until=today)
             if not shoe.retired
         ]
-        profile = {field: getattr(athlete, field) for field in _PROFILE_FIELDS}
+        profile = _present(athlete, _PROFILE_FIELDS)
         baseline = Baseline(
             sessions=tuple(
-                BaselineSession.model_validate({f: getattr(row, f) for f in _BASELINE_FIELDS})
-                for row in baseline_rows
+                BaselineSession.model_validate(_present(row, _BASELINE_FIELDS)) for row in baseline_rows
             )
         )
         return State(
@@ -174,9 +173,14 @@ def state_for(db: Database, athlete_id: int, today: dt.date, *, history_days: in
         )
 
 
+def _present(row: object, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The fields of ``row`` that hold a value (the contract rejects explicit nulls)."""
+    values = {field: getattr(row, field) for field in fields}
+    return {key: value for key, value in values.items() if value is not None}
+
+
 def _contract_activity(row: ActivityRow) -> Activity:
-    values = {field: getattr(row, field) for field in _ACTIVITY_FIELDS}
-    values = {k: v for k, v in values.items() if v is not None}
+    values = _present(row, _ACTIVITY_FIELDS)
     while True:
         try:
             return Activity.model_validate(values)
