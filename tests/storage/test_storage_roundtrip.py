@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from storage_builders import full_state
 
 from backstride.contract import (
     BASELINE_RUNNING_KINDS,
@@ -21,8 +21,10 @@ from backstride.contract import (
 from backstride.storage.athletes import create_athlete, list_athletes, state_for
 from backstride.storage.engine import Database
 from backstride.storage.errors import AthleteNotFound
+from tests.storage.storage_builders import full_state
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "contract" / "examples"
+SHARED = Path(os.environ.get("BACKSTRIDE_SHARED", Path(__file__).resolve().parents[3] / "shared"))
+EXAMPLES = SHARED / "contract" / "examples"
 
 
 def _example_states() -> list[Any]:
