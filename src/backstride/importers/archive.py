@@ -49,7 +49,7 @@ class Source:
 
 @dataclass(slots=True)
 class _Budget:
-    left: int = MAX_ARCHIVE_BYTES
+    left: int = field(default_factory=lambda: MAX_ARCHIVE_BYTES)
     exhausted: bool = False
     extra: list[str] = field(default_factory=list)
 
@@ -69,7 +69,7 @@ def unsafe_member_reason(info: zipfile.ZipInfo) -> str | None:
 
 def _ignored(path: str) -> bool:
     parts = path.replace("\\", "/").split("/")
-    return parts[0] == "__MACOSX" or any(p.startswith(".") for p in parts if p)
+    return parts[0] == "__MACOSX" or any(p.startswith(".") and p not in (".", "..") for p in parts)
 
 
 def _is_activity_name(path: str) -> bool:
@@ -175,7 +175,7 @@ def _member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, prefix: str, budget: _Bu
             budget.exhausted = True
             return Source(
                 name,
-                problem=f"archive expands to more than {MAX_ARCHIVE_BYTES // 2**30} GB: "
+                problem=f"archive expands to more than {_human(MAX_ARCHIVE_BYTES)}: "
                 "this and the remaining members were not read",
             )
         return Source(name, problem=f"zip member decompresses to more than {cap_mb} MB: refused")
@@ -241,6 +241,18 @@ def _file_sources(
     yield Source(display, data, sport_hint=hint, csv_present=present)
 
 
+def _human(n: int) -> str:
+    return f"{n // 2**30} GB" if n >= 2**30 else f"{n // _MB} MB" if n >= _MB else f"{n} bytes"
+
+
+def _display(path: Path, base: Path) -> str:
+    """Name for messages: the path below the folder's parent (``gpx/run.gpx``)."""
+    try:
+        return path.resolve().relative_to(base).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _export_csv(path: Path) -> bool:
     """A CSV in a folder is read only when it is a Strava or Garmin Connect export list."""
     if path.suffix.lower() != ".csv":
@@ -254,6 +266,7 @@ def _export_csv(path: Path) -> bool:
 
 
 def _folder_sources(root: Path) -> Iterator[Source]:
+    base = root.resolve().parent
     files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):  # does not follow symlinked folders
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__MACOSX")
@@ -269,7 +282,7 @@ def _folder_sources(root: Path) -> Iterator[Source]:
             if is_strava_csv(data):
                 hints.update({f.parent / fn: typ for fn, typ in strava_file_sports(data).items()})
     for f in files:
-        display = str(f)
+        display = _display(f, base)
         if f.is_symlink():
             yield Source(display, skip_reason="symbolic link not followed")
         elif f.name == "activities.csv" or _is_activity_name(f.name) or _export_csv(f):
@@ -290,6 +303,6 @@ def iter_sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Source]:
         if path.is_dir():
             yield from _folder_sources(path)
         elif path.exists():
-            yield from _file_sources(path, str(path), None, None)
+            yield from _file_sources(path, path.name, None, None)
         else:
-            yield Source(str(path), problem="file not found")
+            yield Source(path.name or str(path), problem="file not found")

@@ -19,7 +19,7 @@ from .gpx import decode_gpx
 from .limits import MAX_MEMBER_BYTES
 from .result import DecodeResult, DecodeTimeout, fail
 from .tcx import decode_tcx
-from .xmlsafe import XmlRejected, sniff_xml_root
+from .xmlsafe import DOCTYPE_REASON, XmlRejected, has_doctype, sniff_xml_root
 
 __all__ = ["decode", "gunzip_capped"]
 
@@ -51,10 +51,6 @@ def gunzip_capped(data: bytes, cap: int = MAX_MEMBER_BYTES) -> bytes:
             raise TooLarge
         raise zlib.error("gzip data is truncated")
     return bytes(out)
-
-
-def _strip_gz(name: str) -> str:
-    return name[:-3] if name.lower().endswith(".gz") else name
 
 
 def decode(
@@ -113,7 +109,7 @@ def _decode(name: str, data: bytes, csv_present: frozenset[str] | None, layers: 
             return fail(name, f"gzip file decompresses to more than {MAX_MEMBER_BYTES // 2**20} MB: refused")
         except zlib.error as exc:
             return fail(name, f"damaged gzip file ({exc})")
-        return _decode(_strip_gz(name), inner, csv_present, layers + 1)
+        return _decode(name, inner, csv_present, layers + 1)
     if data[:4] == _ZIP:
         from .archive import decode_zip_bytes  # local: archive imports this module
 
@@ -124,6 +120,8 @@ def _decode(name: str, data: bytes, csv_present: frozenset[str] | None, layers: 
     lower = name.lower()
     if lower.endswith(".csv"):
         return decode_csv(name, data, csv_present)
+    if has_doctype(data):  # a DTD sits in the prolog: refuse before any XML parsing
+        return fail(name, DOCTYPE_REASON)
     root = sniff_xml_root(data)
     try:
         if root == "gpx":
@@ -133,8 +131,6 @@ def _decode(name: str, data: bytes, csv_present: frozenset[str] | None, layers: 
     except XmlRejected as exc:
         return fail(name, str(exc))
     if root is not None:
-        if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
-            return fail(name, "XML with a DOCTYPE/entity declaration is not accepted")
         return fail(name, f"XML file is neither GPX nor TCX (root element <{root}>)")
     if lower.endswith(".fit"):
         return fail(name, "not a FIT file: no valid FIT header")

@@ -8,7 +8,15 @@ import xml.etree.ElementTree as ET
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
-__all__ = ["XmlRejected", "local", "parse_xml", "prepare_xml", "sniff_xml_root"]
+__all__ = [
+    "DOCTYPE_REASON",
+    "XmlRejected",
+    "has_doctype",
+    "local",
+    "parse_xml",
+    "prepare_xml",
+    "sniff_xml_root",
+]
 
 DOCTYPE_REASON = "XML with a DOCTYPE/entity declaration is not accepted"
 _DECL_ENCODING = re.compile(rb"^(<\?xml[^>]*?encoding\s*=\s*)([\"'])[^\"']*\2", re.I)
@@ -61,6 +69,15 @@ def sniff_xml_root(data: bytes) -> str | None:
             continue
         m = _ROOT.match(head, i)
         return m.group(2).decode("ascii", "replace") if m else None
+
+
+def has_doctype(data: bytes) -> bool:
+    """True when the XML prolog (first 4 KB) holds a DOCTYPE or entity declaration."""
+    try:
+        head = prepare_xml(data[:4096])
+    except XmlRejected:
+        return False
+    return b"<!DOCTYPE" in head or b"<!ENTITY" in head
 
 
 def parse_xml(data: bytes) -> ET.Element:
