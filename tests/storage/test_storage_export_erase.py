@@ -1,0 +1,143 @@
+"""Export (everything about one athlete) and erasure (nothing left, not even in the files)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from backstride.contract import Checkin, Plan
+from backstride.storage.activities import add_activity
+from backstride.storage.athletes import create_athlete, list_athletes, state_for
+from backstride.storage.checkins import upsert_checkin
+from backstride.storage.engine import Database
+from backstride.storage.erase import erase_athlete
+from backstride.storage.errors import AthleteNotFound
+from backstride.storage.export import EXPORT_FORMAT, NESTED_TABLES, export_athlete, export_athlete_csv
+from backstride.storage.imports import add_imported_activity, log_import
+from backstride.storage.ownership import athlete_tables, owned_by
+from backstride.storage.plans import save_plan
+from backstride.storage.shoes import add_shoe
+from backstride.storage.tables import Base
+from tests.storage.storage_builders import UTC, full_state, imported
+
+CANARY = "CANARY-7f3e-do-not-keep"
+PLAN = {
+    "week_start": "2026-11-30",
+    "triage": {"level": "none"},
+    "running_allowed": True,
+    "phase": "calm",
+    "volume": {"baseline_run_km": 32, "last_week_run_km": 28, "planned_run_km": 22},
+    "sessions": [],
+    "rules_applied": [],
+}
+
+
+def _populate(db: Database, notes: str = "") -> int:
+    """An athlete with a row in every table."""
+    athlete = create_athlete(db, full_state(), name=f"runner {notes}")
+    shoe = add_shoe(db, athlete, f"shoe {notes}", start_km=1)
+    add_imported_activity(
+        db, athlete, imported(dt.datetime(2026, 11, 20, 7, tzinfo=UTC), notes=notes), shoe_id=shoe
+    )
+    upsert_checkin(db, athlete, Checkin(date=dt.date(2026, 11, 30), pain_rest=1, notes=notes))
+    add_activity(db, athlete, full_state().activities[0], notes=notes)
+    log_import(db, athlete, f"broken {notes}.fit", "failed", f"bad bytes {notes}")
+    save_plan(db, athlete, Plan.model_validate(PLAN))
+    return athlete
+
+
+def test_every_table_is_reachable_from_athletes() -> None:
+    assert {t.name for t in athlete_tables()} == set(Base.metadata.tables)
+
+
+def test_the_json_export_holds_every_table_that_belongs_to_the_athlete(db: Database) -> None:
+    athlete = _populate(db, "mine")
+    _populate(db, "someone else")
+    data = export_athlete(db, athlete)
+    json.dumps(data)  # JSON-ready
+    assert data["format"] == EXPORT_FORMAT and data["athlete"]["id"] == athlete
+    with db.session() as session:
+        for table in athlete_tables():
+            expected = session.scalar(select(func.count()).select_from(table).where(owned_by(table, athlete)))
+            assert expected, f"the fixture should fill {table.name}"
+            if table.name == "athletes":
+                got = 1
+            elif table.name in NESTED_TABLES:
+                parent, _ = NESTED_TABLES[table.name]
+                got = sum(len(row[table.name]) for row in data[parent])
+            else:
+                got = len(data[table.name])
+                assert all(row["athlete_id"] == athlete for row in data[table.name])
+            assert got == expected, table.name
+    assert "someone else" not in json.dumps(data)
+    assert {s["name"]: s["km"] for s in data["shoes"]}["shoe mine"] == 9.0
+    assert data["plans"][0]["plan"]["phase"] == "calm"
+
+
+def test_every_athlete_foreign_key_in_the_database_is_covered_by_the_export(db: Database) -> None:
+    inspector = inspect(db.engine)
+    referencing = {
+        t
+        for t in inspector.get_table_names()
+        for fk in inspector.get_foreign_keys(t)
+        if fk["referred_table"] == "athletes"
+    }
+    exported = set(export_athlete(db, _populate(db)).keys())
+    assert referencing <= exported
+
+
+def test_the_csv_export_is_a_zip_of_one_csv_per_table(db: Database, tmp_path: Path) -> None:
+    athlete = _populate(db, "mine")
+    out = export_athlete_csv(db, athlete, tmp_path / "export.zip")
+    with zipfile.ZipFile(out) as archive:
+        assert set(archive.namelist()) == {f"{t.name}.csv" for t in athlete_tables()}
+        rows = list(csv.DictReader(io.StringIO(archive.read("checkins.csv").decode())))
+        assert [r["date"] for r in rows] == ["2026-11-28", "2026-11-29", "2026-11-30"]
+        [profile] = csv.DictReader(io.StringIO(archive.read("athletes.csv").decode()))
+        assert json.loads(profile["diagnoses"]) == ["cleared_to_run"]
+    with pytest.raises(FileExistsError):
+        export_athlete_csv(db, athlete, out)
+    export_athlete_csv(db, athlete, out, overwrite=True)
+    with pytest.raises(AthleteNotFound):
+        export_athlete(db, 31337)
+
+
+def test_erasure_removes_every_row_of_the_athlete_and_no_one_elses(db: Database) -> None:
+    gone = _populate(db, "gone")
+    kept = _populate(db, "kept")
+    kept_export = export_athlete(db, kept)
+    report = erase_athlete(db, gone)
+    assert report.rows_deleted["athletes"] == 1 and report.rows_deleted["laps"] == 2
+    with db.session() as session:
+        for table in athlete_tables():
+            assert session.scalar(select(func.count()).select_from(table).where(owned_by(table, gone))) == 0
+    assert [a.id for a in list_athletes(db)] == [kept]
+    again = export_athlete(db, kept)
+    assert {k: v for k, v in again.items() if k != "exported_at"} == {
+        k: v for k, v in kept_export.items() if k != "exported_at"
+    }
+    with pytest.raises(AthleteNotFound):
+        erase_athlete(db, gone)
+    with pytest.raises(AthleteNotFound):
+        state_for(db, gone, dt.date(2026, 11, 30))
+
+
+def test_erasure_leaves_no_trace_in_the_sqlite_files(sqlite_db: Database) -> None:
+    athlete = _populate(sqlite_db, CANARY)
+    _populate(sqlite_db, "bystander")
+    assert sqlite_db.sqlite_path is not None
+    files = [sqlite_db.sqlite_path, Path(f"{sqlite_db.sqlite_path}-wal")]
+    assert any(CANARY.encode() in f.read_bytes() for f in files if f.exists())
+    report = erase_athlete(sqlite_db, athlete)
+    assert report.wal_truncated is True
+    for path in files:
+        if path.exists():
+            assert CANARY.encode() not in path.read_bytes(), path.name
+    assert Path(f"{sqlite_db.sqlite_path}-wal").stat().st_size == 0
