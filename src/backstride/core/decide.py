@@ -8,7 +8,7 @@ signs during the run mean stop.
 from __future__ import annotations
 
 from backstride.contract import RUNNING_KINDS, Decision, Reason, Session, State
-from backstride.core.pain_response import run_response
+from backstride.core.pain_response import RunResponse, is_run_day, run_response
 from backstride.core.planner import Assessment, plan_week
 from backstride.core.timeline import DAY
 from backstride.rules import Catalogue, default_catalogue
@@ -59,7 +59,8 @@ def decide_today(state: State, rules: Catalogue | None = None) -> Decision:
     tl = a.timeline
     checkin = tl.checkin(today)
     morning = checkin.pain_rest if checkin is not None else None
-    yesterday = run_response(tl, today - DAY, rules)
+    yesterday = (run_response(tl, today - DAY, rules) if is_run_day(tl, today - DAY)
+                 else RunResponse(today - DAY, "unknown", "", "no run yesterday"))
     usual = tl.morning_pain(today - DAY, look_back=6)
     sore = rules.value("B-DECIDE", "sore_morning_rise")
 

@@ -192,6 +192,9 @@ def decide_dose(
         candidates.append((f_start * B, "W-START", f"your back is irritable: about {f_start:.0%} of your normal week"))
         d.irritable = True
 
+    if last is not None and last.worst is not None:
+        w = last.worst
+        d.cite(w.rule, f"last week's runs were {level}: on {w.date:%a %d %b} {w.why}")
     km, rule, why = min(candidates, key=lambda c: (c[0], c[1]))
     if level == "red":  # the flare rule's own range bounds the cut
         lo = L * (1 - rules.value("W-FLARE", "max_cut"))

@@ -13,7 +13,7 @@ from typing import Literal
 from backstride.core.timeline import DAY, Timeline, daterange
 from backstride.rules import Catalogue
 
-__all__ = ["Level", "RunResponse", "WeekResponse", "run_response", "week_response", "weekly_history"]
+__all__ = ["Level", "RunResponse", "WeekResponse", "is_run_day", "run_response", "week_response", "weekly_history"]
 
 Level = Literal["green", "amber", "red", "unknown"]
 _RANK: dict[Level, int] = {"unknown": 0, "green": 1, "amber": 2, "red": 3}
@@ -90,7 +90,8 @@ def run_response(tl: Timeline, day: dt.date, rules: Catalogue) -> RunResponse:
     return RunResponse(day, level, rule, why)
 
 
-def _is_run_day(tl: Timeline, day: dt.date) -> bool:
+def is_run_day(tl: Timeline, day: dt.date) -> bool:
+    """A day with a logged run, or a check-in that reports pain during a run."""
     if day in tl.run_km:
         return True
     c = tl.checkin(day)
@@ -100,7 +101,7 @@ def _is_run_day(tl: Timeline, day: dt.date) -> bool:
 def week_response(tl: Timeline, start: dt.date, rules: Catalogue) -> WeekResponse:
     """The answer of the 7 days from ``start``: red if any run was red, else amber, else green."""
     end = start + 7 * DAY
-    runs = tuple(run_response(tl, d, rules) for d in daterange(start, end) if _is_run_day(tl, d) and d < tl.today)
+    runs = tuple(run_response(tl, d, rules) for d in daterange(start, end) if is_run_day(tl, d) and d < tl.today)
     level: Level = "unknown"
     for r in runs:
         if _RANK[r.level] > _RANK[level]:

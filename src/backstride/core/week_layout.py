@@ -293,6 +293,8 @@ def _own_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
         runs.append(_Run(day, kind, km, km * 2, ["B-RETURN"], extra=extra))
     w.cite("B-RETURN", "your pain has settled and you are back at your normal volume: your own week returns, "
                        "tempo, intervals and hills included")
+    if dose.spike_cap_km is not None:
+        w.cite("L-SPIKE", f"no single run above {dose.spike_cap_km:.1f} km (110% of your longest run in 30 days)")
     total = sum(r.weight for r in runs)
     scale = dose.target_km / total if total > 0 else 0.0
     for r in runs:

@@ -3,8 +3,12 @@
 Fast path: :func:`scan_fit` decodes only file_id, sport, session, lap, device_info and
 activity messages. When a session lacks a distance, or the file has no session at all
 (truncated watch files, record-only files), a second scan decodes ``record`` messages and
-the totals are computed from them (``fit_records``). Only when the scan stops at a
-structural error before any session does fitdecode get a lenient second try (``fit_fallback``).
+the totals are computed from them (``fit_records``), up to the point of damage.
+
+No fitdecode fallback: on 150 mutated real files, 62 stopped the scanner at a structural
+error before any session; a lenient fitdecode pass recovered a session in 0 of them and
+cost 0.16 s each. On the 9 broken real files fitdecode stops at the same byte or earlier
+(it cannot read header data_size=0 or the Lezyne bad-architecture file at all).
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ import dataclasses
 import datetime as dt
 
 from .common import kind_for, steps_per_minute
-from .fit_fallback import fitdecode_sessions
 from .fit_profile import device_name, file_type_name, sport_name
 from .fit_records import RecordSummary, summarise_records
 from .fit_scan import FIT_EPOCH_OFFSET, FitMessage, ScanResult, scan_fit
@@ -130,8 +133,6 @@ def decode_fit(name: str, data: bytes, sha: str) -> DecodeResult:
         problems.append(_describe_error(scan, len(data)))
     if scan.warning:
         problems.append(scan.warning)
-    if not sessions and scan.error is not None and scan.error != "truncated":
-        sessions = _fallback_sessions(data, problems)
     laps_all = by.get(19, [])
     sport_msgs = by.get(12, [])
     records: RecordSummary | None = None
@@ -162,13 +163,6 @@ def decode_fit(name: str, data: bytes, sha: str) -> DecodeResult:
         if any(acts)
         else fail(name, "FIT sessions carry no start time")
     )
-
-
-def _fallback_sessions(data: bytes, problems: list[str]) -> list[dict[int, object]]:
-    found = fitdecode_sessions(data)
-    if found:
-        problems.append("sessions recovered with fitdecode")
-    return found
 
 
 def _from_session(
