@@ -21,14 +21,13 @@ from tests.storage.storage_builders import UTC, full_state, imported, row_counts
 def test_a_backup_is_a_checked_sqlite_file_that_opens_as_a_database(db: Database, tmp_path: Path) -> None:
     athlete = create_athlete(db, full_state())
     add_imported_activity(db, athlete, imported(dt.datetime(2026, 11, 20, 7, tzinfo=UTC)))
-    report = backup(db, tmp_path / "b.db")
-    assert report.path == tmp_path / "b.db"
+    report = backup(db, tmp_path / "out" / "b.db")
+    assert report.path == tmp_path / "out" / "b.db"
     assert report.row_counts["athletes"] == 1 and report.row_counts["laps"] == 2
-    assert not Path(f"{report.path}-wal").exists()
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["b.db"]  # one file, no temp files
     with Database.open(f"sqlite:///{report.path}") as copy:
         assert row_counts(copy) == row_counts(db)
         assert state_for(copy, athlete, full_state().today) == state_for(db, athlete, full_state().today)
-    assert [p.name for p in tmp_path.iterdir()] == ["b.db"]  # no temp files left behind
 
 
 def test_a_backup_never_overwrites_unless_asked(db: Database, tmp_path: Path) -> None:
@@ -46,7 +45,7 @@ def test_a_backup_never_overwrites_unless_asked(db: Database, tmp_path: Path) ->
 
 
 def test_a_backup_taken_while_a_writer_runs_is_consistent(db: Database, tmp_path: Path) -> None:
-    athlete = create_athlete(db, full_state(checkins=[]))
+    athlete = create_athlete(db, full_state(checkins=[], activities=[]))
     stop = threading.Event()
     written: list[dt.date] = []
     errors: list[BaseException] = []
@@ -75,7 +74,9 @@ def test_a_backup_taken_while_a_writer_runs_is_consistent(db: Database, tmp_path
     assert errors == []
     for report in reports:
         counts = report.row_counts
-        # each backup is one snapshot: every check-in came with its activity, two laps and a log row
-        assert counts["checkins"] == counts["activities"] == counts["import_log"] > 0
+        # each backup is one snapshot: an import's activity, laps and log row are all there or none;
+        # the check-in of a day is written just before its import, in a transaction of its own
+        assert counts["activities"] == counts["import_log"] > 0
         assert counts["laps"] == 2 * counts["activities"]
-    assert len(written) > reports[0].row_counts["checkins"] - 1
+        assert counts["checkins"] - counts["activities"] in (0, 1)
+    assert len(written) >= reports[-1].row_counts["activities"]
