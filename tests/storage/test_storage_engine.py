@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -128,3 +129,17 @@ def test_a_failed_write_rolls_back(db: Database) -> None:
         _ = 1 / 0
     with db.session() as session:
         assert session.scalar(text("SELECT count(*) FROM athletes")) == 0
+
+
+def test_a_connection_is_never_used_in_another_process(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = db.engine.raw_connection()
+    inherited = raw.driver_connection
+    raw.close()  # back in the pool, as it would be at fork time
+    real_pid = os.getpid()
+    monkeypatch.setattr(os, "getpid", lambda: real_pid + 1)  # "we are the child now"
+    try:
+        with db.engine.connect() as conn:
+            assert conn.connection.driver_connection is not inherited
+            assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+    finally:
+        inherited.close()  # type: ignore[union-attr]

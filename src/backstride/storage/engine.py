@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -92,8 +92,24 @@ def _on_sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _remember_pid(_dbapi_connection: Any, record: Any) -> None:
+    record.info["pid"] = os.getpid()
+
+
+def _refuse_other_pid(_dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    # A connection inherited through fork() shares its socket or file locks with the parent; using it
+    # in the child corrupts both (SQLAlchemy's documented recipe: drop it and let the pool reconnect).
+    owner = record.info.get("pid")
+    if owner is not None and owner != os.getpid():
+        record.dbapi_connection = proxy.dbapi_connection = None
+        raise exc.DisconnectionError(f"connection opened in process {owner}, not in {os.getpid()}")
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for ``url`` with backstride's connection settings (SQLite pragmas, BEGIN IMMEDIATE)."""
+    """An engine for ``url`` with backstride's connection settings (SQLite pragmas, BEGIN IMMEDIATE).
+
+    Connections are tied to the process that opened them: after a fork the child opens its own.
+    """
     parsed = make_url(_normalise(url))
     if parsed.get_backend_name() == "sqlite":
         if parsed.database in (None, "", ":memory:"):
@@ -101,12 +117,15 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(parsed)
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
-        return engine
-    if parsed.get_backend_name() == "postgresql":
-        return create_engine(parsed, pool_pre_ping=True)
-    raise ValueError(
-        f"unsupported database {parsed.drivername!r}: use a SQLite file or postgresql+psycopg://"
-    )
+    elif parsed.get_backend_name() == "postgresql":
+        engine = create_engine(parsed, pool_pre_ping=True)
+    else:
+        raise ValueError(
+            f"unsupported database {parsed.drivername!r}: use a SQLite file or postgresql+psycopg://"
+        )
+    event.listen(engine, "connect", _remember_pid)
+    event.listen(engine, "checkout", _refuse_other_pid)
+    return engine
 
 
 # One lock per SQLite file, shared by every Database object in the process that opens that file.

@@ -95,7 +95,7 @@ class CleanText(TypeDecorator[str]):
     keeps SQLite and PostgreSQL databases interchangeable.
     """
 
-    impl = Text
+    impl: type[String] = Text
     cache_ok = True
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
