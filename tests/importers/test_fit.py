@@ -63,13 +63,13 @@ def run_file(*, big: bool = False) -> bytes:
     body = definition(0, 0, [(0, 1, ENUM), (1, 2, 0x84), (2, 2, 0x84)], big=big)
     body += bytes([0, 4]) + struct.pack(">HH" if big else "<HH", 1, 1932)
     # records with compressed timestamps and a developer field, interleaved before the session
-    body += definition(1, 20, [(253, 4, UINT32), (5, 4, UINT32)], big=big, dev=[2])
+    body += definition(1, 20, [(253, 4, UINT32), (5, 4, UINT32)], big=big, dev=(2,))
     fmt = ">II" if big else "<II"
     body += record(1, struct.pack(fmt, T0, 0) + b"\x01\x02")
     body += definition(2, 20, [(5, 4, UINT32)], big=big)
     for i in range(1, 40):
         body += record(2, struct.pack(">I" if big else "<I", i * 2500), compressed_offset=(T0 + i) & 0x1F)
-    body += definition(3, 18, SESSION_FIELDS, big=big, dev=[3])
+    body += definition(3, 18, SESSION_FIELDS, big=big, dev=(3,))
     body += session(3, T0, big=big, dev=b"abc")
     return fit(body)
 
