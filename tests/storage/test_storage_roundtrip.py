@@ -245,3 +245,30 @@ def test_nul_characters_are_dropped_from_text_on_every_backend(db: Database) -> 
     again = state_for(db, create_athlete(db, state, name="N\x00ame"), state.today)
     assert [c.notes for c in again.checkins] == ["ab"]
     assert list_athletes(db)[0].name == "Name"
+
+
+def test_creating_an_athlete_is_all_or_nothing(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from backstride.storage import athletes as athletes_module
+    from tests.storage.storage_builders import row_counts
+
+    real = athletes_module.activity_row_from_contract
+    calls: list[int] = []
+
+    def failing_on_the_second(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk on fire")
+        return real(*args)
+
+    monkeypatch.setattr(athletes_module, "activity_row_from_contract", failing_on_the_second)
+    before = row_counts(db)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        create_athlete(db, full_state())
+    assert row_counts(db) == before
+
+
+def test_long_names_are_kept_whole_on_every_backend(db: Database) -> None:
+    state = full_state(athlete={"baseline": {"sessions": []}, "shoes": [{"name": "x" * 1000, "km": 1}]})
+    athlete = create_athlete(db, state, name="y" * 1000)
+    assert state_for(db, athlete, state.today) == state
+    assert list_athletes(db)[0].name == "y" * 1000

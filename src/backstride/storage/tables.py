@@ -92,25 +92,15 @@ class CleanText(TypeDecorator[str]):
     """Text without NUL characters: PostgreSQL cannot store them, so no backend does.
 
     A NUL in free text (a note, a file name) is never meaningful, and dropping it on every backend
-    keeps SQLite and PostgreSQL databases interchangeable.
+    keeps SQLite and PostgreSQL databases interchangeable. Free text is unbounded (``TEXT``) for
+    the same reason: SQLite ignores ``VARCHAR(n)`` limits that PostgreSQL enforces.
     """
 
-    impl: type[String] = Text
+    impl = Text
     cache_ok = True
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
         return value.replace("\x00", "") if value is not None else None
-
-
-class CleanString(CleanText):
-    """A ``VARCHAR(n)`` without NUL characters (see :class:`CleanText`)."""
-
-    impl = String
-    cache_ok = True
-
-
-def _text(length: int | None = None) -> Any:
-    return CleanString(length) if length is not None else CleanText()
 
 
 def _athlete_fk() -> Any:
@@ -129,7 +119,7 @@ class AthleteRow(Base):
     __tablename__ = "athletes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(_text(200))
+    name: Mapped[str] = mapped_column(CleanText())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     timezone: Mapped[str | None] = mapped_column(String(64))  # IANA name: dates of imported runs
     units: Mapped[str] = mapped_column(String(2), default="km")
@@ -189,7 +179,7 @@ class CheckinRow(Base):
     sleep_hours: Mapped[float | None] = mapped_column(Float)
     stress: Mapped[int | None] = mapped_column(Integer)
     confidence: Mapped[int | None] = mapped_column(Integer)
-    notes: Mapped[str | None] = mapped_column(_text())
+    notes: Mapped[str | None] = mapped_column(CleanText())
     unexplained_weight_loss: Mapped[bool | None] = mapped_column(Boolean)
     recent_trauma: Mapped[bool | None] = mapped_column(Boolean)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -202,7 +192,7 @@ class ShoeRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     athlete_id: Mapped[int] = mapped_column(_athlete_fk(), index=True)
-    name: Mapped[str] = mapped_column(_text(200))
+    name: Mapped[str] = mapped_column(CleanText())
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
     added_on: Mapped[dt.date] = mapped_column(Date)
     retired_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -225,7 +215,7 @@ class ActivityRow(Base):
     date: Mapped[dt.date] = mapped_column(Date)
     start_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     kind: Mapped[str] = mapped_column(String(32))
-    sport: Mapped[str | None] = mapped_column(_text(64))
+    sport: Mapped[str | None] = mapped_column(CleanText())
     distance_km: Mapped[float | None] = mapped_column(Float)
     duration_min: Mapped[float | None] = mapped_column(Float)  # moving time if known, else elapsed
     elapsed_min: Mapped[float | None] = mapped_column(Float)
@@ -235,13 +225,13 @@ class ActivityRow(Base):
     cadence_spm: Mapped[float | None] = mapped_column(Float)
     avg_hr: Mapped[float | None] = mapped_column(Float)
     max_hr: Mapped[float | None] = mapped_column(Float)
-    device: Mapped[str | None] = mapped_column(_text(200))
+    device: Mapped[str | None] = mapped_column(CleanText())
     source_format: Mapped[str | None] = mapped_column(String(32))
-    source_name: Mapped[str | None] = mapped_column(_text())
+    source_name: Mapped[str | None] = mapped_column(CleanText())
     content_sha256: Mapped[str | None] = mapped_column(String(64))
     shoe_id: Mapped[int | None] = mapped_column(ForeignKey("shoes.id", ondelete="SET NULL"), index=True)
     partial: Mapped[bool] = mapped_column(Boolean, default=False)
-    notes: Mapped[str | None] = mapped_column(_text())
+    notes: Mapped[str | None] = mapped_column(CleanText())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
@@ -285,9 +275,9 @@ class ImportLogRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     athlete_id: Mapped[int] = mapped_column(_athlete_fk(), index=True)
-    source_name: Mapped[str] = mapped_column(_text())
+    source_name: Mapped[str] = mapped_column(CleanText())
     content_sha256: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(16))
-    reason: Mapped[str | None] = mapped_column(_text())
+    reason: Mapped[str | None] = mapped_column(CleanText())
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="SET NULL"))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
