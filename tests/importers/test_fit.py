@@ -39,8 +39,10 @@ def definition(
     return out
 
 
-SESSION_FIELDS = [(253, 4, UINT32), (2, 4, UINT32), (5, 1, ENUM), (6, 1, ENUM), (7, 4, UINT32), (8, 4, UINT32),
-                  (9, 4, UINT32), (16, 1, UINT8), (18, 1, UINT8), (92, 1, UINT8)]  # fmt: skip
+SESSION_FIELDS = [
+    (253, 4, UINT32), (2, 4, UINT32), (5, 1, ENUM), (6, 1, ENUM), (7, 4, UINT32), (8, 4, UINT32),
+    (9, 4, UINT32), (16, 1, UINT8), (18, 1, UINT8), (92, 1, UINT8),
+]  # fmt: skip
 
 
 def session(local: int, start: int, sport: int = 1, *, big: bool = False, dev: bytes = b"") -> bytes:
