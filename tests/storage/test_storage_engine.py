@@ -91,7 +91,9 @@ def test_a_nested_write_is_refused_instead_of_deadlocking(db: Database) -> None:
 def test_two_database_objects_on_one_file_share_the_write_lock(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'x.db'}"
     with Database(url) as a, Database(url) as b:
-        assert a._lock is b._lock
+        assert a._gate is b._gate
+        with a.write(), pytest.raises(RuntimeError, match="nested"), b.write():
+            pass
 
 
 def test_resolve_url_prefers_the_explicit_url_then_the_environment(

@@ -9,6 +9,7 @@ database file, which is what makes "database is locked" impossible within one pr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator
@@ -128,15 +129,23 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-# One lock per SQLite file, shared by every Database object in the process that opens that file.
-_write_locks: dict[str, threading.Lock] = {}
-_write_locks_guard = threading.Lock()
+class _WriteGate:
+    """The write lock of one database and which threads hold it (to refuse nesting, not deadlock)."""
+
+    def __init__(self, lock: threading.Lock | None) -> None:
+        self.lock = lock
+        self.holders = threading.local()
 
 
-def _write_lock_for(path: str) -> threading.Lock:
+# One gate per SQLite file, shared by every Database object in the process that opens that file.
+_sqlite_gates: dict[str, _WriteGate] = {}
+_sqlite_gates_guard = threading.Lock()
+
+
+def _gate_for(path: str) -> _WriteGate:
     key = os.path.realpath(path)
-    with _write_locks_guard:
-        return _write_locks.setdefault(key, threading.Lock())
+    with _sqlite_gates_guard:
+        return _sqlite_gates.setdefault(key, _WriteGate(threading.Lock()))
 
 
 class Database:
@@ -156,15 +165,14 @@ class Database:
         self._write_sessions = sessionmaker(
             self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
         )
-        self._lock: threading.Lock | None = None
-        self._local = threading.local()
         if self.is_sqlite:
             database = self.engine.url.database
             assert database is not None  # checked in make_engine
             self.sqlite_path: Path | None = Path(database)
-            self._lock = _write_lock_for(database)
+            self._gate = _gate_for(database)
         else:
             self.sqlite_path = None
+            self._gate = _WriteGate(None)  # PostgreSQL has row locks; nesting is still refused
 
     @classmethod
     def open(cls, url: str | None = None, *, upgrade: bool = True) -> Database:
@@ -207,37 +215,30 @@ class Database:
         On SQLite the transaction starts with BEGIN IMMEDIATE behind the process-wide write lock
         for this file. Nested ``write()`` calls in one thread are refused: they would deadlock.
         """
-        if getattr(self._local, "writing", False):
-            raise RuntimeError("nested write transaction: pass the open session down instead")
-        with self.write_lock():
-            self._local.writing = True
-            try:
-                with self._write_sessions() as session, session.begin():
-                    yield session
-            finally:
-                self._local.writing = False
-
-    @contextmanager
-    def write_lock(self) -> Iterator[None]:
-        """Hold this database's in-process write lock (a no-op on PostgreSQL)."""
-        if self._lock is None:
-            yield
-            return
-        with self._lock:
-            yield
+        with self.write_lock(), self._write_sessions() as session, session.begin():
+            yield session
 
     @contextmanager
     def write_connection(self) -> Iterator[Connection]:
         """A Core connection in one write transaction (for bulk work and migrations)."""
-        if getattr(self._local, "writing", False):
-            raise RuntimeError("nested write transaction")
-        with self.write_lock():
-            self._local.writing = True
+        with self.write_lock(), self.engine.execution_options(**{_WRITE_OPTION: True}).begin() as conn:
+            yield conn
+
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Hold this database's in-process write lock (on PostgreSQL only the nesting check).
+
+        Raises ``RuntimeError`` if this thread already holds it: a nested writer would wait for itself.
+        """
+        gate = self._gate
+        if getattr(gate.holders, "held", False):
+            raise RuntimeError("nested write transaction: pass the open session down instead")
+        with gate.lock if gate.lock is not None else contextlib.nullcontext():
+            gate.holders.held = True
             try:
-                with self.engine.execution_options(**{_WRITE_OPTION: True}).begin() as conn:
-                    yield conn
+                yield
             finally:
-                self._local.writing = False
+                gate.holders.held = False
 
     def dispose(self) -> None:
         """Close every pooled connection."""
