@@ -8,6 +8,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backstride.contract import parse_state
 from backstride.core.causes import Cause, CausesReport, Question, find_causes
@@ -380,3 +382,61 @@ def test_report_is_deterministic_and_json_ready() -> None:
     assert all(c["weeks"] == sorted(c["weeks"]) for c in data["causes"])
     assert {c.id for c in first.found} >= {"C-LOAD-JUMP", "C-SHOES", "C-DOWNHILL", "C-CADENCE", "C-SLEEP",
                                            "C-STRESS", "C-NO-STRENGTH"}
+
+
+# --- any history -----------------------------------------------------------------------------------
+
+KINDS = ("easy", "recovery", "long", "run", "run_walk", "tempo", "hills", "stairs", "intervals_short", "race",
+         "cross_training", "strength", "mobility")
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> dict[str, Any]:
+    """Any backstride.state/1 history: gaps, empty records, future entries, odd cadences."""
+    today = dt.date(2026, 1, 5) + dt.timedelta(days=draw(st.integers(0, 400)))
+
+    def a_day() -> str:
+        return str(today - dt.timedelta(days=draw(st.integers(-3, 220))))
+
+    optional = st.none() | st.floats(0, 60).map(lambda x: round(x, 1))
+    activities = [
+        {k: v for k, v in {
+            "date": a_day(), "kind": draw(st.sampled_from(KINDS)), "distance_km": draw(optional),
+            "duration_min": draw(st.none() | st.floats(0, 300)), "rpe": draw(st.none() | st.integers(0, 10)),
+            "elevation_gain_m": draw(st.none() | st.floats(0, 2000)),
+            "cadence_spm": draw(st.none() | st.floats(0, 230)),
+        }.items() if v is not None}
+        for _ in range(draw(st.integers(0, 40)))
+    ]
+    checkins = [
+        {k: v for k, v in {
+            "date": a_day(), "pain_rest": draw(st.none() | st.integers(0, 10)),
+            "sleep_hours": draw(st.none() | st.floats(0, 12)), "stress": draw(st.none() | st.integers(0, 10)),
+        }.items() if v is not None}
+        for _ in range(draw(st.integers(0, 20)))
+    ]
+    shoes = [{"name": f"pair {i}", "km": draw(st.floats(0, 1500))} for i in range(draw(st.integers(0, 3)))]
+    return {"schema": "backstride.state/1", "today": str(today),
+            "athlete": {"units": draw(st.sampled_from(("km", "mi"))), "shoes": shoes,
+                        "baseline": {"sessions": [{"day": "sat", "kind": "long", "distance_km": 12}]}},
+            "checkins": checkins, "activities": activities}
+
+
+@settings(max_examples=60)  # each example draws a few hundred values; 60 cover the shapes
+@given(histories())
+def test_any_history_gives_a_sound_deterministic_report(data: dict[str, Any]) -> None:
+    s = parse_state(data)
+    report = find_causes(s)
+    assert report == find_causes(s)
+    json.dumps(report.to_json_dict(), allow_nan=False)  # finite numbers only
+    ids = [c.id for c in report.causes]
+    assert len(ids) == len(set(ids)) and all(i in default_catalogue() for i in ids)
+    q_ids = [q.id for q in report.questions]
+    assert len(q_ids) == len(set(q_ids)) and {"Q-SITTING", "Q-INJURY", "Q-SURFACE"} <= set(q_ids)
+    found = [c.found for c in report.causes]
+    assert found == sorted(found, reverse=True)
+    for c in report.causes:
+        assert c.evidence and c.advice and c.source and c.rule in default_catalogue()
+        for w in c.weeks:
+            monday = dt.date.fromisoformat(w)
+            assert monday.weekday() == 0 and monday <= s.today
