@@ -9,8 +9,10 @@ from .common import cadence_from_samples
 from .fit_scan import FIT_EPOCH_OFFSET, FitMessage
 from .geo import elevation_gain_loss, haversine_m, moving_seconds
 
-__all__ = ["RecordSummary", "summarise_records"]
+__all__ = ["RECORD_FIELDS", "RecordSummary", "summarise_records"]
 
+# record fields the summary reads: position, altitude, HR, cadence, distance, timestamp
+RECORD_FIELDS = frozenset({0, 1, 2, 3, 4, 5, 53, 78, 253})
 _SEMI = 180.0 / 2**31  # semicircles -> degrees
 _MIN_TS = 0x10000000
 
