@@ -66,7 +66,8 @@ def parse_iso_time(text: str | None) -> dt.datetime | None:
     s = text.strip()
     if s.endswith(("Z", "z")):
         s = s[:-1] + "+00:00"
-    s = _FRACTION.sub(r"\1", s)  # fromisoformat accepts at most 6 fractional digits
+    if len(s) > 32:
+        s = _FRACTION.sub(r"\1", s)  # fromisoformat accepts at most 6 fractional digits
     try:
         t = dt.datetime.fromisoformat(s)
     except ValueError:

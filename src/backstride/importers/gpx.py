@@ -50,13 +50,12 @@ class _Acc:
         self.cads: list[float] = []
         self.bad_coords = 0
 
-    def segment(self, seg: ET.Element) -> None:
+    def segment(self, seg: ET.Element, ns: str) -> None:
+        t_pt, t_time, t_ele = ns + "trkpt", ns + "time", ns + "ele"  # qualified: no per-node string work
         prev_pos: tuple[float, float] | None = None
         prev_t: dt.datetime | None = None
         pending = 0.0  # distance since the last timed point (points without <time>)
-        for pt in seg:
-            if local(pt.tag) != "trkpt":
-                continue
+        for pt in seg.iter(t_pt):
             lat, lon = _float(pt.get("lat")), _float(pt.get("lon"))
             if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 self.bad_coords += 1
@@ -64,10 +63,10 @@ class _Acc:
             self.points += 1
             t: dt.datetime | None = None
             for child in pt:
-                name = local(child.tag)
-                if name == "time":
+                tag = child.tag
+                if tag == t_time:
                     t = parse_iso_time(child.text)
-                elif name == "ele":
+                elif tag == t_ele:
                     ele = _float(child.text)
                     if ele is not None:
                         self.alts.append(ele)
@@ -104,6 +103,7 @@ def decode_gpx(name: str, data: bytes, sha: str) -> DecodeResult:
     if local(root.tag) != "gpx":
         return fail(name, "not a GPX file (root element is not <gpx>)")
     acc = _Acc()
+    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
     type_text: str | None = None
     for trk in root:
         if local(trk.tag) != "trk":
@@ -111,7 +111,7 @@ def decode_gpx(name: str, data: bytes, sha: str) -> DecodeResult:
         for child in trk:
             tag = local(child.tag)
             if tag == "trkseg":
-                acc.segment(child)
+                acc.segment(child, ns)
             elif tag == "type" and type_text is None and child.text and child.text.strip():
                 type_text = child.text.strip()
     if acc.points == 0:

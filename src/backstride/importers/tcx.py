@@ -56,7 +56,7 @@ def _value(elem: ET.Element, name: str) -> float | None:
 
 def _cadence_in(elem: ET.Element) -> float | None:
     for e in elem.iter():
-        if local(e.tag) in ("RunCadence", "AvgRunCadence"):
+        if isinstance(e.tag, str) and e.tag.endswith("RunCadence"):  # RunCadence, AvgRunCadence
             return _f(e.text)
     return None
 
@@ -72,33 +72,42 @@ class _Points:
         self.count = 0
         self.with_position = 0
 
-    def add_track(self, track: ET.Element) -> None:
+    def add_track(self, track: ET.Element, ns: str) -> None:
+        # qualified tag names + C-level find(): ~3x faster than matching local names in Python
+        t_tp, t_time, t_hr, t_val = ns + "Trackpoint", ns + "Time", ns + "HeartRateBpm", ns + "Value"
+        t_cad, t_ext, t_alt, t_dist = (
+            ns + "Cadence",
+            ns + "Extensions",
+            ns + "AltitudeMeters",
+            ns + "DistanceMeters",
+        )
+        t_pos, t_lat, t_lon = ns + "Position", ns + "LatitudeDegrees", ns + "LongitudeDegrees"
         prev: tuple[float, float] | None = None
-        for tp in track:
-            if local(tp.tag) != "Trackpoint":
-                continue
+        for tp in track.iter(t_tp):
             self.count += 1
-            t = parse_iso_time(getattr(_child(tp, "Time"), "text", None))
+            t = parse_iso_time(tp.findtext(t_time))
             if t is not None:
                 self.times.append(t)
-            hr = _value(tp, "HeartRateBpm")
-            if hr is not None and 0 < hr < 255:
-                self.hrs.append(hr)
-            cad = _value(tp, "Cadence")
-            ext = _child(tp, "Extensions")
+            hr_el = tp.find(t_hr)
+            if hr_el is not None:
+                hr = _f(hr_el.findtext(t_val))
+                if hr is not None and 0 < hr < 255:
+                    self.hrs.append(hr)
+            cad = _f(tp.findtext(t_cad))
+            ext = tp.find(t_ext)
             if ext is not None:
                 cad = _cadence_in(ext) or cad
             if cad is not None and 0 < cad < 300:
                 self.cads.append(cad)
-            alt = _value(tp, "AltitudeMeters")
+            alt = _f(tp.findtext(t_alt))
             if alt is not None:
                 self.alts.append(alt)
-            d = _value(tp, "DistanceMeters")
+            d = _f(tp.findtext(t_dist))
             if d is not None:
                 self.max_dist = d if self.max_dist is None else max(self.max_dist, d)
-            pos = _child(tp, "Position")
+            pos = tp.find(t_pos)
             if pos is not None:
-                lat, lon = _value(pos, "LatitudeDegrees"), _value(pos, "LongitudeDegrees")
+                lat, lon = _f(pos.findtext(t_lat)), _f(pos.findtext(t_lon))
                 if lat is not None and lon is not None and abs(lat) <= 90 and abs(lon) <= 180:
                     self.with_position += 1
                     if prev is not None:
@@ -134,9 +143,10 @@ def _activity(name: str, sha: str, act: ET.Element, device: str | None) -> Impor
         )
         if lstart is not None and ltime is not None:
             lap_ends.append(lstart + dt.timedelta(seconds=ltime))
+        ns = lap.tag[: lap.tag.index("}") + 1] if lap.tag.startswith("{") else ""
         for c in lap:
             if local(c.tag) == "Track":
-                pts.add_track(c)
+                pts.add_track(c, ns)
     starts = [lp.start for lp in laps if lp.start is not None]
     start = min(starts) if starts else parse_iso_time(getattr(_child(act, "Id"), "text", None))
     if start is None and pts.times:
