@@ -11,17 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-)
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
 __all__ = [
     "BASELINE_RUNNING_KINDS",
@@ -88,90 +80,27 @@ Action = Literal["run_as_planned", "run_shorter_easier", "cross_train", "rest", 
 Terrain = Literal["any", "flat", "soft", "stairs"]
 
 
-# --- validators with plain messages -------------------------------------------------------------
+# --- input types: constraints are pydantic's own (fast); messages are translated below --------------
 
-def _iso_date(value: Any) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if not isinstance(value, str):
-        raise PydanticCustomError("date_type", "must be a date written as YYYY-MM-DD (got {got})",
-                                  {"got": _shown(value)})
-    try:
-        if len(value) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise PydanticCustomError(
-            "date_value", "is not a real date in the form YYYY-MM-DD (got {got})", {"got": _shown(value)}
-        ) from None
-
-
-def _shown(value: Any) -> str:
-    text = json.dumps(value) if not isinstance(value, float) or math.isfinite(value) else str(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _number(lo: float, hi: float | None, *, integer: bool, lo_exclusive: bool = False) -> Any:
-    """A validator for a JSON number in a range, with a message that names the range."""
-
-    def check(value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            kind = "a whole number" if integer else "a number"
-            raise PydanticCustomError("number_type", f"must be {kind} (got {{got}})", {"got": _shown(value)})
-        if isinstance(value, float) and not math.isfinite(value):
-            raise PydanticCustomError("number_type", "must be a finite number (got {got})",
-                                      {"got": _shown(value)})
-        if integer:
-            if isinstance(value, float):
-                if not value.is_integer():
-                    raise PydanticCustomError("int_type", "must be a whole number (got {got})",
-                                              {"got": _shown(value)})
-                value = int(value)
-        too_low = value <= lo if lo_exclusive else value < lo
-        too_high = hi is not None and value > hi
-        if too_low or too_high:
-            lo_s, hi_s = _fmt(lo), _fmt(hi) if hi is not None else None
-            if hi_s is None:
-                msg = f"must be {'more than' if lo_exclusive else 'at least'} {lo_s} (got {{got}})"
-            elif lo_exclusive:
-                msg = f"must be more than {lo_s} and at most {hi_s} (got {{got}})"
-            else:
-                msg = f"must be between {lo_s} and {hi_s} (got {{got}})"
-            raise PydanticCustomError("range", msg, {"got": _shown(value)})
-        return float(value) if not integer else value
-
-    return BeforeValidator(check)
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
-
-
-def _strict_bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise PydanticCustomError("bool_type", "must be true or false (got {got})", {"got": _shown(value)})
-    return value
-
-
-Pain = Annotated[int, _number(0, 10, integer=True)]
-Score10 = Annotated[int, _number(0, 10, integer=True)]
-Flag = Annotated[bool, BeforeValidator(_strict_bool)]
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+Pain = Annotated[StrictInt, Field(ge=0, le=10)]
+Score10 = Annotated[StrictInt, Field(ge=0, le=10)]
+Flag = StrictBool
+IsoDate = dt.date
 
 
 class _In(BaseModel):
-    """Input objects: unknown keys are ignored (the schema allows them), known ones are checked."""
+    """Input objects: unknown keys are ignored (the schema allows them), known ones are checked strictly."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore", strict=False)
+    model_config = ConfigDict(frozen=True, extra="ignore", strict=True, allow_inf_nan=False)
 
 
 class BaselineSession(_In):
     day: Weekday
     kind: BaselineKind
-    distance_km: Annotated[float | None, _number(0, 200, integer=False)] = None
-    duration_min: Annotated[float | None, _number(0, 1440, integer=False)] = None
-    rep_distance_m: Annotated[float | None, _number(0, None, integer=False)] = None
-    reps: Annotated[int | None, _number(1, None, integer=True)] = None
+    distance_km: Annotated[float | None, Field(ge=0, le=200)] = None
+    duration_min: Annotated[float | None, Field(ge=0, le=1440)] = None
+    rep_distance_m: Annotated[float | None, Field(ge=0)] = None
+    reps: Annotated[StrictInt | None, Field(ge=1)] = None
 
 
 class Baseline(_In):
@@ -180,7 +109,7 @@ class Baseline(_In):
 
 class Shoe(_In):
     name: str
-    km: Annotated[float, _number(0, None, integer=False)]
+    km: Annotated[float, Field(ge=0)]
 
 
 class Athlete(_In):
@@ -188,12 +117,12 @@ class Athlete(_In):
     baseline: Baseline
     available_days: tuple[Weekday, ...] | None = None
     long_run_day: Weekday | None = None
-    easy_pace_min_per_km: Annotated[float | None, _number(2, 20, integer=False, lo_exclusive=True)] = None
-    cadence_spm: Annotated[float | None, _number(100, 230, integer=False)] = None
+    easy_pace_min_per_km: Annotated[float | None, Field(gt=2, le=20)] = None
+    cadence_spm: Annotated[float | None, Field(ge=100, le=230)] = None
     diagnoses: tuple[Diagnosis, ...] = ()
     cross_training: tuple[CrossTraining, ...] | None = None
     shoes: tuple[Shoe, ...] = ()
-    age: Annotated[int | None, _number(10, 110, integer=True)] = None
+    age: Annotated[StrictInt | None, Field(ge=10, le=110)] = None
     history_of_cancer: Flag | None = None
     osteoporosis_or_steroids: Flag | None = None
 
@@ -216,7 +145,7 @@ class Checkin(_In):
     bladder_bowel_change: Flag | None = None
     fever_unwell: Flag | None = None
     night_pain: Flag | None = None
-    sleep_hours: Annotated[float | None, _number(0, 24, integer=False)] = None
+    sleep_hours: Annotated[float | None, Field(ge=0, le=24)] = None
     stress: Score10 | None = None
     confidence: Score10 | None = None
     notes: Annotated[str | None, Field(max_length=2000)] = None
@@ -232,11 +161,11 @@ class Checkin(_In):
 class Activity(_In):
     date: IsoDate
     kind: ActivityKind
-    distance_km: Annotated[float | None, _number(0, 500, integer=False)] = None
-    duration_min: Annotated[float | None, _number(0, 2880, integer=False)] = None
+    distance_km: Annotated[float | None, Field(ge=0, le=500)] = None
+    duration_min: Annotated[float | None, Field(ge=0, le=2880)] = None
     rpe: Score10 | None = None
-    elevation_gain_m: Annotated[float | None, _number(0, None, integer=False)] = None
-    cadence_spm: Annotated[float | None, _number(0, 260, integer=False)] = None
+    elevation_gain_m: Annotated[float | None, Field(ge=0)] = None
+    cadence_spm: Annotated[float | None, Field(ge=0, le=260)] = None
 
 
 class State(_In):
@@ -246,7 +175,7 @@ class State(_In):
     checkins: tuple[Checkin, ...] = ()
     activities: tuple[Activity, ...] = ()
 
-    model_config = ConfigDict(frozen=True, extra="ignore", strict=False, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="ignore", strict=True, allow_inf_nan=False, populate_by_name=True)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The state as ``backstride.state/1`` JSON data (dates as strings, no empty fields)."""
@@ -362,65 +291,143 @@ class InvalidState(ValueError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+def _shown(value: Any) -> str:
+    try:
+        text = json.dumps(value, allow_nan=False)
+    except ValueError:
+        text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _where(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            if part in ("function-before[check(), nullable[float]]",) or part.startswith(
-                ("function-", "nullable", "tagged-union", "function-after")
-            ):
-                continue
             name = "schema" if part == "schema_" else part
             out += f".{name}" if out else name
     return out or "(input)"
 
 
+def _field_bounds(loc: tuple[int | str, ...]) -> tuple[float | None, float | None, bool]:
+    """The (low, high, low-exclusive) bounds of the field at ``loc``, read from the models themselves."""
+    model: Any = State
+    info = None
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(model, "model_fields", None)
+        if fields is None or part not in fields:
+            return None, None, False
+        info = fields[part]
+        model = _inner_model(info.annotation)
+    lo = hi = None
+    exclusive = False
+    metadata = list(info.metadata) if info is not None else []
+    for arg in getattr(info.annotation, "__args__", ()) if info is not None else ():
+        metadata += list(getattr(arg, "__metadata__", ()))  # Annotated[...] inside Optional[...]
+    metadata += [inner for m in metadata for inner in getattr(m, "metadata", ())]  # Field(...) inside Annotated
+    for m in metadata:
+        lo = getattr(m, "ge", lo)
+        hi = getattr(m, "le", hi)
+        if getattr(m, "gt", None) is not None:
+            lo, exclusive = m.gt, True
+    return lo, hi, exclusive
+
+
+def _inner_model(annotation: Any) -> Any:
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
 def _message(err: Any) -> str:
     kind = err["type"]
+    got = _shown(err.get("input"))
     if kind == "missing":
         return "is required but missing"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        lo, hi, exclusive = _field_bounds(tuple(err["loc"]))
+        if lo is not None and hi is not None:
+            if exclusive:
+                return f"must be more than {_fmt(lo)} and at most {_fmt(hi)} (got {got})"
+            return f"must be between {_fmt(lo)} and {_fmt(hi)} (got {got})"
+        if lo is not None:
+            return f"must be {'more than' if exclusive else 'at least'} {_fmt(lo)} (got {got})"
+        return f"must be at most {_fmt(hi) if hi is not None else '?'} (got {got})"
+    if kind in ("int_type", "int_from_float", "int_parsing"):
+        return f"must be a whole number (got {got})"
+    if kind in ("float_type", "float_parsing", "finite_number"):
+        return f"must be a number (got {got})"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"must be true or false (got {got})"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        if isinstance(err.get("input"), str):
+            return f"is not a real date in the form YYYY-MM-DD (got {got})"
+        return f"must be a date written as YYYY-MM-DD (got {got})"
     if kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        return f"must be one of {expected} (got {_shown(err.get('input'))})"
+        return f"must be one of {err.get('ctx', {}).get('expected', '')} (got {got})"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"must be an object (got {_shown(err.get('input'))})"
+        return f"must be an object (got {got})"
     if kind in ("tuple_type", "list_type"):
-        return f"must be a list (got {_shown(err.get('input'))})"
+        return f"must be a list (got {got})"
     if kind in ("string_type", "str_type"):
-        return f"must be text (got {_shown(err.get('input'))})"
+        return f"must be text (got {got})"
     if kind == "string_too_long":
         return f"must be at most {err.get('ctx', {}).get('max_length')} characters long"
+    if kind == "json_invalid":
+        return f"is not valid JSON ({err.get('ctx', {}).get('error', 'syntax error')})"
     return str(err["msg"])
 
 
-def parse_state(data: Any) -> State:
-    """Validate JSON data as a ``backstride.state/1``; raise :class:`InvalidState` otherwise."""
-    if not isinstance(data, dict):
-        raise InvalidState([InputProblem(where="(input)", message="must be a JSON object")])
-    try:
-        return State.model_validate(data)
-    except ValidationError as exc:
-        problems: list[InputProblem] = []
-        seen: set[str] = set()
-        for err in exc.errors(include_url=False):
-            problem = InputProblem(where=_where(tuple(err["loc"])), message=_message(err))
-            if str(problem) not in seen:  # a value failing several union arms is one problem
-                seen.add(str(problem))
-                problems.append(problem)
-        raise InvalidState(problems) from None
+def _problems(exc: ValidationError) -> list[InputProblem]:
+    problems: list[InputProblem] = []
+    seen: set[str] = set()
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "nullable"))))
+        problem = InputProblem(where=_where(loc), message=_message({**err, "loc": loc}))
+        if str(problem) not in seen:  # a value failing several union arms is one problem
+            seen.add(str(problem))
+            problems.append(problem)
+    return problems
 
 
-def parse_state_text(text: str) -> State:
+def parse_state_text(text: str | bytes) -> State:
     """Parse JSON text as a ``backstride.state/1``; raise :class:`InvalidState` otherwise."""
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidState(
-            [InputProblem(where="(input)", message=f"is not valid JSON ({exc.msg} at line {exc.lineno}, "
-                                                   f"column {exc.colno})")]
-        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        detail = f"{exc.msg} at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) \
+            else "not UTF-8 text"
+        raise InvalidState([InputProblem(where="(input)", message=f"is not valid JSON ({detail})")]) from None
     except RecursionError:
         raise InvalidState([InputProblem(where="(input)", message="is nested too deeply")]) from None
-    return parse_state(data)
+    if not isinstance(data, dict):
+        raise InvalidState([InputProblem(where="(input)", message="must be a JSON object")])
+    try:
+        # JSON mode: dates arrive as strings and are checked to exist; numbers and flags stay strict.
+        return State.model_validate_json(text)
+    except ValidationError as exc:
+        raise InvalidState(_problems(exc)) from None
+
+
+def parse_state(data: Any) -> State:
+    """Validate JSON data (a dict as ``json.loads`` gives it) as a ``backstride.state/1``."""
+    try:
+        text = json.dumps(data, default=_json_default, allow_nan=False)
+    except ValueError:
+        raise InvalidState([InputProblem(where="(input)", message="holds a number that is not finite")]) from None
+    return parse_state_text(text)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON data")

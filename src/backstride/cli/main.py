@@ -8,7 +8,11 @@ one located line per problem on stderr, never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
+
+# backstride uses no pydantic plugins; not scanning installed packages for them saves start-up time.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 from pathlib import Path
 from typing import Annotated, NoReturn
 

@@ -9,6 +9,7 @@ weeks in a row have not been green (the trial-and-error adjuster of 001).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from backstride.core.pain_response import WeekResponse
@@ -28,6 +29,7 @@ _TRIAL_TEXT = {
     "style": "walk breaks in every run and a quicker, shorter stride",
 }
 SLACK_KM = 0.5
+KEEP_WEEKS = 8  # a change that worked is kept for this many green weeks, then the runner's own way returns
 
 
 @dataclass(slots=True)
@@ -56,10 +58,11 @@ class DoseDecision:
             self.cited.append((rule_id, why))
 
 
-def _streak(weeks: list[WeekResponse], levels: set[str]) -> int:
+def _streak(weeks: Sequence[WeekResponse], levels: set[str], start: int = 0, limit: int = 99) -> int:
+    """How many weeks in a row (up to ``limit``), from week ``start`` back, had one of these answers."""
     n = 0
-    for w in weeks:
-        if w.level not in levels:
+    for k in range(start, min(len(weeks), start + limit)):
+        if weeks[k].level not in levels:
             break
         n += 1
     return n
@@ -69,23 +72,23 @@ def _fmt(km: float) -> str:
     return f"{km:.1f} km"
 
 
-def _trial_in_force(weeks: list[WeekResponse]) -> tuple[tuple[str, ...], str]:
+def _trial_in_force(weeks: Sequence[WeekResponse]) -> tuple[tuple[str, ...], str]:
     """Variables to change this week, and a sentence saying why.
 
     Each week in a row that was not green adds the next variable (cumulative:
     the earlier changes were gentler, so they stay). When a change was followed
     by green weeks, it is kept: that is what worked for this runner.
     """
-    bad = _streak(weeks, {"red", "amber"})
+    bad = _streak(weeks, {"red", "amber"}, limit=len(TRIAL_STEPS))
     if bad >= 1:
         steps = TRIAL_STEPS[: min(bad, len(TRIAL_STEPS))]
         latest = steps[-1]
         why = (f"{bad} week{'s' if bad > 1 else ''} in a row {'have' if bad > 1 else 'has'} not been green, "
                f"so this week changes one more thing: {_TRIAL_TEXT[latest]}")
         return steps, why
-    good = _streak(weeks, {"green"})
-    if good >= 1:
-        before = _streak(weeks[good:], {"red", "amber"})
+    good = _streak(weeks, {"green"}, limit=KEEP_WEEKS + 1)
+    if 1 <= good <= KEEP_WEEKS:
+        before = _streak(weeks, {"red", "amber"}, start=good, limit=len(TRIAL_STEPS))
         if before >= 3:  # a terrain/frequency/style change was followed by green weeks: keep it
             kept = tuple(s for s in TRIAL_STEPS[: min(before, len(TRIAL_STEPS))] if s in ("terrain", "frequency", "style"))
             if kept:
@@ -94,7 +97,7 @@ def _trial_in_force(weeks: list[WeekResponse]) -> tuple[tuple[str, ...], str]:
     return (), ""
 
 
-def _weeks_at_baseline(weeks: list[WeekResponse], baseline: float) -> int:
+def _weeks_at_baseline(weeks: Sequence[WeekResponse], baseline: float) -> int:
     n = 0
     for w in weeks:
         if w.km < baseline - max(SLACK_KM, 0.05 * baseline) or w.level in ("red", "amber"):
@@ -104,7 +107,7 @@ def _weeks_at_baseline(weeks: list[WeekResponse], baseline: float) -> int:
 
 
 def decide_dose(
-    tl: Timeline, weeks: list[WeekResponse], baseline_km: float, baseline_longest: float, rules: Catalogue
+    tl: Timeline, weeks: Sequence[WeekResponse], baseline_km: float, baseline_longest: float, rules: Catalogue
 ) -> DoseDecision:
     """The running dose for the 7 days from today, the phase, and the rules that set them."""
     today = tl.today
@@ -123,15 +126,23 @@ def decide_dose(
     episode = pain_episode(tl, gap)
     pain_now = episode is not None and (today - episode[1]).days <= 7
     start_max = rules.value("W-START", "max_fraction") * B + SLACK_KM
-    never_cut = pain_now and episode is not None and all(
-        w.km > start_max for w in weeks if w.start + 7 * DAY > episode[0]
-    ) and tl.km(episode[0], today) > 0
+    never_cut = False
+    if pain_now and episode is not None and tl.km(episode[0], today) > 0:
+        never_cut = True
+        for k in range(len(weeks)):  # the weeks since the pain began, most recent first
+            start = today - 7 * (k + 1) * DAY
+            if start + 7 * DAY <= episode[0]:
+                break
+            if tl.km(start, start + 7 * DAY) <= start_max:
+                never_cut = False
+                break
     first_plan = pain_now and episode is not None and ((today - episode[0]).days <= 7 or never_cut)
 
     settle_pain = rules.value("B-RETURN", "settled_max_pain")
     settle_weeks = int(rules.value("B-RETURN", "settled_green_weeks"))
     recent_pain = tl.max_pain(today - 7 * settle_weeks * DAY, today + DAY)
-    d.settled = (_streak(weeks, {"green", "unknown"}) >= settle_weeks and _streak(weeks, {"green"}) >= 1
+    d.settled = (_streak(weeks, {"green", "unknown"}, limit=settle_weeks) >= settle_weeks
+                 and _streak(weeks, {"green"}, limit=1) >= 1
                  and (recent_pain is None or recent_pain <= settle_pain))
 
     candidates: list[tuple[float, str, str]] = []  # (km, rule, why)
@@ -235,7 +246,7 @@ def decide_dose(
         d.quality = "none"
     elif d.settled and d.phase == "maintain":
         d.quality = "own"
-    elif _streak(weeks, {"green"}) >= settle_weeks:
+    elif _streak(weeks, {"green"}, limit=settle_weeks) >= settle_weeks:
         d.quality = "modified"
     d.swaps = 2 if level == "red" or d.restart else (1 if d.phase != "maintain" else 0)
     return d

@@ -7,13 +7,14 @@ during or after a run (a runner may check in without logging the run).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, overload
 
 from backstride.core.timeline import DAY, Timeline, daterange
 from backstride.rules import Catalogue
 
-__all__ = ["Level", "RunResponse", "WeekResponse", "is_run_day", "run_response", "week_response", "weekly_history"]
+__all__ = ["Level", "RunResponse", "WeekResponse", "WeeklyHistory", "is_run_day", "run_response", "week_response", "weekly_history"]
 
 Level = Literal["green", "amber", "red", "unknown"]
 _RANK: dict[Level, int] = {"unknown": 0, "green": 1, "amber": 2, "red": 3}
@@ -109,6 +110,34 @@ def week_response(tl: Timeline, start: dt.date, rules: Catalogue) -> WeekRespons
     return WeekResponse(start, level, runs, tl.km(start, end))
 
 
-def weekly_history(tl: Timeline, weeks: int, rules: Catalogue) -> list[WeekResponse]:
-    """The last ``weeks`` weeks before today, most recent first (week 0 = the 7 days before today)."""
-    return [week_response(tl, tl.today - 7 * (k + 1) * DAY, rules) for k in range(weeks)]
+class WeeklyHistory(Sequence[WeekResponse]):
+    """The weeks before today, most recent first (week 0 = the 7 days before today), read on demand."""
+
+    def __init__(self, tl: Timeline, weeks: int, rules: Catalogue) -> None:
+        self._tl, self._rules, self._n = tl, rules, weeks
+        self._cache: dict[int, WeekResponse] = {}
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, k: int) -> WeekResponse: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[WeekResponse]: ...
+
+    def __getitem__(self, k: int | slice) -> WeekResponse | list[WeekResponse]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(self._n))]
+        if k < 0:
+            k += self._n
+        if not 0 <= k < self._n:
+            raise IndexError(k)
+        if k not in self._cache:
+            self._cache[k] = week_response(self._tl, self._tl.today - 7 * (k + 1) * DAY, self._rules)
+        return self._cache[k]
+
+
+def weekly_history(tl: Timeline, weeks: int, rules: Catalogue) -> WeeklyHistory:
+    """The last ``weeks`` weeks before today, most recent first, each computed when first read."""
+    return WeeklyHistory(tl, weeks, rules)

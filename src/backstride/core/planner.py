@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from backstride.contract import RUNNING_KINDS, BaselineSession, Plan, RuleApplied, State, Volume
 from backstride.core.dose import DoseDecision, decide_dose
-from backstride.core.pain_response import WeekResponse, weekly_history
+from backstride.core.pain_response import WeeklyHistory, weekly_history
 from backstride.core.timeline import Timeline, baseline_run_km, build_timeline
 from backstride.core.triage import TriageResult, triage
 from backstride.core.week_layout import cadence_target, lay_out_week
@@ -22,7 +22,7 @@ class Assessment:
         self.state = state
         self.rules = rules
         self.timeline: Timeline = build_timeline(state, rules)
-        self.weeks: list[WeekResponse] = weekly_history(self.timeline, HISTORY_WEEKS, rules)
+        self.weeks: WeeklyHistory = weekly_history(self.timeline, HISTORY_WEEKS, rules)
         self.triage: TriageResult = triage(state, self.timeline, self.weeks, rules)
         self.baseline_km = baseline_run_km(state, self.timeline.easy_pace)
         runs: list[BaselineSession] = [s for s in state.athlete.baseline.sessions
@@ -66,16 +66,13 @@ def plan_week(state: State, rules: Catalogue | None = None, assessment: Assessme
     cited += _shoe_warnings(state, rules)
     if tri.running_allowed and dose.irritable and "S-AVOID" not in {r for r, _ in cited}:
         cited.append(("S-AVOID", "no heavy hinging while your back is irritable"))
-    for o in rules.overrides:
-        cited.append((o.rule_id, f"adjusted: {o.parameter} = {o.value:g} instead of {o.default:g} ({o.reason})"))
-
     applied: list[RuleApplied] = []
     seen: set[str] = set()
     for rule_id, why in cited:
         if rule_id in seen:
-            # A rule cited twice keeps its first reason; a later, more specific one is appended.
+            # A rule cited twice keeps its first reason, except that the cadence figure is added to the cue.
             for i, r in enumerate(applied):
-                if r.id == rule_id and why and why not in r.why and rule_id == "F-CADENCE":
+                if r.id == rule_id == "F-CADENCE" and why not in r.why:
                     applied[i] = RuleApplied(id=r.id, why=f"{r.why}; {why}", source=r.source)
             continue
         seen.add(rule_id)
@@ -85,6 +82,13 @@ def plan_week(state: State, rules: Catalogue | None = None, assessment: Assessme
             if rule_id not in seen:
                 seen.add(rule_id)
                 applied.append(RuleApplied(id=rule_id, why=rules.rule(rule_id).summary, source=rules.source(rule_id)))
+
+    # A clinician's adjustment is shown beside the default it overrides.
+    for o in rules.overrides:
+        note = f"adjusted: {o.parameter} = {o.value:g} instead of {o.default:g} ({o.reason})"
+        for i, r in enumerate(applied):
+            if r.id == o.rule_id:
+                applied[i] = RuleApplied(id=r.id, why=f"{r.why}; {note}", source=r.source)
 
     planned = round(sum(s.distance_km or 0.0 for s in week.sessions if s.kind in RUNNING_KINDS), 1)
     phase = dose.phase if tri.running_allowed else "paused"

@@ -15,9 +15,13 @@ from dataclasses import dataclass
 from backstride.contract import ACTIVITY_RUNNING_KINDS, BASELINE_RUNNING_KINDS, HARD_KINDS, Activity, Checkin, State
 from backstride.rules import Catalogue
 
-__all__ = ["DAY", "Timeline", "build_timeline", "daterange"]
+__all__ = ["DAY", "WINDOW_DAYS", "Timeline", "build_timeline", "daterange"]
 
 DAY = dt.timedelta(days=1)
+# Everything the planner reads lies within this many days before today (the 12 weeks of weekly
+# answers and a week more): older history is not indexed, so a plan costs the same with two years
+# of data as with three months. A pain episode longer than the window is still longer than six weeks.
+WINDOW_DAYS = 91
 _CHECKIN_FIELDS = tuple(Checkin.model_fields)
 
 
@@ -51,6 +55,7 @@ class Timeline:
     walk_pace: float
     checkin_dates: list[dt.date]  # sorted
     run_dates_sorted: list[dt.date]
+    pain_dates: list[dt.date]  # days up to today whose check-in reports any pain, sorted
 
     # --- check-ins -------------------------------------------------------------------------
     def checkin(self, day: dt.date) -> Checkin | None:
@@ -79,8 +84,8 @@ class Timeline:
         return n.pain_rest if n is not None else None
 
     def pain_days(self) -> list[dt.date]:
-        """Days (up to today) whose check-in reports any pain, oldest first."""
-        return [d for d in self.checkin_dates if d <= self.today and any(p >= 1 for p in self.checkins[d].pains())]
+        """Days (up to today, within the window) whose check-in reports any pain, oldest first."""
+        return self.pain_dates
 
     def max_pain(self, start: dt.date, end: dt.date) -> int | None:
         """The highest pain score reported in check-ins from start to end (exclusive)."""
@@ -138,29 +143,46 @@ def build_timeline(state: State, catalogue: Catalogue) -> Timeline:
     """Index a state's history by day (future-dated entries are kept but never counted as past)."""
     pace = state.athlete.easy_pace_min_per_km or catalogue.value("B-PACE", "easy_pace_min_per_km")
     walk_pace = catalogue.value("B-PACE", "walk_pace_min_per_km")
+    first = state.today - WINDOW_DAYS * DAY
     checkins: dict[dt.date, Checkin] = {}
     for c in state.checkins:
-        checkins[c.date] = _merge(checkins[c.date], c) if c.date in checkins else c
+        d = c.date
+        if d < first:
+            continue
+        checkins[d] = _merge(checkins[d], c) if d in checkins else c
     run_km: dict[dt.date, float] = {}
     run_min: dict[dt.date, float] = {}
     longest: dict[dt.date, float] = {}
     hard: dict[dt.date, float] = {}
     by_day: dict[dt.date, list[Activity]] = {}
+    running, hard_kinds = ACTIVITY_RUNNING_KINDS, HARD_KINDS
     for a in state.activities:
-        by_day.setdefault(a.date, []).append(a)
-        if a.kind not in ACTIVITY_RUNNING_KINDS:
+        d = a.date
+        if d < first:
             continue
-        km = _estimated_km(a.distance_km, a.duration_min, pace)
+        if d in by_day:
+            by_day[d].append(a)
+        else:
+            by_day[d] = [a]
+        if a.kind not in running:
+            continue
+        km = a.distance_km if a.distance_km is not None else (a.duration_min or 0.0) / pace
         minutes = a.duration_min if a.duration_min is not None else km * pace
-        run_km[a.date] = run_km.get(a.date, 0.0) + km
-        run_min[a.date] = run_min.get(a.date, 0.0) + minutes
-        longest[a.date] = max(longest.get(a.date, 0.0), km)
-        if a.kind in HARD_KINDS:
-            hard[a.date] = hard.get(a.date, 0.0) + km
+        run_km[d] = run_km.get(d, 0.0) + km
+        run_min[d] = run_min.get(d, 0.0) + minutes
+        if km > longest.get(d, 0.0):
+            longest[d] = km
+        if a.kind in hard_kinds:
+            hard[d] = hard.get(d, 0.0) + km
+    today = state.today
+    pain_dates = sorted(d for d, c in checkins.items() if d <= today and (
+        (c.pain_rest or 0) >= 1 or (c.pain_during or 0) >= 1 or (c.pain_after or 0) >= 1
+        or (c.pain_next_morning or 0) >= 1))
     return Timeline(
         today=state.today, checkins=checkins, run_km=run_km, run_min=run_min, longest_km=longest,
         hard_km=hard, activities={d: tuple(v) for d, v in by_day.items()}, easy_pace=pace, walk_pace=walk_pace,
         checkin_dates=sorted(checkins), run_dates_sorted=sorted(run_km),
+        pain_dates=pain_dates,
     )
 
 

@@ -8,6 +8,7 @@ rule (T-PERSIST) reads every check-in and run.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from backstride.contract import Checkin, Reason, State, Triage
@@ -105,7 +106,7 @@ def _weekly_mean_pain(tl: Timeline, start: dt.date) -> float | None:
     return sum(scores) / len(scores) if scores else None
 
 
-def _persist_reasons(tl: Timeline, weeks: list[WeekResponse], latest: Checkin | None, rules: Catalogue) -> list[str]:
+def _persist_reasons(tl: Timeline, weeks: Sequence[WeekResponse], latest: Checkin | None, rules: Catalogue) -> list[str]:
     """Each way the pain is lingering or coming back (T-PERSIST)."""
     out: list[str] = []
     today = tl.today
@@ -124,12 +125,12 @@ def _persist_reasons(tl: Timeline, weeks: list[WeekResponse], latest: Checkin | 
         rising = all(b > a for a, b in zip(seq, seq[1:], strict=False))
         if rising and seq[-1] - seq[0] >= rules.value(p, "worsening_min_rise"):
             out.append(f"your pain has been getting worse week by week for {n} weeks")
-    reds = 0
-    for w in weeks:
-        if w.level != "red":
+    reds, need = 0, int(rules.value(p, "red_weeks_without_tolerable_dose"))
+    for k in range(min(need, len(weeks))):
+        if weeks[k].level != "red":
             break
         reds += 1
-    if reds >= rules.value(p, "red_weeks_without_tolerable_dose"):
+    if reds >= need:
         out.append(f"runs have flared your back {reds} weeks in a row even with less running")
     # Morning pain still raised 48-72 h after a session.
     linger = int(rules.value(p, "lingering_days"))
@@ -148,7 +149,7 @@ def _persist_reasons(tl: Timeline, weeks: list[WeekResponse], latest: Checkin | 
     return out
 
 
-def triage(state: State, tl: Timeline, weeks: list[WeekResponse], rules: Catalogue) -> TriageResult:
+def triage(state: State, tl: Timeline, weeks: Sequence[WeekResponse], rules: Catalogue) -> TriageResult:
     """Screen the latest check-in and the history; the worst level wins."""
     latest = tl.latest_checkin(state.today)
     athlete = state.athlete

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from statistics import median, pstdev
+from statistics import median
 from typing import Any
 
 from backstride.contract import BASELINE_RUNNING_KINDS, RUNNING_KINDS, WEEKDAYS, BaselineSession, Reps, RunWalk, Session, State
@@ -241,8 +241,9 @@ def _monotony(sessions: list[Session], days: list[dt.date]) -> float:
         if s.kind != "rest" and s.duration_min:
             load[s.date] += s.duration_min * (s.rpe_max or 3)
     values = list(load.values())
-    sd = pstdev(values)
-    return (sum(values) / len(values)) / sd if sd > 0 else float("inf")
+    mean = sum(values) / len(values)
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+    return mean / sd if sd > 0 else float("inf")
 
 
 def lay_out_week(state: State, tl: Timeline, dose: DoseDecision, tri: TriageResult, rules: Catalogue,
@@ -318,7 +319,7 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
     base_km = dose.baseline_km
     target = dose.target_km
     min_run = rules.value("W-SPLIT", "min_run_km")
-    if target < min(min_run, 1.0):
+    if target < rules.value("W-SPLIT", "smallest_run_km"):
         w.cite("W-SPLIT", "this week's dose is too small to split into runs")
         return []
 
@@ -374,10 +375,12 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
         if has_hills:
             quality_left.append("stairs")
     toggle = 1.1
+    has_long = any(s.kind == "long" for s in base_runs) or (
+        len(base_runs) >= 2 and base_long >= 1.25 * sorted(s.distance_km or 0.0 for s in base_runs)[-2])
     for d in dates:
-        if d == long_date and n >= 2:
+        if d == long_date and n >= 2 and has_long:
             runs.append(_Run(d, "long_run_walk", long_w, long_cap, ["L-RUNWALK"]))
-        elif d == long_date + DAY and n >= 3:
+        elif d == long_date + DAY and n >= 3 and has_long:
             runs.append(_Run(d, "recovery", 0.6, min(cap, rules.value("R-RECOVERY", "max_km")), ["R-RECOVERY"]))
         else:
             runs.append(_Run(d, "easy", toggle, cap, ["W-SPLIT"] if n > n_base else []))
@@ -396,6 +399,14 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
         else:
             r.kind, r.weight, r.rules = "intervals_long", 1.3, ["I-LONGREPS"]
     got = _allocate(runs, target)
+    if got < target - 0.05 and any(r.kind == "recovery" for r in runs):
+        # The recovery run's own cap must not cut the week below its dose: make it an easy run.
+        for r in runs:
+            if r.kind == "recovery":
+                r.kind, r.weight, r.cap, r.rules = "easy", 1.0, cap, ["W-SPLIT"] if n > n_base else []
+            if not r.fixed:
+                r.km = 0.0
+        got = _allocate(runs, target)
     if got < target - 0.05:
         w.cite("L-SPIKE", f"no single run above {cap:.1f} km (110% of your longest run in 30 days), "
                           f"so this week holds {got:.1f} km")

@@ -94,8 +94,10 @@ class Catalogue:
     def __init__(self, rules: Iterable[Rule], overrides: tuple[Override, ...] = (),
                  sources: Mapping[str, str] | None = None) -> None:
         self._rules: Mapping[str, Rule] = MappingProxyType({r.id: r for r in rules})
+        self._values = {(r.id, name): p.value for r in self._rules.values() for name, p in r.parameters.items()}
         self.overrides = overrides
         self.sources: Mapping[str, str] = MappingProxyType(dict(sources or {}))
+        self._sources: dict[str, str] = {}  # expanded source texts, by rule id
 
     def __iter__(self) -> Any:
         return iter(self._rules.values())
@@ -115,15 +117,20 @@ class Catalogue:
 
     def value(self, rule_id: str, parameter: str) -> float:
         """A rule's number, by rule id and parameter name."""
-        rule = self.rule(rule_id)
         try:
-            return rule.parameters[parameter].value
+            return self._values[(rule_id, parameter)]
         except KeyError:
+            self.rule(rule_id)
             raise KeyError(f"rule {rule_id} has no parameter {parameter!r}") from None
 
     def source(self, rule_id: str) -> str:
         """Where a rule comes from, with article numbers spelled out as their titles."""
-        text = self.rule(rule_id).source
+        cached = self._sources.get(rule_id)
+        if cached is None:
+            cached = self._sources[rule_id] = self._expand(self.rule(rule_id).source)
+        return cached
+
+    def _expand(self, text: str) -> str:
         return _ARTICLE.sub(lambda m: f"{m.group(0)} \"{self.sources[m.group(0)]}\""
                             if m.group(0) in self.sources and self.sources[m.group(0)] not in text else m.group(0),
                             text)
