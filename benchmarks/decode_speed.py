@@ -112,7 +112,8 @@ def main() -> None:
         size = sum(p.stat().st_size for p in all_files)
         copies = len(all_files) // len(originals)
         print(
-            f"corpus: {len(all_files)} files ({copies} copies of {len(originals)}), {size / 1e6:.1f} MB on disk"
+            f"corpus: {len(all_files)} files ({copies} copies of {len(originals)}), "
+            f"{size / 1e6:.1f} MB on disk"
         )
         secs, nfiles, acts, fails = run_ours(corpus, args.workers)
         print(f"ours    decode_all(workers={args.workers or 'all cores'}): {secs:.2f} s, "

@@ -62,9 +62,7 @@ def fit_refs(notes: str) -> list[tuple[str, float | None, float, float]]:
     if not m:
         return []
     out = []
-    for part in re.finditer(
-        rf"(?:([\w/]+): )?distance_km={_NUM} elapsed_s={_NUM} timer_s={_NUM}", notes[m.start() :]
-    ):
+    for part in re.finditer(rf"(?:([\w/]+): )?distance_km={_NUM} elapsed_s={_NUM} timer_s={_NUM}", notes[m.start() :]):
         sport, d, e, t = part.groups()
         out.append((sport or "", None if d == "NA" else float(d), float(e), float(t)))
     return out

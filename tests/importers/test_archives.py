@@ -96,9 +96,7 @@ def test_strava_export_layout(tmp_path: Path) -> None:
     assert missing.avg_cadence_spm == 165.0 and missing.start.tzinfo is not None
     sail = by_name["export_1.zip!activities.csv!4"]
     assert sail.distance_m == 29610.5 and sail.kind == "cross_training"
-    assert "1.gpx.gz" not in " ".join(
-        a.source_name for a in res.activities if a.source_format == "strava_csv"
-    )
+    assert "1.gpx.gz" not in " ".join(a.source_name for a in res.activities if a.source_format == "strava_csv")
     assert res.skipped == ["export_1.zip!profile.json: not an activity file"]
 
 
@@ -229,8 +227,7 @@ def test_gzip_layers_and_damage() -> None:
     body = gpx(5).encode()
     assert decode("x.gpx.gz", gzip.compress(gzip.compress(body))).activities
     assert (
-        "nested more than twice"
-        in decode("x.gz", gzip.compress(gzip.compress(gzip.compress(body)))).failures[0].reason
+        "nested more than twice" in decode("x.gz", gzip.compress(gzip.compress(gzip.compress(body)))).failures[0].reason
     )
     assert "damaged gzip" in decode("x.gpx.gz", gzip.compress(body)[:-20]).failures[0].reason
 
@@ -247,3 +244,11 @@ def test_damaged_zip_and_missing_path(tmp_path: Path) -> None:
     p.write_bytes(b"PK\x03\x04" + os.urandom(200))
     res = _decode_paths(p, tmp_path / "nope.fit")
     assert [f.reason.split(" (")[0] for f in res.failures] == ["damaged zip archive", "file not found"]
+
+
+def test_zip_inside_gzip_is_refused() -> None:
+    buf = io.BytesIO()
+    _zip_to(buf, {"a.gpx": gpx(5).encode()})
+    assert decode("a.zip.gz", gzip.compress(buf.getvalue())).failures[0].reason == (
+        "zip archive inside a gzip file: refused"
+    )

@@ -57,9 +57,7 @@ def test_strava_folder_export(tmp_path: Path) -> None:
     (tmp_path / "activities").mkdir()
     (tmp_path / "activities" / "11.gpx.gz").write_bytes(gzip.compress(gpx(30, type_=None).encode()))
     (tmp_path / "activities.csv").write_text(
-        "\n".join(
-            [header, row("11", "Hike", "activities/11.gpx.gz"), row("12", "Run", "activities/12.fit.gz")]
-        )
+        "\n".join([header, row("11", "Hike", "activities/11.gpx.gz"), row("12", "Run", "activities/12.fit.gz")])
     )
     (tmp_path / "notes.txt").write_text("hello")
     out = DecodeResult()

@@ -68,7 +68,7 @@ def test_crash_and_hangs_cost_only_their_file() -> None:
         "0.gpx",
         "the decoder process crashed on this file",
         "1.gpx",
-        "decoding took longer than its 0 s budget: stopped",
+        "decoding took longer than its 0.5 s budget: stopped",
         "decoding hung and was stopped",
         "2.gpx",
     ]
@@ -107,3 +107,16 @@ def test_interrupts_propagate(monkeypatch: pytest.MonkeyPatch, exc: type[BaseExc
     monkeypatch.setattr(dispatch_mod, "decode_gpx", boom)
     with pytest.raises(exc):
         decode("x.gpx", gpx(5).encode())
+
+
+def test_callers_alarm_is_given_back() -> None:
+    fired: list[int] = []
+    old = signal.signal(signal.SIGALRM, lambda *a: fired.append(1))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 5.0)
+        list(decode_all(_sources(2), workers=1))
+        remaining = signal.getitimer(signal.ITIMER_REAL)[0]
+        assert 3.0 < remaining <= 5.0 and not fired
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)

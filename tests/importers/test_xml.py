@@ -40,9 +40,7 @@ def gpx(points: int = 5, *, header: str = "", ext: bool = True, type_: str | Non
 
 BILLION_LAUGHS = (
     '<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY lol "lol">'
-    + "".join(
-        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)
-    )
+    + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
     + ']><gpx version="1.1"><trk><name>&lol9;</name></trk></gpx>'
 )
 QUADRATIC = (

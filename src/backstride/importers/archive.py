@@ -211,15 +211,11 @@ def decode_source(src: Source, decode_fn: object) -> DecodeResult:
     if src.skip_reason is not None:
         return skip(src.name, src.skip_reason)
     assert callable(decode_fn)
-    result: DecodeResult = decode_fn(
-        src.name, src.data, sport_hint=src.sport_hint, csv_present=src.csv_present
-    )
+    result: DecodeResult = decode_fn(src.name, src.data, sport_hint=src.sport_hint, csv_present=src.csv_present)
     return result
 
 
-def _file_sources(
-    path: Path, display: str, hint: str | None, present: frozenset[str] | None
-) -> Iterator[Source]:
+def _file_sources(path: Path, display: str, hint: str | None, present: frozenset[str] | None) -> Iterator[Source]:
     try:
         size = path.stat().st_size
         with path.open("rb") as f:
@@ -275,8 +271,13 @@ def _folder_sources(root: Path) -> Iterator[Source]:
     hints: dict[Path, str] = {}
     csv_present: dict[Path, frozenset[str]] = {}
     for f in files:
-        if f.name == "activities.csv" and f.stat().st_size <= MAX_FILE_BYTES:
-            data = f.read_bytes()
+        if f.name != "activities.csv" or f.is_symlink():
+            continue
+        try:
+            data = f.read_bytes() if f.stat().st_size <= MAX_FILE_BYTES else b""
+        except OSError:
+            continue  # reported when the file itself is read below
+        if data:
             rel = frozenset(p.relative_to(f.parent).as_posix() for p in files if f.parent in p.parents)
             csv_present[f] = rel
             if is_strava_csv(data):

@@ -86,9 +86,7 @@ def decode(
                 a,
                 sport=sport,
                 kind=kind_for(sport),
-                notes="; ".join(
-                    x for x in (a.notes, f"sport from Strava activities.csv ({sport_hint})") if x
-                ),
+                notes="; ".join(x for x in (a.notes, f"sport from Strava activities.csv ({sport_hint})") if x),
             )
             if a.sport != sport
             else a
@@ -111,6 +109,8 @@ def _decode(name: str, data: bytes, csv_present: frozenset[str] | None, layers: 
             return fail(name, f"damaged gzip file ({exc})")
         return _decode(name, inner, csv_present, layers + 1)
     if data[:4] == _ZIP:
+        if layers:  # zip-in-gzip is not a format anyone writes; refusing it also stops quine loops
+            return fail(name, "zip archive inside a gzip file: refused")
         from .archive import decode_zip_bytes  # local: archive imports this module
 
         return decode_zip_bytes(name, data)

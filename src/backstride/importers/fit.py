@@ -110,7 +110,9 @@ def _lap(fields: dict[int, object], sport: int | None) -> Lap:
 
 def _describe_error(scan: ScanResult, data_len: int) -> str:
     if scan.error == "truncated":
-        return f"truncated FIT file: data ends at byte {data_len} before the end the header announces"
+        if scan.expected_size > data_len:
+            return f"truncated FIT file: data ends at byte {data_len} of {scan.expected_size}"
+        return f"truncated FIT file: the last record is cut off at byte {scan.error_offset} of {data_len}"
     return f"FIT file damaged at byte {scan.error_offset}: {scan.error}; the rest of the file is unreadable"
 
 
@@ -152,14 +154,9 @@ def decode_fit(name: str, data: bytes, sha: str) -> DecodeResult:
         timed = scan_fit(data, frozenset({18, 19}), track_time=True).messages
         sessions = [m.fields for m in timed if m.mesg_num == 18] or sessions
         laps_all = [m.fields for m in timed if m.mesg_num == 19] or laps_all
-    acts = [
-        _from_session(name, sha, s, laps_all, len(sessions) == 1, device, problems, records) for s in sessions
-    ]
+    acts = [_from_session(name, sha, s, laps_all, len(sessions) == 1, device, problems, records) for s in sessions]
     if shift:
-        acts = [
-            a and dataclasses.replace(a, notes="; ".join(x for x in (a.notes, problems_note) if x))
-            for a in acts
-        ]
+        acts = [a and dataclasses.replace(a, notes="; ".join(x for x in (a.notes, problems_note) if x)) for a in acts]
     return (
         DecodeResult(activities=[a for a in acts if a is not None])
         if any(acts)

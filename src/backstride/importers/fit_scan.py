@@ -63,6 +63,7 @@ class ScanResult:
     size: int = 0
     segments: int = 0
     data_records: int = 0
+    expected_size: int = 0  # file size the headers announce (set when truncated)
     warning: str | None = None  # a non-fatal problem (e.g. unreadable bytes after the last segment)
 
 
@@ -174,6 +175,7 @@ def scan_fit(
         end = pos + data_size
         truncated = end > n
         if truncated:
+            res.expected_size = end + 2
             end = n
         res.segments += 1
         if not _scan_segment(data, pos, end, wanted, track_time, res, keep_fields):
@@ -186,9 +188,7 @@ def scan_fit(
         if seg_start + 12 > n or data[seg_start + 8 : seg_start + 12] != b".FIT":
             if data[seg_start:].strip(b"\0"):
                 extra = n - seg_start
-                res.warning = (
-                    f"{extra} unreadable bytes after FIT segment {res.segments} (from byte {seg_start})"
-                )
+                res.warning = f"{extra} unreadable bytes after FIT segment {res.segments} (from byte {seg_start})"
             break
     if res.segments == 0:
         res.error, res.error_offset = "not a FIT file header", 0
@@ -266,12 +266,9 @@ def _scan_segment(
                 raw = data[pos + 6 : fend]
                 flist = [(raw[i], raw[i + 1], raw[i + 2]) for i in range(0, len(raw), 3)]
                 big = arch == 1
-                if arch > 1:
-                    # an invalid architecture byte (Lezyne) means the definition is garbage;
-                    # keep its size so the walk stays aligned but never decode its messages
-                    mesg_num = -1
-                else:
-                    mesg_num = int.from_bytes(data[pos + 3 : pos + 5], "big" if big else "little")
+                # an invalid architecture byte (Lezyne) means the definition is garbage: keep its
+                # size so the walk stays aligned, but never decode its messages (mesg_num -1)
+                mesg_num = -1 if arch > 1 else int.from_bytes(data[pos + 3 : pos + 5], "big" if big else "little")
                 want = mesg_num in wanted
                 defs[h & 0x0F] = cache[key] = _build(mesg_num, big, flist, dev_size, want, keep)
                 pos = nxt

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -47,25 +48,33 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
 def decode_one(src: Source) -> DecodeResult:
     """Decode one source under its time budget (SIGALRM when on the main thread)."""
     budget = _budget(src)
-    use_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
-    old = signal.signal(signal.SIGALRM, _on_alarm) if use_alarm else None
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        return decode_source(src, decode)  # no SIGALRM off the main thread: the caller must bound us
+    old_handler = signal.signal(signal.SIGALRM, _on_alarm)
+    old_timer = signal.setitimer(signal.ITIMER_REAL, budget)
+    started = time.monotonic()
     try:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, budget)
         return decode_source(src, decode)
     except DecodeTimeout:
-        return fail(src.name, f"decoding took longer than its {budget:.0f} s budget: stopped")
+        return fail(src.name, f"decoding took longer than its {budget:g} s budget: stopped")
     finally:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, old)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old_handler)
+        if old_timer[0] > 0:  # give back a caller's pending alarm (e.g. pytest-timeout), minus time used
+            signal.setitimer(signal.ITIMER_REAL, max(0.001, old_timer[0] - (time.monotonic() - started)), old_timer[1])
 
 
 def _worker_init() -> None:
     try:
         import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (_WORKER_MEMORY, _WORKER_MEMORY))
+        # on top of what the forked worker already maps, so a big parent does not starve it
+        with open("/proc/self/statm") as f:
+            mapped = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = mapped + _WORKER_MEMORY
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard == resource.RLIM_INFINITY or limit < hard:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (ImportError, ValueError, OSError):
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
@@ -151,9 +160,7 @@ def decode_all(sources: Iterable[Source], workers: int | None = None) -> Iterato
         pool.close()
 
 
-def _collect(
-    pool: _Pool, pending: deque[tuple[list[Source], Future[list[DecodeResult]]]]
-) -> list[DecodeResult]:
+def _collect(pool: _Pool, pending: deque[tuple[list[Source], Future[list[DecodeResult]]]]) -> list[DecodeResult]:
     chunk, fut = pending.popleft()
     try:
         return fut.result(timeout=sum(_budget(s) for s in chunk) + _PARENT_SLACK_S)

@@ -167,9 +167,7 @@ def _activity(name: str, sha: str, act: ET.Element, device: str | None) -> Impor
     gain, loss = elevation_gain_loss(pts.alts) if pts.alts else (None, None)
     hrs = [lp.avg_hr for lp in laps if lp.avg_hr and lp.avg_hr < 255]
     avg_hr = round(sum(pts.hrs) / len(pts.hrs), 1) if pts.hrs else (sum(hrs) / len(hrs) if hrs else None)
-    max_hrs = [
-        v for lap in act if local(lap.tag) == "Lap" and (v := _value(lap, "MaximumHeartRateBpm")) and v < 255
-    ]
+    max_hrs = [v for lap in act if local(lap.tag) == "Lap" and (v := _value(lap, "MaximumHeartRateBpm")) and v < 255]
     cad = cadence_from_samples(pts.cads) if kind == "run" else None
     return ImportedActivity(
         start=start,
@@ -222,8 +220,7 @@ def decode_tcx(name: str, data: bytes, sha: str) -> DecodeResult:
     if len(out.activities) > 1:
         n = len(out.activities)
         out.activities = [
-            _with_note(a, f"activity {i + 1} of {n} in a multi-sport TCX")
-            for i, a in enumerate(out.activities)
+            _with_note(a, f"activity {i + 1} of {n} in a multi-sport TCX") for i, a in enumerate(out.activities)
         ]
     return out
 
