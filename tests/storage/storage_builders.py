@@ -138,6 +138,5 @@ def row_counts(db: Database) -> dict[str, int]:
     """Rows in every table."""
     with db.session() as session:
         return {
-            t.name: int(session.scalar(select(func.count()).select_from(t)) or 0)
-            for t in Base.metadata.sorted_tables
+            t.name: int(session.scalar(select(func.count()).select_from(t)) or 0) for t in Base.metadata.sorted_tables
         }

@@ -145,3 +145,16 @@ def test_a_connection_is_never_used_in_another_process(db: Database, monkeypatch
             assert conn.exec_driver_sql("SELECT 1").scalar() == 1
     finally:
         inherited.close()  # type: ignore[union-attr]
+
+
+def test_the_public_api_is_what_it_says_and_loads_no_alembic() -> None:
+    code = (
+        "import sys, backstride.storage as s\n"
+        "missing = [n for n in s.__all__ if not hasattr(s, n)]\n"
+        "assert not missing, missing\n"
+        "assert 'alembic' not in sys.modules\n"
+    )
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -43,9 +43,7 @@ def test_an_import_stores_the_activity_its_laps_and_a_log_row(db: Database, athl
         "fit",
     )
     with db.session() as session:
-        laps = session.scalars(
-            select(LapRow).where(LapRow.activity_id == stored.id).order_by(LapRow.position)
-        ).all()
+        laps = session.scalars(select(LapRow).where(LapRow.activity_id == stored.id).order_by(LapRow.position)).all()
         assert [lap.start_time for lap in laps] == [START + dt.timedelta(seconds=600 * i) for i in range(3)]
     [log] = list_import_log(db, athlete)
     assert (log.outcome, log.source_name, log.activity_id) == ("imported", "run.fit", stored.id)
@@ -55,19 +53,17 @@ def test_the_planner_sees_an_imported_run_as_kind_run(db: Database, athlete: int
     add_imported_activity(db, athlete, imported(START))
     add_imported_activity(db, athlete, imported(START + dt.timedelta(hours=5), kind="cross_training"))
     state = state_for(db, athlete, dt.date(2026, 11, 30))
-    assert [
-        (a.kind, a.distance_km, a.duration_min, a.cadence_spm, a.elevation_gain_m) for a in state.activities
-    ] == [("run", 8.0, 2900 / 60, 172.0, 55.0), ("cross_training", 8.0, 2900 / 60, 172.0, 55.0)]
+    assert [(a.kind, a.distance_km, a.duration_min, a.cadence_spm, a.elevation_gain_m) for a in state.activities] == [
+        ("run", 8.0, 2900 / 60, 172.0, 55.0),
+        ("cross_training", 8.0, 2900 / 60, 172.0, 55.0),
+    ]
 
 
 def test_reimporting_the_same_file_is_a_duplicate(db: Database, athlete: int) -> None:
     activity = imported(START)
     assert add_imported_activity(db, athlete, activity) == "imported"
     before = row_counts(db)
-    assert (
-        add_imported_activity(db, athlete, dataclasses.replace(activity, source_name="copy.fit"))
-        == "duplicate"
-    )
+    assert add_imported_activity(db, athlete, dataclasses.replace(activity, source_name="copy.fit")) == "duplicate"
     after = row_counts(db)
     assert after["activities"] == before["activities"] and after["laps"] == before["laps"]
     assert after["import_log"] == before["import_log"] + 1
@@ -76,12 +72,8 @@ def test_reimporting_the_same_file_is_a_duplicate(db: Database, athlete: int) ->
 
 
 def test_the_same_run_as_fit_and_as_tcx_is_a_duplicate(db: Database, athlete: int) -> None:
-    assert (
-        add_imported_activity(db, athlete, imported(START, source_format="fit", name="a.fit")) == "imported"
-    )
-    tcx = imported(
-        START + dt.timedelta(seconds=4), moving_s=2930.0, elapsed_s=None, source_format="tcx", name="a.tcx"
-    )
+    assert add_imported_activity(db, athlete, imported(START, source_format="fit", name="a.fit")) == "imported"
+    tcx = imported(START + dt.timedelta(seconds=4), moving_s=2930.0, elapsed_s=None, source_format="tcx", name="a.tcx")
     assert add_imported_activity(db, athlete, tcx) == "duplicate"
     assert len(list_activities(db, athlete)) == 1
     assert "a.fit" in (list_import_log(db, athlete)[-1].reason or "")
@@ -92,9 +84,7 @@ def test_a_different_activity_close_in_time_is_not_a_duplicate(
     db: Database, athlete: int, offset_s: int, moving_s: float
 ) -> None:
     add_imported_activity(db, athlete, imported(START, elapsed_s=2900.0))
-    other = imported(
-        START + dt.timedelta(seconds=offset_s), moving_s=moving_s, elapsed_s=moving_s, name="b.fit"
-    )
+    other = imported(START + dt.timedelta(seconds=offset_s), moving_s=moving_s, elapsed_s=moving_s, name="b.fit")
     assert add_imported_activity(db, athlete, other) == "imported"
 
 
@@ -136,9 +126,7 @@ def test_bad_input_writes_nothing(db: Database, athlete: int) -> None:
     with pytest.raises(Exception, match="naive"):
         add_imported_activity(db, athlete, naive_lap)
     with pytest.raises(ValueError, match="timezone"):
-        add_imported_activity(
-            db, athlete, dataclasses.replace(imported(START), start=dt.datetime(2026, 1, 1))
-        )
+        add_imported_activity(db, athlete, dataclasses.replace(imported(START), start=dt.datetime(2026, 1, 1)))
     with pytest.raises(ValueError, match="kind"):
         add_imported_activity(db, athlete, imported(START, kind="walk"))
     with pytest.raises(AthleteNotFound):
@@ -177,3 +165,12 @@ def test_new_runs_go_to_the_current_shoe_and_count_towards_its_km(db: Database, 
         add_imported_activity(db, other, imported(START), shoe_id=old)
     with pytest.raises(ShoeNotFound):
         add_activity(db, other, state_for(db, athlete, dt.date(2026, 11, 30)).activities[0], shoe_id=old)
+
+
+def test_device_values_the_contract_would_reject_are_left_out_of_the_state(db: Database, athlete: int) -> None:
+    glitch = dataclasses.replace(imported(START), avg_cadence_spm=300.0, distance_m=900_000.0)
+    add_imported_activity(db, athlete, glitch)
+    [activity] = state_for(db, athlete, dt.date(2026, 11, 30)).activities
+    assert (activity.kind, activity.cadence_spm, activity.distance_km) == ("run", None, None)
+    assert activity.duration_min == 2900 / 60
+    assert list_activities(db, athlete)[0].cadence_spm == 300.0  # the stored data is untouched

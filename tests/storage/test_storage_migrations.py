@@ -18,9 +18,7 @@ from tests.storage.storage_builders import full_state
 
 def _schema_diff(db: Database) -> list[object]:
     with db.engine.connect() as conn:
-        return list(
-            compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
-        )
+        return list(compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata))
 
 
 def test_an_empty_database_is_migrated_to_the_newest_revision_on_open(db_url: str) -> None:
@@ -88,9 +86,7 @@ def test_upgrading_from_each_earlier_revision_keeps_the_data(db_url: str, revisi
         assert migrate.current_revision(db) == migrate.head_revision()
         assert _schema_diff(db) == []
         state = state_for(db, 7, dt.date(2026, 1, 3))
-        assert [(c.date, c.pain_rest, c.notes) for c in state.checkins] == [
-            (dt.date(2026, 1, 2), 3, "seeded")
-        ]
+        assert [(c.date, c.pain_rest, c.notes) for c in state.checkins] == [(dt.date(2026, 1, 2), 3, "seeded")]
         assert [(a.kind, a.distance_km) for a in state.activities] == [("run", 5.5)]
 
 

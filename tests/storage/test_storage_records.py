@@ -80,9 +80,7 @@ def test_shoes_add_retire_and_count_km(db: Database, athlete: int) -> None:
     shoe = add_shoe(db, athlete, "Clifton", start_km=12.5, added_on=D(2026, 11, 30))
     add_activity(db, athlete, Activity(date=D(2026, 11, 30), kind="easy", distance_km=5.0))
     add_activity(db, athlete, Activity(date=D(2026, 11, 30), kind="strength", duration_min=20))
-    add_activity(
-        db, athlete, Activity(date=D(2026, 11, 30), kind="long", distance_km=3.0), assign_current_shoe=False
-    )
+    add_activity(db, athlete, Activity(date=D(2026, 11, 30), kind="long", distance_km=3.0), assign_current_shoe=False)
     by_name = {s.name: s for s in list_shoes(db, athlete)}
     assert by_name["Clifton"].km == 17.5
     assert by_name["Pegasus"].km == 412.5

@@ -70,9 +70,7 @@ def test_a_minimal_state_round_trips(db: Database) -> None:
 
 
 def test_two_checkins_for_one_date_keep_the_later(db: Database) -> None:
-    state = full_state(
-        checkins=[{"date": "2026-11-29", "pain_rest": 1}, {"date": "2026-11-29", "pain_rest": 4}]
-    )
+    state = full_state(checkins=[{"date": "2026-11-29", "pain_rest": 1}, {"date": "2026-11-29", "pain_rest": 4}])
     again = state_for(db, create_athlete(db, state), state.today)
     assert [c.pain_rest for c in again.checkins] == [4]
 
@@ -176,9 +174,7 @@ athlete = st.builds(
     long_run_day=_optional(st.sampled_from(DAYS)),
     easy_pace_min_per_km=_optional(_number(2.01, 20)),
     cadence_spm=_optional(_number(100, 230)),
-    diagnoses=st.lists(
-        st.sampled_from(["sciatica", "disc_injury", "fracture", "cleared_to_run"]), unique=True
-    ),
+    diagnoses=st.lists(st.sampled_from(["sciatica", "disc_injury", "fracture", "cleared_to_run"]), unique=True),
     cross_training=_optional(st.lists(st.sampled_from(["bike", "swim", "rower", "yoga"]), unique=True)),
     shoes=st.lists(
         st.builds(
@@ -195,9 +191,7 @@ athlete = st.builds(
 checkin = st.builds(
     lambda date, pains, flags, **rest: _drop_none(date=date.isoformat(), **pains, **flags, **rest),
     date=dates,
-    pains=st.fixed_dictionaries(
-        {k: pain for k in ("pain_rest", "pain_during", "pain_after", "pain_next_morning")}
-    ),
+    pains=st.fixed_dictionaries({k: pain for k in ("pain_rest", "pain_during", "pain_after", "pain_next_morning")}),
     flags=st.fixed_dictionaries({k: _optional(st.booleans()) for k in FLAGS}),
     sleep_hours=_optional(_number(0, 24)),
     stress=pain,

@@ -18,7 +18,7 @@ from backstride.storage.engine import (
     resolve_url,
 )
 from backstride.storage.erase import ErasureReport, erase_athlete
-from backstride.storage.errors import AthleteNotFound, NotFound, ShoeNotFound
+from backstride.storage.errors import AthleteNotFound, DatabaseTooNew, NotFound, ShoeNotFound
 from backstride.storage.export import EXPORT_FORMAT, export_athlete, export_athlete_csv
 from backstride.storage.imports import (
     ImportLogEntry,
@@ -27,7 +27,6 @@ from backstride.storage.imports import (
     list_import_log,
     log_import,
 )
-from backstride.storage.migrate import DatabaseTooNew
 from backstride.storage.plans import StoredPlan, list_plans, save_plan
 from backstride.storage.shoes import ShoeInfo, add_shoe, list_shoes, retire_shoe
 

@@ -15,9 +15,10 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backstride.contract import Activity, Athlete, Baseline, BaselineSession, Shoe, State
+from backstride.contract import Activity, BaselineSession, Checkin, State
 from backstride.storage.activities import activity_row_from_contract
-from backstride.storage.checkins import checkin_from_row, checkin_row_values
+from backstride.storage.checkins import checkin_row_values
+from backstride.storage.convert import json_ready, to_contract
 from backstride.storage.engine import Database
 from backstride.storage.errors import AthleteNotFound
 from backstride.storage.shoes import shoe_kms
@@ -46,6 +47,7 @@ _PROFILE_FIELDS = (
 )
 _BASELINE_FIELDS = tuple(BaselineSession.model_fields)
 _ACTIVITY_FIELDS = tuple(Activity.model_fields)
+_CHECKIN_FIELDS = tuple(Checkin.model_fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,52 +140,49 @@ def state_for(db: Database, athlete_id: int, today: dt.date, *, history_days: in
             .where(BaselineSessionRow.athlete_id == athlete_id)
             .order_by(BaselineSessionRow.position)
         ).all()
-        checkin_query = select(CheckinRow).where(
-            CheckinRow.athlete_id == athlete_id, CheckinRow.date <= today
-        )
-        activity_query = select(ActivityRow).where(
-            ActivityRow.athlete_id == athlete_id, ActivityRow.date <= today
-        )
+        checkin_query = select(CheckinRow).where(CheckinRow.athlete_id == athlete_id, CheckinRow.date <= today)
+        activity_query = select(ActivityRow).where(ActivityRow.athlete_id == athlete_id, ActivityRow.date <= today)
         if since is not None:
             checkin_query = checkin_query.where(CheckinRow.date >= since)
             activity_query = activity_query.where(ActivityRow.date >= since)
-        checkins = [checkin_from_row(row) for row in session.scalars(checkin_query.order_by(CheckinRow.date))]
+        checkins = [
+            json_ready(_values(row, _CHECKIN_FIELDS))
+            for row in session.scalars(checkin_query.order_by(CheckinRow.date))
+        ]
         activity_rows = session.scalars(
-            activity_query.order_by(
-                ActivityRow.date, ActivityRow.start_time.asc().nulls_first(), ActivityRow.id
-            )
+            activity_query.order_by(ActivityRow.date, ActivityRow.start_time.asc().nulls_first(), ActivityRow.id)
         ).all()
         shoes = [
-            Shoe(name=shoe.name, km=km)
-            for shoe, km in shoe_kms(session, athlete_id, until=today)
-            if not shoe.retired
+            {"name": shoe.name, "km": km} for shoe, km in shoe_kms(session, athlete_id, until=today) if not shoe.retired
         ]
-        profile = _present(athlete, _PROFILE_FIELDS)
-        baseline = Baseline(
-            sessions=tuple(
-                BaselineSession.model_validate(_present(row, _BASELINE_FIELDS)) for row in baseline_rows
-            )
-        )
-        return State(
-            schema="backstride.state/1",
-            today=today,
-            athlete=Athlete.model_validate({**profile, "baseline": baseline, "shoes": tuple(shoes)}),
-            checkins=tuple(checkins),
-            activities=tuple(_contract_activity(row) for row in activity_rows),
-        )
+        baseline = [json_ready(_values(row, _BASELINE_FIELDS)) for row in baseline_rows]
+        athlete_data = {
+            **json_ready(_values(athlete, _PROFILE_FIELDS)),
+            "baseline": {"sessions": baseline},
+            "shoes": shoes,
+        }
+        activities = [_contract_activity(row).model_dump(mode="json", exclude_none=True) for row in activity_rows]
+    return to_contract(
+        State,
+        {
+            "schema": "backstride.state/1",
+            "today": today,
+            "athlete": athlete_data,
+            "checkins": checkins,
+            "activities": activities,
+        },
+    )
 
 
-def _present(row: object, fields: tuple[str, ...]) -> dict[str, Any]:
-    """The fields of ``row`` that hold a value (the contract rejects explicit nulls)."""
-    values = {field: getattr(row, field) for field in fields}
-    return {key: value for key, value in values.items() if value is not None}
+def _values(row: object, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {field: getattr(row, field) for field in fields}
 
 
 def _contract_activity(row: ActivityRow) -> Activity:
-    values = _present(row, _ACTIVITY_FIELDS)
+    values = json_ready(_values(row, _ACTIVITY_FIELDS))
     while True:
         try:
-            return Activity.model_validate(values)
+            return to_contract(Activity, values)
         except ValidationError as exc:
             bad = {str(err["loc"][0]) for err in exc.errors() if err["loc"]} - {"date", "kind"}
             if not bad:

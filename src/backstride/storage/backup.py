@@ -22,7 +22,6 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from backstride.storage import migrate
 from backstride.storage.engine import Database
 from backstride.storage.tables import Base
 
@@ -88,6 +87,8 @@ def _copy_sqlite(db: Database, tmp: Path) -> dict[str, int]:
 
 
 def _copy_to_sqlite(db: Database, tmp: Path) -> dict[str, int]:
+    from backstride.storage import migrate  # only here: Alembic is slow to import
+
     revision = migrate.current_revision(db)
     tmp.unlink()
     with Database(f"sqlite+pysqlite:///{tmp}") as copy:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from backstride.contract import Checkin
+from backstride.storage.convert import to_contract
 from backstride.storage.engine import Database
 from backstride.storage.errors import AthleteNotFound
 from backstride.storage.tables import AthleteRow, CheckinRow, utcnow
@@ -25,8 +26,7 @@ def checkin_row_values(checkin: Checkin) -> dict[str, Any]:
 
 def checkin_from_row(row: CheckinRow) -> Checkin:
     """The contract check-in stored in ``row`` (fields left empty are left out)."""
-    values = {field: getattr(row, field) for field in _FIELDS}
-    return Checkin.model_validate({k: v for k, v in values.items() if v is not None})
+    return to_contract(Checkin, {field: getattr(row, field) for field in _FIELDS})
 
 
 def upsert_checkin(db: Database, athlete_id: int, checkin: Checkin) -> None:

@@ -121,9 +121,7 @@ def make_engine(url: str) -> Engine:
     elif parsed.get_backend_name() == "postgresql":
         engine = create_engine(parsed, pool_pre_ping=True)
     else:
-        raise ValueError(
-            f"unsupported database {parsed.drivername!r}: use a SQLite file or postgresql+psycopg://"
-        )
+        raise ValueError(f"unsupported database {parsed.drivername!r}: use a SQLite file or postgresql+psycopg://")
     event.listen(engine, "connect", _remember_pid)
     event.listen(engine, "checkout", _refuse_other_pid)
     return engine
@@ -177,7 +175,7 @@ class Database:
     @classmethod
     def open(cls, url: str | None = None, *, upgrade: bool = True) -> Database:
         """Open the database at ``url`` (resolved with :func:`resolve_url`) and bring its schema to
-        the current revision. Raises :class:`~backstride.storage.migrate.DatabaseTooNew` when the
+        the current revision. Raises :class:`~backstride.storage.errors.DatabaseTooNew` when the
         database was written by a newer backstride."""
         db = cls(resolve_url(url))
         try:

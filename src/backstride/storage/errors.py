@@ -1,8 +1,8 @@
-"""Errors the storage layer raises on purpose (see also ``migrate.DatabaseTooNew``)."""
+"""Errors the storage layer raises on purpose."""
 
 from __future__ import annotations
 
-__all__ = ["AthleteNotFound", "NotFound", "ShoeNotFound"]
+__all__ = ["AthleteNotFound", "DatabaseTooNew", "NotFound", "ShoeNotFound"]
 
 
 class NotFound(LookupError):
@@ -23,3 +23,7 @@ class ShoeNotFound(NotFound):
     def __init__(self, shoe_id: int) -> None:
         super().__init__(f"no shoe with id {shoe_id} for this athlete")
         self.shoe_id = shoe_id
+
+
+class DatabaseTooNew(RuntimeError):
+    """The database was migrated by a newer backstride than this one."""

@@ -42,9 +42,7 @@ def _plain(value: Any) -> Any:
 
 
 def _rows(conn: Connection, table: Table, athlete_id: int) -> list[dict[str, Any]]:
-    result = conn.execute(
-        select(table).where(owned_by(table, athlete_id)).order_by(*table.primary_key.columns)
-    )
+    result = conn.execute(select(table).where(owned_by(table, athlete_id)).order_by(*table.primary_key.columns))
     return [{key: _plain(value) for key, value in row._mapping.items()} for row in result]
 
 
@@ -91,9 +89,7 @@ def _csv_text(rows: list[dict[str, Any]], columns: list[str]) -> str:
     return buffer.getvalue()
 
 
-def export_athlete_csv(
-    db: Database, athlete_id: int, out_path: Path | str, *, overwrite: bool = False
-) -> Path:
+def export_athlete_csv(db: Database, athlete_id: int, out_path: Path | str, *, overwrite: bool = False) -> Path:
     """Write a zip of one CSV per table for the athlete to ``out_path``; refuse to overwrite unless asked."""
     out = Path(out_path)
     if out.exists() and not overwrite:

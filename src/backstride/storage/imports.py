@@ -71,9 +71,7 @@ def add_imported_activity(
     if activity.start.tzinfo is None or activity.start.utcoffset() is None:
         raise ValueError(f"{activity.source_name}: the start time has no timezone")
     if activity.kind not in ("run", "cross_training"):
-        raise ValueError(
-            f"{activity.source_name}: kind must be 'run' or 'cross_training' (got {activity.kind!r})"
-        )
+        raise ValueError(f"{activity.source_name}: kind must be 'run' or 'cross_training' (got {activity.kind!r})")
     sha = activity.content_sha256 or None
     now = utcnow()
     with db.write() as session:
@@ -183,9 +181,7 @@ def _find_duplicate(
 ) -> tuple[int, str] | None:
     if sha is not None:
         same_file = session.scalars(
-            select(ActivityRow.id).where(
-                ActivityRow.athlete_id == athlete_id, ActivityRow.content_sha256 == sha
-            )
+            select(ActivityRow.id).where(ActivityRow.athlete_id == athlete_id, ActivityRow.content_sha256 == sha)
         ).first()
         if same_file is not None:
             return same_file, f"the same file was already imported (activity {same_file})"

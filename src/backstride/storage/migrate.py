@@ -20,6 +20,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 
 from backstride.storage.engine import Database
+from backstride.storage.errors import DatabaseTooNew
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -37,10 +38,6 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 # Any fixed number: serialises concurrent migrations on one PostgreSQL database.
 _PG_MIGRATION_LOCK = zlib.crc32(b"backstride.migrations")
-
-
-class DatabaseTooNew(RuntimeError):
-    """The database was migrated by a newer backstride than this one."""
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

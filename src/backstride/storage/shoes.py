@@ -81,9 +81,7 @@ def current_shoe_id(session: Session, athlete_id: int) -> int | None:
     ).first()
 
 
-def shoe_kms(
-    session: Session, athlete_id: int, *, until: dt.date | None = None
-) -> list[tuple[ShoeRow, float]]:
+def shoe_kms(session: Session, athlete_id: int, *, until: dt.date | None = None) -> list[tuple[ShoeRow, float]]:
     """Every shoe of the athlete (by id) with its km: ``start_km`` + the runs assigned to it."""
     runs = (
         select(ActivityRow.shoe_id, func.sum(ActivityRow.distance_km))
@@ -97,9 +95,7 @@ def shoe_kms(
     if until is not None:
         runs = runs.where(ActivityRow.date <= until)
     run_km = {shoe_id: float(total or 0.0) for shoe_id, total in session.execute(runs)}
-    shoes = session.scalars(
-        select(ShoeRow).where(ShoeRow.athlete_id == athlete_id).order_by(ShoeRow.id)
-    ).all()
+    shoes = session.scalars(select(ShoeRow).where(ShoeRow.athlete_id == athlete_id).order_by(ShoeRow.id)).all()
     return [(shoe, shoe.start_km + run_km.get(shoe.id, 0.0)) for shoe in shoes]
 
 

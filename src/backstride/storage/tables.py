@@ -269,9 +269,7 @@ class ImportLogRow(Base):
     """What happened to one imported file: imported, duplicate, skipped or failed (with a reason)."""
 
     __tablename__ = "import_log"
-    __table_args__ = (
-        CheckConstraint("outcome IN ('imported', 'duplicate', 'skipped', 'failed')", name="outcome"),
-    )
+    __table_args__ = (CheckConstraint("outcome IN ('imported', 'duplicate', 'skipped', 'failed')", name="outcome"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     athlete_id: Mapped[int] = mapped_column(_athlete_fk(), index=True)

@@ -191,9 +191,7 @@ def upgrade() -> None:
         ),
         sa.Column("at", TS, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_import_log"),
-        sa.CheckConstraint(
-            "outcome IN ('imported', 'duplicate', 'skipped', 'failed')", name="ck_import_log_outcome"
-        ),
+        sa.CheckConstraint("outcome IN ('imported', 'duplicate', 'skipped', 'failed')", name="ck_import_log_outcome"),
     )
     op.create_index("ix_import_log_athlete_id", "import_log", ["athlete_id"])
 
