@@ -158,3 +158,17 @@ def test_the_public_api_is_what_it_says_and_loads_no_alembic() -> None:
     import sys
 
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_missing_postgres_binaries_skip_unless_postgres_is_required(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.storage import conftest
+
+    monkeypatch.setattr(conftest.glob, "glob", lambda pattern: [])
+    monkeypatch.setattr(conftest.shutil, "which", lambda name: None)
+    assert conftest._pg_bindir() is None
+    monkeypatch.delenv(conftest.REQUIRE_ENV, raising=False)
+    with pytest.raises(pytest.skip.Exception, match="not found"):
+        conftest._no_postgres("PostgreSQL server binaries (initdb, pg_ctl) not found")
+    monkeypatch.setenv(conftest.REQUIRE_ENV, "1")
+    with pytest.raises(pytest.fail.Exception, match="BACKSTRIDE_REQUIRE_POSTGRES=1"):
+        conftest._no_postgres("PostgreSQL server binaries (initdb, pg_ctl) not found")
