@@ -206,3 +206,25 @@ def test_folder_walk_is_sorted_and_complete() -> None:
     need_data()
     names = [s.name for s in iter_sources([DATA / "gpx"])]
     assert names == sorted(names) and len(names) == 15
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "fit/goldencheetah__MultiSport-2019-11-24.fit",  # 3 MB multisport
+        "fit/fitparse__activity-large-fenxi2-multisport.fit",  # 1 MB, cadence from records
+        "fit/fitparse__compressed-speed-distance.fit",  # compressed timestamps
+        "fit/fitparse__2019-02-17-062644-ELEMNT-297E-195-0.fit",  # 700 KB ride
+    ],
+)
+def test_big_legit_files_within_budget(path: str) -> None:
+    """T3: big and awkward legit files parse well inside the per-size time budget."""
+    import time
+
+    from backstride.importers.limits import time_budget_s
+
+    data = real(path)
+    t = time.perf_counter()
+    res = decode(path, data)
+    assert res.activities and not res.failures
+    assert time.perf_counter() - t < time_budget_s(len(data)) / 4

@@ -18,7 +18,7 @@ import datetime as dt
 
 from .common import kind_for, steps_per_minute
 from .fit_profile import device_name, file_type_name, sport_name
-from .fit_records import RECORD_FIELDS, RecordSummary, summarise_records
+from .fit_records import CADENCE_FIELDS, RECORD_FIELDS, RecordSummary, cadence_only, summarise_records
 from .fit_scan import FIT_EPOCH_OFFSET, FitMessage, ScanResult, scan_fit
 from .model import ImportedActivity, Lap
 from .result import DecodeResult, fail, skip
@@ -138,10 +138,12 @@ def decode_fit(name: str, data: bytes, sha: str) -> DecodeResult:
     laps_all = by.get(19, [])
     sport_msgs = by.get(12, [])
     records: RecordSummary | None = None
-    if not sessions or any(_num(s, 9) is None or _needs_cadence(s) for s in sessions):
+    if not sessions or any(_num(s, 9) is None for s in sessions):
         records = summarise_records(
             scan_fit(data, frozenset({20}), track_time=True, keep_fields=RECORD_FIELDS).messages
         )
+    elif any(_needs_cadence(s) for s in sessions):  # only cadence missing: a lighter pass
+        records = cadence_only(scan_fit(data, frozenset({20}), track_time=True, keep_fields=CADENCE_FIELDS).messages)
     if not sessions:
         return _from_records(name, sha, records, laps_all, sport_msgs, device, problems, file_ids)
     shift = _clock_shift(by.get(34, []))

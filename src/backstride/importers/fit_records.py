@@ -9,10 +9,11 @@ from .common import cadence_from_samples
 from .fit_scan import FIT_EPOCH_OFFSET, FitMessage
 from .geo import elevation_gain_loss, haversine_m, moving_seconds
 
-__all__ = ["RECORD_FIELDS", "RecordSummary", "summarise_records"]
+__all__ = ["CADENCE_FIELDS", "RECORD_FIELDS", "RecordSummary", "cadence_only", "summarise_records"]
 
 # record fields the summary reads: position, altitude, HR, cadence, distance, timestamp
 RECORD_FIELDS = frozenset({0, 1, 2, 3, 4, 5, 53, 78, 253})
+CADENCE_FIELDS = frozenset({4, 53, 253})
 _SEMI = 180.0 / 2**31  # semicircles -> degrees
 _MIN_TS = 0x10000000
 
@@ -109,4 +110,17 @@ def summarise_records(messages: list[FitMessage]) -> RecordSummary:
     if hrs:
         out.avg_hr, out.max_hr = round(sum(hrs) / len(hrs), 1), max(hrs)
     out.avg_cadence_spm = cadence_from_samples(cads)
+    return out
+
+
+def cadence_only(messages: list[FitMessage]) -> RecordSummary:
+    """Just the timed cadence samples (for sessions whose only gap is cadence)."""
+    out = RecordSummary()
+    for m in messages:
+        f = m.fields
+        ts, cad = f.get(253), f.get(4)
+        if isinstance(ts, int) and ts >= _MIN_TS and isinstance(cad, int) and cad > 0:
+            frac = f.get(53)
+            out.cadences.append((ts + FIT_EPOCH_OFFSET, cad + (frac / 128.0 if isinstance(frac, int) else 0.0)))
+    out.count = len(out.cadences)
     return out
