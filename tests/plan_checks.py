@@ -117,7 +117,8 @@ PLAN_CHECKS: dict[str, Callable[[Plan, State, Any], list[str]]] = {
     else [f"planned {planned_km(p):.1f} km, expected {v[0]}-{v[1]}"],
     "cites": lambda p, s, v: [f"does not cite {r} (cites {sorted(cited(p))})" for r in v if r not in cited(p)],
     "not_cites": lambda p, s, v: [f"cites {r} but should not" for r in v if r in cited(p)],
-    "no_hard_running": lambda p, s, v: [f"hard session {x.kind} on {x.date}" for x in p.sessions if x.kind in HARD_KINDS],
+    "no_hard_running": lambda p, s, v: [f"hard session {x.kind} on {x.date}" for x in p.sessions
+                                        if x.kind in HARD_KINDS],
     "has_hard_running": lambda p, s, v: [] if any(x.kind in HARD_KINDS for x in p.sessions) else ["no hard session"],
     "max_rpe_running": lambda p, s, v: [f"{x.kind} on {x.date} at RPE {x.rpe_max}" for x in runs(p)
                                         if x.rpe_max is None or x.rpe_max > v],

@@ -88,7 +88,8 @@ def follow(runner: Runner, start: dt.date, weeks: int, history_weeks: int = 2) -
             day = today + dt.timedelta(days=i)
             runs = [s for s in plan.sessions if s.date == day and s.kind in RUNNING_KINDS]
             jitter = rng.choice((0, 0, 0, 1)) if runner.noise else 0
-            c: dict[str, Any] = {"date": day.isoformat(), "pain_rest": min(10, rest_pain + (jitter if rest_pain else 0))}
+            morning = min(10, rest_pain + (jitter if rest_pain else 0))
+            c: dict[str, Any] = {"date": day.isoformat(), "pain_rest": morning}
             if runs:
                 s = runs[0]
                 activities.append({"date": day.isoformat(), "kind": s.kind, "distance_km": s.distance_km,

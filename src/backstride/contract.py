@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Valida
 
 __all__ = [
     "BASELINE_RUNNING_KINDS",
+    "Action",
     "HARD_KINDS",
     "RUNNING_KINDS",
     "Activity",
@@ -29,14 +30,15 @@ __all__ = [
     "InvalidState",
     "Plan",
     "Reason",
+    "Reps",
     "RuleApplied",
     "RunWalk",
-    "Reps",
     "Session",
     "Shoe",
     "State",
     "Triage",
     "Volume",
+    "parse_checkin",
     "parse_state",
     "parse_state_text",
 ]
@@ -414,6 +416,14 @@ def parse_state_text(text: str | bytes) -> State:
     try:
         # JSON mode: dates arrive as strings and are checked to exist; numbers and flags stay strict.
         return State.model_validate_json(text)
+    except ValidationError as exc:
+        raise InvalidState(_problems(exc)) from None
+
+
+def parse_checkin(data: dict[str, Any]) -> Checkin:
+    """Validate one check-in (as JSON data); raise :class:`InvalidState` naming each bad field."""
+    try:
+        return Checkin.model_validate_json(json.dumps(data, default=_json_default))
     except ValidationError as exc:
         raise InvalidState(_problems(exc)) from None
 

@@ -48,7 +48,8 @@ def test_plan_json_matches_the_schema_when_the_contract_is_there() -> None:
 
     plan_schema = json.loads((folder / "plan.schema.json").read_text())
     registry = Registry().with_resources([("plan.schema.json", Resource.from_contents(plan_schema))])
-    for command, schema in (("plan", plan_schema), ("decide", json.loads((folder / "decision.schema.json").read_text()))):
+    decision_schema = json.loads((folder / "decision.schema.json").read_text())
+    for command, schema in (("plan", plan_schema), ("decide", decision_schema)):
         p = run(command, "--input", "-", "--json", stdin=json.dumps(STATE))
         errors = list(jsonschema.Draft202012Validator(schema, registry=registry).iter_errors(json.loads(p.stdout)))
         assert errors == []

@@ -14,11 +14,14 @@ import sys
 # backstride uses no pydantic plugins; not scanning installed packages for them saves start-up time.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from backstride.contract import InvalidState, State, parse_state_text
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     name="backstride",
@@ -72,7 +75,7 @@ def _state_from_options(input_: str | None, athlete: int | None, db: str | None,
     fail(["give --input FILE (or - for stdin), or --athlete ID"])
 
 
-def _console():  # type: ignore[no-untyped-def]
+def _console() -> Console:
     from rich.console import Console
 
     return Console()
@@ -142,6 +145,15 @@ def rules(as_json: JsonOpt = False) -> None:
 def run() -> None:
     """Entry point of the ``backstride`` command."""
     app()
+
+
+def _register_log_commands() -> None:
+    from backstride.cli import log_commands
+
+    log_commands.register(app)
+
+
+_register_log_commands()
 
 
 if __name__ == "__main__":

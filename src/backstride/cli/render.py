@@ -85,7 +85,8 @@ def format_plan(plan: Plan, catalogue: Catalogue, units: str = "km") -> Renderab
     head.append(f"Week from {plan.week_start:%a %d %b %Y} — {_PHASES[plan.phase]}\n", style="bold")
     if plan.running_allowed:
         head.append(f"Running this week: {_dist(v.planned_run_km, units)} "
-                    f"(last week {_dist(v.last_week_run_km, units)}, your normal week {_dist(v.baseline_run_km, units)})")
+                    f"(last week {_dist(v.last_week_run_km, units)}, "
+                    f"your normal week {_dist(v.baseline_run_km, units)})")
         if plan.cadence_target_spm:
             head.append(f"\nCadence target: about {plan.cadence_target_spm:.0f} steps a minute")
     else:

@@ -7,7 +7,7 @@ signs during the run mean stop.
 
 from __future__ import annotations
 
-from backstride.contract import RUNNING_KINDS, Decision, Reason, Session, State
+from backstride.contract import RUNNING_KINDS, Action, Decision, Reason, Session, State
 from backstride.core.pain_response import RunResponse, is_run_day, run_response
 from backstride.core.planner import Assessment, plan_week
 from backstride.core.timeline import DAY
@@ -44,6 +44,7 @@ def decide_today(state: State, rules: Catalogue | None = None) -> Decision:
     run = next((s for s in todays if s.kind in RUNNING_KINDS), None)
     other = next((s for s in todays if s.kind not in RUNNING_KINDS and s.kind != "rest"), None)
 
+    action: Action
     if not tri.running_allowed:
         if tri.level != "none":
             action = "seek_care"
@@ -54,7 +55,7 @@ def decide_today(state: State, rules: Catalogue | None = None) -> Decision:
         else:
             session = other
         return Decision(date=today, action=action, triage=tri.as_contract(), session=session, stop_if=(),
-                        reasons=tuple(reasons))  # type: ignore[arg-type]
+                        reasons=tuple(reasons))
 
     tl = a.timeline
     checkin = tl.checkin(today)
@@ -73,7 +74,7 @@ def decide_today(state: State, rules: Catalogue | None = None) -> Decision:
             reasons.append(Reason(rule=(other.rules[0] if other else "M-MONOTONY"),
                                   text="No run today in your plan" + (f": {other.kind} instead." if other else
                                                                      ": a rest day.")))
-        return Decision(date=today, action=action, triage=tri.as_contract(), session=session,  # type: ignore[arg-type]
+        return Decision(date=today, action=action, triage=tri.as_contract(), session=session,
                         stop_if=stop_signs(morning, rules) if session is not None else (), reasons=tuple(reasons))
 
     if yesterday.level == "red":
@@ -115,7 +116,8 @@ def decide_today(state: State, rules: Catalogue | None = None) -> Decision:
         return Decision(date=today, action="run_shorter_easier", triage=tri.as_contract(), session=session,
                         stop_if=stop_signs(morning, rules), reasons=tuple(reasons))
 
-    text = "Your back answered well" if yesterday.level == "green" else "Nothing in this morning's check-in says otherwise"
+    text = ("Your back answered well" if yesterday.level == "green"
+            else "Nothing in this morning's check-in says otherwise")
     reasons.append(Reason(rule=yesterday.rule or "P-GREEN", text=f"{text}: run as planned."))
     reasons.append(Reason(rule=run.rules[0], text=f"Today's plan: {run.notes.split('. ')[0]}."))
     return Decision(date=today, action="run_as_planned", triage=tri.as_contract(), session=run,

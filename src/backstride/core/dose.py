@@ -8,7 +8,6 @@ weeks in a row have not been green (the trial-and-error adjuster of 001).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -90,7 +89,8 @@ def _trial_in_force(weeks: Sequence[WeekResponse]) -> tuple[tuple[str, ...], str
     if 1 <= good <= KEEP_WEEKS:
         before = _streak(weeks, {"red", "amber"}, start=good, limit=len(TRIAL_STEPS))
         if before >= 3:  # a terrain/frequency/style change was followed by green weeks: keep it
-            kept = tuple(s for s in TRIAL_STEPS[: min(before, len(TRIAL_STEPS))] if s in ("terrain", "frequency", "style"))
+            kept = tuple(s for s in TRIAL_STEPS[: min(before, len(TRIAL_STEPS))]
+                         if s in ("terrain", "frequency", "style"))
             if kept:
                 return kept, ("the back settled after " + " and ".join(_TRIAL_TEXT[s] for s in kept)
                               + ", so that stays while you build")
@@ -178,16 +178,17 @@ def decide_dose(
         candidates.append((km, "W-START", f"{why}: about {f_start:.0%} of your normal {_fmt(B)}"))
         d.irritable = True
     if level == "amber":
-        candidates.append((L, "W-HOLD", f"last week had moderate pain ({last.worst.why if last and last.worst else ''}); "
-                                        f"hold at {_fmt(L)} and keep it easy"))
+        moderate = last.worst.why if last is not None and last.worst is not None else ""
+        candidates.append((L, "W-HOLD",
+                           f"last week had moderate pain ({moderate}); hold at {_fmt(L)} and keep it easy"))
         d.irritable = True
     if level == "green" and not on_break:
         km = min(L * (1 + rules.value("W-PROGRESS", "max_increase")), B)
-        at_base = km >= B - 1e-9
+        reaches = km >= B - 1e-9
         candidates.append((km, "W-PROGRESS",
-                           "last week was green: " + (f"back to your normal {_fmt(B)}" if at_base and L >= B - SLACK_KM
+                           "last week was green: " + (f"back to your normal {_fmt(B)}" if reaches and L >= B - SLACK_KM
                                                       else f"up to {_fmt(km)} (at most +10% on {_fmt(L)}"
-                                                      + (", capped at your normal week)" if at_base else ")"))))
+                                                      + (", capped at your normal week)" if reaches else ")"))))
     if level == "unknown" and not on_break:
         if L > 0:
             km = min(L, B)
@@ -214,7 +215,7 @@ def decide_dose(
             km, why = lo, why + f" (not more than {rules.value('W-FLARE', 'max_cut'):.0%} below last week)"
         km = min(km, hi)
     d.target_km, d.dose_rule = km, rule
-    for c_km, c_rule, c_why in sorted(candidates, key=lambda c: (c[0], c[1])):
+    for _km, c_rule, c_why in sorted(candidates, key=lambda c: (c[0], c[1])):
         d.cite(c_rule, c_why if c_rule == rule else c_why + f" (the more cautious {rule} sets the dose)")
 
     # Deload: after weeks at the normal volume, a lighter week (only once back to normal training).
@@ -236,7 +237,7 @@ def decide_dose(
     ret = rules.value("B-RETURN", "return_fraction")
     if d.irritable:
         d.phase = "calm"
-    elif d.target_km >= B - 1e-6 and L >= B - max(SLACK_KM, 0.05 * B) or d.deload:
+    elif (d.target_km >= B - 1e-6 and B - max(SLACK_KM, 0.05 * B) <= L) or d.deload:
         d.phase = "maintain"
     elif d.target_km >= ret * B:
         d.phase = "return"

@@ -14,7 +14,8 @@ from typing import Literal, overload
 from backstride.core.timeline import DAY, Timeline, daterange
 from backstride.rules import Catalogue
 
-__all__ = ["Level", "RunResponse", "WeekResponse", "WeeklyHistory", "is_run_day", "run_response", "week_response", "weekly_history"]
+__all__ = ["Level", "RunResponse", "WeekResponse", "WeeklyHistory", "is_run_day", "run_response", "week_response",
+           "weekly_history"]
 
 Level = Literal["green", "amber", "red", "unknown"]
 _RANK: dict[Level, int] = {"unknown": 0, "green": 1, "amber": 2, "red": 3}

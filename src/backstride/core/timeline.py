@@ -139,11 +139,11 @@ def _estimated_km(distance: float | None, minutes: float | None, pace: float) ->
     return 0.0
 
 
-def build_timeline(state: State, catalogue: Catalogue) -> Timeline:
-    """Index a state's history by day (future-dated entries are kept but never counted as past)."""
+def build_timeline(state: State, catalogue: Catalogue, window_days: int = WINDOW_DAYS) -> Timeline:
+    """Index the last ``window_days`` of a state's history by day (future-dated entries are kept)."""
     pace = state.athlete.easy_pace_min_per_km or catalogue.value("B-PACE", "easy_pace_min_per_km")
     walk_pace = catalogue.value("B-PACE", "walk_pace_min_per_km")
-    first = state.today - WINDOW_DAYS * DAY
+    first = state.today - window_days * DAY
     checkins: dict[dt.date, Checkin] = {}
     for c in state.checkins:
         d = c.date

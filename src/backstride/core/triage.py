@@ -8,6 +8,7 @@ rule (T-PERSIST) reads every check-in and run.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -106,7 +107,9 @@ def _weekly_mean_pain(tl: Timeline, start: dt.date) -> float | None:
     return sum(scores) / len(scores) if scores else None
 
 
-def _persist_reasons(tl: Timeline, weeks: Sequence[WeekResponse], latest: Checkin | None, rules: Catalogue) -> list[str]:
+def _persist_reasons(
+    tl: Timeline, weeks: Sequence[WeekResponse], latest: Checkin | None, rules: Catalogue
+) -> list[str]:
     """Each way the pain is lingering or coming back (T-PERSIST)."""
     out: list[str] = []
     today = tl.today
@@ -122,7 +125,8 @@ def _persist_reasons(tl: Timeline, weeks: Sequence[WeekResponse], latest: Checki
     means = [_weekly_mean_pain(tl, today - 7 * (k + 1) * DAY) for k in range(n)]
     if all(m is not None for m in means):
         seq = [m for m in reversed(means) if m is not None]  # oldest first
-        rising = all(b > a for a, b in zip(seq, seq[1:], strict=False))
+        # Worse week on week, with pain in every one of those weeks (a new episode's onset is not "worsening").
+        rising = seq[0] >= 1 and all(b > a for a, b in itertools.pairwise(seq))
         if rising and seq[-1] - seq[0] >= rules.value(p, "worsening_min_rise"):
             out.append(f"your pain has been getting worse week by week for {n} weeks")
     reds, need = 0, int(rules.value(p, "red_weeks_without_tolerable_dose"))

@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
 
-from backstride.contract import BASELINE_RUNNING_KINDS, RUNNING_KINDS, WEEKDAYS, BaselineSession, Reps, RunWalk, Session, State
+from backstride.contract import (
+    BASELINE_RUNNING_KINDS,
+    RUNNING_KINDS,
+    WEEKDAYS,
+    BaselineSession,
+    Reps,
+    RunWalk,
+    Session,
+    State,
+)
 from backstride.core.dose import DoseDecision
 from backstride.core.timeline import DAY, Timeline
 from backstride.core.triage import TriageResult
@@ -131,6 +140,7 @@ def _paused_week(w: _Week, tri: TriageResult) -> WeekPlan:
         w.cite("B-EMERG-REST", "an emergency triage: nothing but rest until you have been seen")
         return w.result()
     walk_min = w.rules.value("B-GENTLE", "walk_minutes")
+    rule: str
     if tri.level == "see_clinician_soon":
         rule = next(r for r in ("T-NEURO", "T-SERIOUS") if r in fired)
         for i, d in enumerate(w.available):
@@ -193,7 +203,7 @@ def _pick_spread(candidates: list[dt.date], chosen: list[dt.date], n: int) -> li
     while pool and len(picked) < n:
         taken = chosen + picked
 
-        def score(d: dt.date) -> tuple[int, int]:
+        def score(d: dt.date, taken: list[dt.date] = taken) -> tuple[int, int]:
             gap = min((abs((d - t).days) for t in taken), default=7)
             return (gap, -pool.index(d))
 
@@ -255,18 +265,16 @@ def lay_out_week(state: State, tl: Timeline, dose: DoseDecision, tri: TriageResu
     if not w.available:
         w.fill_rest("B-AVAILABLE", "")
         return w.result()
-    if dose.quality == "own":
-        runs = _own_structure(w, dose)
-    else:
-        runs = _split_structure(w, dose)
+    runs = _own_structure(w, dose) if dose.quality == "own" else _split_structure(w, dose)
     _finish_runs(w, dose, runs, cadence)
     _add_cross_training(w, dose, runs)
     _add_strength(w, dose, runs)
-    m = _monotony(w.sessions, w.days)
-    w.cite("M-MONOTONY", f"a rest day and varied sessions: planned monotony {m:.1f}"
-           + (f" (below {rules.value('M-MONOTONY', 'max_monotony'):.1f})" if m < rules.value("M-MONOTONY", "max_monotony")
-              else " (as varied as your available days allow)") if math.isfinite(m) else
-           "a rest day and varied sessions")
+    m, limit = _monotony(w.sessions, w.days), rules.value("M-MONOTONY", "max_monotony")
+    if math.isfinite(m):
+        below = f" (below {limit:.1f})" if m < limit else " (as varied as your available days allow)"
+        w.cite("M-MONOTONY", f"a rest day and varied sessions: planned monotony {m:.1f}{below}")
+    else:
+        w.cite("M-MONOTONY", "a rest day and varied sessions")
     w.fill_rest("M-MONOTONY", "Rest day.")
     return w.result()
 
@@ -284,7 +292,7 @@ def _own_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
                 continue
             day = min(free, key=lambda d: (abs((d - by_wd[s.day]).days), d))
         taken.add(day)
-        kind = s.kind
+        kind: str = s.kind
         extra: dict[str, Any] = {}
         if kind == "intervals":
             rep = s.rep_distance_m or 400.0
@@ -601,6 +609,8 @@ def _add_strength(w: _Week, dose: DoseDecision, runs: list[_Run]) -> None:
             break
         if d not in picked:
             picked.append(d)
+    exercises: tuple[str, ...]
+    ids: tuple[str, ...]
     if dose.irritable:
         exercises, ids = _STRENGTH_CALM, ("S-TWO", "S-KEEP", "S-AVOID")
         note = "Stable, controlled work; no heavy deadlifts or anything that spikes your back."

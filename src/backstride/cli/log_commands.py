@@ -1,0 +1,470 @@
+"""Training-log commands: athletes, imports, check-ins, causes, calendar, export, erase, backup.
+
+Thin shells over :mod:`backstride.services`; storage is imported only when a
+command runs, so planning from a file stays quick to start.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from backstride.contract import Plan, State
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from backstride.storage import Database
+
+DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (default: BACKSTRIDE_DATABASE_URL, "
+                                                         "else the local SQLite file).")]
+AthleteOpt = Annotated[int, typer.Option("--athlete", "-a", help="The athlete's id.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+TodayOpt = Annotated[str | None, typer.Option("--today", help="The date to act on (YYYY-MM-DD); default today.")]
+
+
+def _fail(lines: list[str], code: int = 2) -> NoReturn:
+    for line in lines:
+        sys.stderr.write(f"{line}\n")
+    raise typer.Exit(code)
+
+
+def _today(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()  # the clock is read here, at the edge, never in the core
+    try:
+        return dt.date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
+    except ValueError:
+        _bad_date(value)
+
+
+def _bad_date(value: str) -> NoReturn:
+    _fail([f"--today: is not a real date in the form YYYY-MM-DD (got {value!r})"])
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console()
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+@contextmanager
+def _database(url: str | None) -> Iterator[Database]:
+    """Open the database, turning storage errors into one clear line and exit status 2."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from backstride.services.training_log import open_database
+    from backstride.storage import DatabaseTooNew, NotFound
+
+    try:
+        db = open_database(url)
+    except DatabaseTooNew as exc:
+        _fail([f"database: {exc}"])
+    except (SQLAlchemyError, OSError, ValueError) as exc:
+        _fail([f"database: cannot open it ({str(exc).splitlines()[0]})"])
+    try:
+        yield db
+    except NotFound as exc:
+        _fail([str(exc)])
+    finally:
+        db.dispose()
+
+
+# --- used by plan/decide in main.py -------------------------------------------------------------
+
+def state_for_athlete(athlete: int, db_url: str | None, today: str | None) -> State:
+    """The stored athlete's state (for ``plan --athlete`` and ``decide --athlete``)."""
+    from backstride.services.training_log import athlete_state
+
+    with _database(db_url) as db:
+        return athlete_state(db, athlete, _today(today))
+
+
+def remember_plan(athlete: int, db_url: str | None, plan: Plan) -> None:
+    """Keep an issued plan in the log."""
+    from backstride.storage import save_plan
+
+    with _database(db_url) as db:
+        save_plan(db, athlete, plan)
+
+
+# --- commands ---------------------------------------------------------------------------------------
+
+def athlete_create(
+    from_state: Annotated[str, typer.Option("--from-state", help="A backstride.state/1 JSON file, or -.")],
+    name: Annotated[str, typer.Option("--name", help="The athlete's name.")] = "athlete",
+    timezone: Annotated[str | None, typer.Option("--timezone", help="IANA time zone, e.g. Europe/Paris.")] = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Store a new athlete from a state file; prints the new athlete's id."""
+    from backstride.cli.main import read_state
+    from backstride.services.training_log import store_athlete
+
+    state = read_state(from_state)
+    with _database(db) as database:
+        try:
+            new_id = store_athlete(database, state, name=name, timezone=timezone)
+        except ValueError as exc:
+            _fail([f"--timezone: {exc}"])
+    if as_json:
+        _print_json({"id": new_id})
+    else:
+        sys.stdout.write(f"{new_id}\n")
+
+
+def athlete_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """The athletes in the log."""
+    from backstride.storage import list_athletes
+
+    with _database(db) as database:
+        athletes = list_athletes(database)
+    if as_json:
+        _print_json([{"id": a.id, "name": a.name, "created_at": a.created_at} for a in athletes])
+        return
+    from rich.table import Table
+
+    table = Table("Id", "Name", "Since")
+    for a in athletes:
+        table.add_row(str(a.id), a.name, f"{a.created_at:%d %b %Y}")
+    _console().print(table)
+
+
+def state_cmd(athlete: AthleteOpt, db: DbOpt = None, today: TodayOpt = None) -> None:
+    """Print the athlete's backstride.state/1: what the planner reads."""
+    state = state_for_athlete(athlete, db, today)
+    _print_json(state.to_json_dict())
+
+
+def import_cmd(
+    athlete: AthleteOpt,
+    paths: Annotated[list[Path], typer.Argument(help="FIT, GPX or TCX files (also .gz), folders, or Strava / "
+                                                    "Garmin export zips.")],
+    db: DbOpt = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Decoding processes (default: all cores).",
+                                                min=1)] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import runs from watch files and exports. Exit 0: all imported; 1: some files failed."""
+    from backstride.services.importing import count_files, import_paths
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        _fail([f"{p}: no such file or folder" for p in missing])
+    with _database(db) as database:
+        if as_json or not sys.stderr.isatty():
+            summary = import_paths(database, athlete, paths, workers=workers)
+        else:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            with Progress(TextColumn("[bold]Importing"), BarColumn(), MofNCompleteColumn(),
+                          TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("{task.fields[name]}"),
+                          console=_err_console(), transient=False) as bar:
+                task = bar.add_task("import", total=count_files(paths), rate="", name="")
+                started = dt.datetime.now()
+
+                def tick(name: str) -> None:
+                    done = bar.tasks[0].completed + 1
+                    secs = max((dt.datetime.now() - started).total_seconds(), 1e-3)
+                    bar.update(task, advance=1, rate=f"{done / secs:.0f} files/s", name=name[-40:])
+
+                summary = import_paths(database, athlete, paths, workers=workers, on_file=tick)
+                bar.update(task, total=bar.tasks[0].completed)
+    if as_json:
+        _print_json(summary.to_json_dict())
+    else:
+        from backstride.cli.render_log import format_import_summary
+
+        _console().print(format_import_summary(summary))
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+def _err_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+_QUESTIONS = (
+    ("walking_pain", "Is your back quite painful when you walk?"),
+    ("limping", "Does the pain make you limp or change how you walk?"),
+    ("radiating_below_knee", "Does pain shoot down a leg below the knee?"),
+    ("numbness_tingling", "Any tingling or numbness in a leg or foot?"),
+    ("leg_weakness", "Does a leg feel weak or clumsy?"),
+    ("both_legs", "Are the leg symptoms in both legs?"),
+    ("saddle_numbness", "Any numbness around your groin, buttocks or genitals?"),
+    ("bladder_bowel_change", "Any new trouble passing urine, or controlling your bladder or bowel?"),
+    ("fever_unwell", "Do you feel generally unwell or feverish?"),
+    ("night_pain", "Is the pain worse at rest or at night?"),
+)
+
+
+def checkin_cmd(
+    athlete: AthleteOpt,
+    date: Annotated[str | None, typer.Option("--date", help="The day of the check-in (default today).")] = None,
+    pain_rest: Annotated[int | None, typer.Option("--pain-rest", help="Pain at rest this morning, 0-10.")] = None,
+    pain_during: Annotated[int | None, typer.Option("--pain-during", help="Worst pain during today's run.")] = None,
+    pain_after: Annotated[int | None, typer.Option("--pain-after", help="Pain a few hours after the run.")] = None,
+    rising: Annotated[bool | None, typer.Option("--rising/--not-rising", help="Pain kept rising during the run.")]
+    = None,
+    sharp: Annotated[bool | None, typer.Option("--sharp/--not-sharp", help="Sharp pain during the run.")] = None,
+    flag: Annotated[list[str] | None, typer.Option("--yes", help="A symptom you have (repeatable): walking_pain, "
+                                                   "limping, radiating_below_knee, numbness_tingling, leg_weakness, "
+                                                   "both_legs, saddle_numbness, bladder_bowel_change, "
+                                                   "fever_unwell, night_pain, unexplained_weight_loss, "
+                                                   "recent_trauma.")] = None,
+    sleep: Annotated[float | None, typer.Option("--sleep", help="Hours of sleep last night.")] = None,
+    stress: Annotated[int | None, typer.Option("--stress", help="Stress, 0-10.")] = None,
+    confidence: Annotated[int | None, typer.Option("--confidence", help="Confidence about running, 0-10.")] = None,
+    notes: Annotated[str | None, typer.Option("--notes", help="Anything else worth noting.")] = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record today's check-in (asks the questions when none are given) and screen it for red flags."""
+    from backstride.contract import InvalidState, parse_checkin
+    from backstride.services.training_log import record_checkin
+
+    day = _today(date)
+    answers: dict[str, Any] = {"date": day.isoformat(), "pain_rest": pain_rest, "pain_during": pain_during,
+                               "pain_after": pain_after, "pain_rising_during": rising, "sharp_pain": sharp,
+                               "sleep_hours": sleep, "stress": stress, "confidence": confidence, "notes": notes}
+    known = {name for name, _ in _QUESTIONS} | {"unexplained_weight_loss", "recent_trauma"}
+    for f in flag or []:
+        if f not in known:
+            _fail([f"--yes: unknown symptom {f!r}; one of {', '.join(sorted(known))}"])
+        answers[f] = True
+    asked = all(v is None for k, v in answers.items() if k != "date") and not flag
+    if asked:
+        if not sys.stdin.isatty():
+            _fail(["give the answers as options (e.g. --pain-rest 2), or run in a terminal to be asked"])
+        answers.update(_ask())
+    try:
+        checkin = parse_checkin({k: v for k, v in answers.items() if v is not None})
+    except InvalidState as exc:
+        _fail([f"--{p.where.replace('_', '-')}: {p.message}" for p in exc.problems])
+    with _database(db) as database:
+        result = record_checkin(database, athlete, checkin, day)
+    tri = result.triage.as_contract()
+    if as_json:
+        _print_json({"checkin": checkin.model_dump(mode="json", exclude_none=True),
+                     "triage": tri.model_dump(mode="json"), "running_allowed": result.triage.running_allowed})
+        return
+    from backstride.cli.render import format_triage
+
+    console = _console()
+    console.print(f"Check-in for {day:%A %d %B} saved.")
+    banner = format_triage(tri)
+    console.print(banner if banner is not None else "No warning signs today. `backstride decide` tells you "
+                                                        "what to do today.")
+
+
+def _ask() -> dict[str, Any]:
+    from rich.prompt import Confirm, IntPrompt
+
+    def score(question: str, allow_skip: bool = False) -> int | None:
+        while True:
+            value = IntPrompt.ask(question + (" (Enter to skip)" if allow_skip else ""),
+                                  default=None if allow_skip else 0, show_default=not allow_skip)
+            if value is None or 0 <= value <= 10:
+                return value
+            _err_console().print("Please give a number from 0 (no pain) to 10 (worst imaginable).")
+
+    out: dict[str, Any] = {"pain_rest": score("Pain at rest this morning, 0-10")}
+    if Confirm.ask("Did you run today?", default=False):
+        out["pain_during"] = score("Worst pain during the run, 0-10")
+        out["pain_rising_during"] = Confirm.ask("Did the pain keep rising as you ran?", default=False)
+        out["sharp_pain"] = Confirm.ask("Any sharp pain?", default=False)
+        out["pain_after"] = score("Pain a few hours after, 0-10", allow_skip=True)
+    for name, question in _QUESTIONS:
+        out[name] = Confirm.ask(question, default=False)
+        if name == "leg_weakness" and not (out.get("numbness_tingling") or out.get("radiating_below_knee")
+                                           or out["leg_weakness"]):
+            out["both_legs"] = False
+    return out
+
+
+def causes_cmd(athlete: AthleteOpt, db: DbOpt = None, today: TodayOpt = None, as_json: JsonOpt = False) -> None:
+    """What in the history may have led to the pain, with the weeks and numbers that show it."""
+    from backstride.services.training_log import causes_for
+
+    with _database(db) as database:
+        report = causes_for(database, athlete, _today(today))
+    if as_json:
+        _print_json(report.to_json_dict())
+        return
+    from backstride.cli.render_log import format_causes
+
+    _console().print(format_causes(report))
+
+
+def calendar_cmd(
+    athlete: AthleteOpt,
+    out: Annotated[Path, typer.Argument(help="The .ics file to write.")],
+    db: DbOpt = None,
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the week's plan as an iCalendar file for any calendar app."""
+    from backstride.services.training_log import calendar_for
+
+    with _database(db) as database:
+        data = calendar_for(database, athlete, _today(today))
+    _write(out, data)
+    if as_json:
+        _print_json({"file": str(out), "bytes": len(data)})
+    else:
+        _console().print(f"Wrote {out}: open it with your calendar app.")
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)  # all or nothing
+    except OSError as exc:
+        _fail([f"{path}: cannot write it ({exc.strerror})"])
+
+
+def export_cmd(
+    athlete: AthleteOpt,
+    out: Annotated[Path, typer.Argument(help="The file to write (.json, or a .zip of CSV files).")],
+    fmt: Annotated[str, typer.Option("--format", help="json or csv")] = "json",
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file.")] = False,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Everything stored about one athlete, as JSON or CSV (a zip of one CSV per table)."""
+    from backstride.storage import export_athlete, export_athlete_csv
+
+    if fmt not in ("json", "csv"):
+        _fail([f"--format: must be json or csv (got {fmt!r})"])
+    if out.exists() and not overwrite:
+        _fail([f"{out}: already exists (add --overwrite to replace it)"])
+    with _database(db) as database:
+        if fmt == "json":
+            _write(out, json.dumps(export_athlete(database, athlete), indent=2, ensure_ascii=False,
+                                   default=str).encode())
+        else:
+            export_athlete_csv(database, athlete, out, overwrite=overwrite)
+    if as_json:
+        _print_json({"file": str(out), "format": fmt})
+    else:
+        _console().print(f"Wrote {out}.")
+
+
+def erase_cmd(
+    athlete: AthleteOpt,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Erase an athlete and everything about them, for good."""
+    from backstride.storage import erase_athlete, get_athlete
+
+    with _database(db) as database:
+        who = get_athlete(database, athlete)
+        if not yes:
+            if not sys.stdin.isatty():
+                _fail(["erase asks for confirmation: add --yes to erase without asking"])
+            if not typer.confirm(f"Erase {who.name} (athlete {athlete}) and all their data for good?"):
+                raise typer.Exit(1)
+        report = erase_athlete(database, athlete)
+    if as_json:
+        _print_json({"erased": athlete, **dataclasses.asdict(report)})
+    else:
+        _console().print(f"Erased {who.name} (athlete {athlete}) and all their data.")
+
+
+def backup_cmd(
+    out: Annotated[Path, typer.Argument(help="The backup file to write (a SQLite database).")],
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file.")] = False,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A consistent copy of the database, safe to take while backstride is in use."""
+    from backstride.storage import BackupError, backup
+
+    with _database(db) as database:
+        try:
+            report = backup(database, out, overwrite=overwrite)
+        except BackupError as exc:
+            _fail([str(exc)])
+    if as_json:
+        _print_json(dataclasses.asdict(report))
+    else:
+        _console().print(f"Backed up to {out} and checked it.")
+
+
+def weeks_cmd(
+    athlete: AthleteOpt,
+    weeks: Annotated[int, typer.Option("--weeks", help="How many weeks back.", min=1, max=104)] = 12,
+    db: DbOpt = None,
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Pain against load, week by week: what is working and what caused trouble."""
+    from backstride.core.progress import weekly_progress
+
+    state = state_for_athlete(athlete, db, today)
+    rows = weekly_progress(state, weeks)
+    if as_json:
+        _print_json([r.to_json_dict() for r in rows])
+        return
+    from backstride.cli.render_log import format_weeks
+
+    _console().print(format_weeks(rows, state.athlete.units))
+
+
+def start_cmd(db: DbOpt = None, today: TodayOpt = None) -> None:
+    """Open the training log (with a demo athlete when it is empty) and show today and the week."""
+    from backstride.cli.render import format_decision, format_plan
+    from backstride.rules import default_catalogue
+    from backstride.services.demo import ensure_demo_athlete
+    from backstride.services.training_log import decide_for, plan_for
+    from backstride.storage import get_athlete, resolve_url
+
+    day = _today(today)
+    console = _console()
+    with _database(db) as database:
+        athlete = ensure_demo_athlete(database, day)
+        who = get_athlete(database, athlete)
+        _, decision = decide_for(database, athlete, day)
+        state, plan = plan_for(database, athlete, day)
+    console.rule(f"backstride — {who.name}")
+    console.print(format_decision(decision, state.athlete.units))
+    console.print(format_plan(plan, default_catalogue(), state.athlete.units))
+    console.print(
+        f"\nYour log is in {resolve_url(db)}.\nNext: `backstride checkin -a {athlete}` each morning, "
+        f"`backstride import -a {athlete} FILES` for your watch files, `backstride weeks -a {athlete}` for pain "
+        f"against load, `backstride causes -a {athlete}`, and `backstride --help` for the rest. "
+        "backstride does not diagnose: when it says see a clinician, please do.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the training-log commands to the ``backstride`` command line."""
+    athletes = typer.Typer(help="Athletes in the training log.", no_args_is_help=True)
+    athletes.command("create")(athlete_create)
+    athletes.command("list")(athlete_list)
+    app.add_typer(athletes, name="athlete")
+    app.command("start")(start_cmd)
+    app.command("state")(state_cmd)
+    app.command("import")(import_cmd)
+    app.command("checkin")(checkin_cmd)
+    app.command("weeks")(weeks_cmd)
+    app.command("causes")(causes_cmd)
+    app.command("calendar")(calendar_cmd)
+    app.command("export")(export_cmd)
+    app.command("erase")(erase_cmd)
+    app.command("backup")(backup_cmd)

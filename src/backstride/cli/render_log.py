@@ -1,0 +1,101 @@
+"""Pure renderers for the training log: import summaries, weekly progress, the causes report."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from backstride.core.causes import CausesReport
+from backstride.core.progress import WeekProgress
+from backstride.services.importing import ImportSummary
+
+__all__ = ["format_causes", "format_import_summary", "format_weeks"]
+
+KM_PER_MILE = 1.609344
+_RESPONSE_STYLE = {"green": "green", "amber": "yellow", "red": "bold red", "unknown": "dim"}
+
+
+def format_import_summary(s: ImportSummary) -> RenderableType:
+    """The counts, then every failed file with its reason."""
+    table = Table(title="Import", show_header=False)
+    table.add_column(justify="right", style="bold")
+    table.add_column()
+    rate = s.files / s.seconds if s.seconds > 0 else 0.0
+    table.add_row(str(s.files), f"files read ({s.bytes / 2**20:.1f} MB in {s.seconds:.1f} s, {rate:.0f} files/s)")
+    table.add_row(str(s.imported), "activities imported"
+                  + (f" ({s.not_runs} of other sports, kept as cross-training)" if s.not_runs else ""))
+    if s.partial:
+        table.add_row(str(s.partial), "from damaged files: what could be read was kept")
+    table.add_row(str(s.duplicates), "already in your log (nothing imported twice)")
+    table.add_row(str(len(s.skipped)), "files with no activity in them")
+    table.add_row(Text(str(len(s.failed)), style="red" if s.failed else ""), "files that could not be read")
+    parts: list[RenderableType] = [table]
+    if s.failed:
+        failed = Table("File", "Why it could not be read", title="Not imported", title_style="red")
+        for f in s.failed:
+            failed.add_row(f.source_name, f.reason)
+        parts.append(failed)
+    return Group(*parts)
+
+
+def _bar(value: float, top: float, width: int = 16) -> str:
+    n = 0 if top <= 0 else round(width * value / top)
+    return "█" * n + "·" * (width - n)
+
+
+def format_weeks(rows: list[WeekProgress], units: str = "km") -> RenderableType:
+    """Pain against load, one row a week, oldest first."""
+    factor = 1 / KM_PER_MILE if units == "mi" else 1.0
+    unit = "mi" if units == "mi" else "km"
+    top = max((r.run_km for r in rows), default=0.0)
+    table = Table(title="Pain against load, week by week", expand=True)
+    for name, justify in (("Week of", "left"), (f"Running ({unit})", "left"), ("Runs", "right"),
+                          ("Longest", "right"), ("Change", "right"), ("Load ratio", "right"),
+                          ("Morning pain", "right"), ("Back's answer", "left"), ("Other", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for r in rows:
+        change = "" if r.change is None else f"{r.change:+.0%}"
+        ratio = "" if r.acwr is None else f"{r.acwr:.2f}"
+        table.add_row(
+            f"{r.start:%d %b}",
+            f"{_bar(r.run_km, top)} {r.run_km * factor:.1f}",
+            str(r.runs),
+            f"{r.longest_km * factor:.1f}",
+            Text(change, style="bold red" if r.change is not None and r.change > 0.1 else ""),
+            Text(ratio, style="bold red" if r.acwr is not None and r.acwr > 1.5 else ""),
+            "" if r.morning_pain is None else f"{r.morning_pain:.1f}/10",
+            Text(r.response, style=_RESPONSE_STYLE[r.response]),
+            ", ".join(x for x in (f"{r.cross_training} cross" if r.cross_training else "",
+                                  f"{r.strength} strength" if r.strength else "") if x),
+        )
+    note = Text("Change above +10% and a load ratio above 1.5 are marked: rises that fast often come before "
+                "a flare.", style="dim")
+    return Group(table, note)
+
+
+def format_causes(report: CausesReport) -> RenderableType:
+    """What the history shows, what was checked and found fine, and the questions only the runner can answer."""
+    parts: list[RenderableType] = [Text(f"What may have led to the pain ({report.weeks_examined} weeks examined)",
+                                        style="bold")]
+    found = [c for c in report.causes if c.found]
+    clear = [c for c in report.causes if not c.found]
+    if found:
+        for c in found:
+            t = Text()
+            t.append(f"• {c.title}: ", style="bold yellow")
+            t.append(f"{c.evidence}\n  ")
+            t.append(c.advice, style="italic")
+            t.append(f"  [{c.id}; {c.source}]", style="dim")
+            parts.append(t)
+    else:
+        parts.append(Text("Nothing in the training history stands out.", style="green"))
+    if clear:
+        parts.append(Text("Checked and fine: " + "; ".join(f"{c.title} ({c.evidence})" for c in clear),
+                          style="dim"))
+    if report.questions:
+        q = Text("Worth asking yourself\n", style="bold")
+        for question in report.questions:
+            q.append(f"• {question.text}\n")
+        parts.append(q)
+    return Group(*parts)

@@ -1,0 +1,111 @@
+"""Importing files into the training log: decode in parallel, store one activity per transaction.
+
+A file that fails is reported by name with a one-line reason and the rest go
+on; re-importing anything adds nothing (storage dedupes by content hash and by
+start time and duration). Killing the import at any moment leaves only whole
+activities: each is committed with its laps and its log row, or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from backstride.importers import ImportFailure, decode_all, iter_sources
+from backstride.storage import Database, add_imported_activity, get_athlete, log_import
+
+__all__ = ["ImportSummary", "count_files", "import_paths"]
+
+Progress = Callable[[str], None]
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    """What an import did: counts, and each failure with its reason."""
+
+    files: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    not_runs: int = 0  # imported activities of other sports (kept as cross-training)
+    partial: int = 0  # imported from damaged files: what could be saved was saved
+    skipped: list[str] = field(default_factory=list)  # files that hold no activity, with the reason
+    failed: list[ImportFailure] = field(default_factory=list)
+    bytes: int = 0
+    seconds: float = 0.0
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The summary as plain JSON data."""
+        return {
+            "files": self.files, "imported": self.imported, "duplicates": self.duplicates,
+            "not_runs": self.not_runs, "partial": self.partial,
+            "skipped": [{"file": s.split(": ", 1)[0], "reason": s.split(": ", 1)[-1]} for s in self.skipped],
+            "failed": [{"file": f.source_name, "reason": f.reason} for f in self.failed],
+            "bytes": self.bytes, "seconds": round(self.seconds, 3),
+        }
+
+
+def count_files(paths: Iterable[str | os.PathLike[str]]) -> int:
+    """About how many files an import will read (for a progress bar): files, folder contents, zip members."""
+    n = 0
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            n += sum(1 for q in p.rglob("*") if q.is_file() and not q.name.startswith("."))
+        elif p.suffix.lower() == ".zip" and zipfile.is_zipfile(p):
+            try:
+                with zipfile.ZipFile(p) as zf:
+                    n += sum(1 for i in zf.infolist() if not i.is_dir() and "__MACOSX" not in i.filename)
+            except (OSError, zipfile.BadZipFile):
+                n += 1
+        else:
+            n += 1
+    return n
+
+
+def import_paths(
+    db: Database,
+    athlete_id: int,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    workers: int | None = None,
+    on_file: Progress | None = None,
+) -> ImportSummary:
+    """Import files, folders and export zips for one athlete; ``on_file`` is called after each file."""
+    get_athlete(db, athlete_id)  # a missing athlete fails before any work
+    summary = ImportSummary()
+    start = time.perf_counter()
+    for result in decode_all(_counted(iter_sources(paths), summary), workers=workers):
+        summary.files += 1
+        for activity in result.activities:
+            outcome = add_imported_activity(db, athlete_id, activity)
+            if outcome == "duplicate":
+                summary.duplicates += 1
+                continue
+            summary.imported += 1
+            summary.not_runs += activity.kind != "run"
+            summary.partial += activity.partial
+        for failure in result.failures:
+            summary.failed.append(failure)
+            log_import(db, athlete_id, failure.source_name, "failed", failure.reason)
+        for skipped in result.skipped:
+            summary.skipped.append(skipped)
+            name, _, reason = skipped.partition(": ")
+            log_import(db, athlete_id, name, "skipped", reason)
+        if on_file is not None:
+            name = (result.activities[0].source_name if result.activities
+                    else result.failures[0].source_name if result.failures
+                    else result.skipped[0].split(": ", 1)[0] if result.skipped else "")
+            on_file(name)
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _counted(sources: Iterable[Any], summary: ImportSummary) -> Iterable[Any]:
+    for source in sources:
+        summary.bytes += len(source.data)
+        yield source

@@ -1,0 +1,97 @@
+"""Use cases of the training log, shared by the command line and the web app.
+
+Each function takes an open :class:`~backstride.storage.Database` and plain
+values, calls storage and the pure core, and returns plain results. The clock
+is read by the caller (``today`` is always an argument).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from backstride.contract import Checkin, Decision, Plan, State
+from backstride.core.causes import CausesReport, find_causes
+from backstride.core.decide import decide_today
+from backstride.core.planner import assess, plan_week
+from backstride.core.triage import TriageResult
+from backstride.exports.calendar import plan_to_ics
+from backstride.storage import (
+    Database,
+    create_athlete,
+    get_athlete,
+    resolve_url,
+    save_plan,
+    state_for,
+    upsert_checkin,
+)
+
+__all__ = [
+    "CheckinResult",
+    "athlete_state",
+    "calendar_for",
+    "causes_for",
+    "decide_for",
+    "open_database",
+    "plan_for",
+    "record_checkin",
+    "store_athlete",
+]
+
+
+def open_database(url: str | None = None) -> Database:
+    """Open (and migrate) the database at ``url``, else ``BACKSTRIDE_DATABASE_URL``, else the local file."""
+    return Database.open(resolve_url(url))
+
+
+def store_athlete(db: Database, state: State, name: str = "athlete", timezone: str | None = None) -> int:
+    """Store a ``backstride.state/1`` as a new athlete; return the id."""
+    return create_athlete(db, state, name=name, timezone=timezone)
+
+
+def athlete_state(db: Database, athlete_id: int, today: dt.date) -> State:
+    """The planner's input for a stored athlete on ``today``."""
+    return state_for(db, athlete_id, today)
+
+
+def plan_for(db: Database, athlete_id: int, today: dt.date, *, save: bool = True) -> tuple[State, Plan]:
+    """Plan the week from ``today`` for a stored athlete, and keep the issued plan."""
+    state = athlete_state(db, athlete_id, today)
+    plan = plan_week(state)
+    if save:
+        save_plan(db, athlete_id, plan)
+    return state, plan
+
+
+def decide_for(db: Database, athlete_id: int, today: dt.date) -> tuple[State, Decision]:
+    """Today's decision for a stored athlete."""
+    state = athlete_state(db, athlete_id, today)
+    return state, decide_today(state)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinResult:
+    """A saved check-in and what triage says about it right away."""
+
+    checkin: Checkin
+    triage: TriageResult
+
+
+def record_checkin(db: Database, athlete_id: int, checkin: Checkin, today: dt.date) -> CheckinResult:
+    """Save a check-in (replacing that day's) and screen it for red flags at once."""
+    get_athlete(db, athlete_id)
+    upsert_checkin(db, athlete_id, checkin)
+    state = athlete_state(db, athlete_id, max(today, checkin.date))
+    return CheckinResult(checkin, assess(state).triage)
+
+
+def causes_for(db: Database, athlete_id: int, today: dt.date) -> CausesReport:
+    """What in the history may have led to the pain (guidance section 6)."""
+    return find_causes(athlete_state(db, athlete_id, today))
+
+
+def calendar_for(db: Database, athlete_id: int, today: dt.date) -> bytes:
+    """The week's plan as an iCalendar file."""
+    summary = get_athlete(db, athlete_id)
+    state, plan = plan_for(db, athlete_id, today)
+    return plan_to_ics(plan, athlete_name=summary.name, units=state.athlete.units)
