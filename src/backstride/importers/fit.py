@@ -146,19 +146,19 @@ def decode_fit(name: str, data: bytes, sha: str) -> DecodeResult:
         records = cadence_only(scan_fit(data, frozenset({20}), track_time=True, keep_fields=CADENCE_FIELDS).messages)
     if not sessions:
         return _from_records(name, sha, records, laps_all, sport_msgs, device, problems, file_ids)
-    shift = _clock_shift(by.get(34, []))
-    if shift:
-        problems_note = "device clock was not set: times come from its local clock (time zone unknown)"
-        sessions = [_shifted(s, shift) for s in sessions]
-        laps_all = [_shifted(lf, shift) for lf in laps_all]
     if any(_start_end(s)[0] is None for s in sessions):
         # a session sent with a compressed-timestamp header has no field 253: rescan with time
         timed = scan_fit(data, frozenset({18, 19}), track_time=True).messages
         sessions = [m.fields for m in timed if m.mesg_num == 18] or sessions
         laps_all = [m.fields for m in timed if m.mesg_num == 19] or laps_all
+    shift = _clock_shift(by.get(34, []))
+    if shift:
+        sessions = [_shifted(s, shift) for s in sessions]
+        laps_all = [_shifted(lf, shift) for lf in laps_all]
     acts = [_from_session(name, sha, s, laps_all, len(sessions) == 1, device, problems, records) for s in sessions]
     if shift:
-        acts = [a and dataclasses.replace(a, notes="; ".join(x for x in (a.notes, problems_note) if x)) for a in acts]
+        note = "device clock was not set: times come from its local clock (time zone unknown)"
+        acts = [a and dataclasses.replace(a, notes="; ".join(x for x in (a.notes, note) if x)) for a in acts]
     return (
         DecodeResult(activities=[a for a in acts if a is not None])
         if any(acts)
