@@ -13,7 +13,7 @@ from backstride.storage.activities import add_activity, list_activities
 from backstride.storage.athletes import create_athlete, state_for
 from backstride.storage.engine import Database
 from backstride.storage.errors import AthleteNotFound, ShoeNotFound
-from backstride.storage.imports import add_imported_activity, list_import_log, log_import
+from backstride.storage.imports import add_imported_activity, add_imported_file, list_import_log, log_import
 from backstride.storage.shoes import add_shoe, list_shoes
 from backstride.storage.tables import LapRow
 from tests.storage.storage_builders import UTC, full_state, imported, row_counts
@@ -174,3 +174,28 @@ def test_device_values_the_contract_would_reject_are_left_out_of_the_state(db: D
     assert (activity.kind, activity.cadence_spm, activity.distance_km) == ("run", None, None)
     assert activity.duration_min == 2900 / 60
     assert list_activities(db, athlete)[0].cadence_spm == 300.0  # the stored data is untouched
+
+
+def test_every_leg_of_a_multisport_file_is_kept_once(db: Database, athlete: int) -> None:
+    sha = "f" * 64
+    legs = [
+        imported(START, kind="cross_training", sha=sha, name="tri.fit"),
+        imported(START + dt.timedelta(hours=1), kind="cross_training", sha=sha, name="tri.fit"),
+        imported(START + dt.timedelta(hours=2), sha=sha, name="tri.fit"),
+    ]
+    assert add_imported_file(db, athlete, legs) == ["imported", "imported", "imported"]
+    assert add_imported_file(db, athlete, legs) == ["duplicate", "duplicate", "duplicate"]
+    assert [a.kind for a in list_activities(db, athlete)] == ["cross_training", "cross_training", "run"]
+    assert [e.outcome for e in list_import_log(db, athlete)] == ["imported"] * 3 + ["duplicate"] * 3
+
+
+def test_a_file_is_one_transaction(db: Database, athlete: int) -> None:
+    before = row_counts(db)
+    good = imported(START)
+    bad = dataclasses.replace(
+        imported(START + dt.timedelta(hours=3)),
+        laps=(dataclasses.replace(good.laps[0], start=dt.datetime(2026, 1, 1)),),
+    )  # naive: refused at write
+    with pytest.raises(Exception, match="naive"):
+        add_imported_file(db, athlete, [good, bad])
+    assert row_counts(db) == before

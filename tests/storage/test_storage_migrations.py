@@ -106,3 +106,19 @@ def test_a_database_from_a_newer_backstride_is_refused_with_a_clear_message(db_u
     assert "9999_future" in str(caught.value)
     with pytest.raises(migrate.DatabaseTooNew):
         Database.open(db_url, upgrade=False)
+
+
+def test_downgrading_below_0002_keeps_every_leg_of_a_multisport_file(db: Database) -> None:
+    from backstride.storage.imports import add_imported_file
+    from tests.storage.storage_builders import UTC, imported
+
+    athlete = create_athlete(db, full_state(activities=[]))
+    start = dt.datetime(2026, 11, 20, 7, tzinfo=UTC)
+    legs = [imported(start + dt.timedelta(hours=i), sha="e" * 64, name="tri.fit") for i in range(2)]
+    add_imported_file(db, athlete, legs)
+    migrate.downgrade(db, "0001")
+    with db.session() as session:
+        rows = session.execute(text("SELECT content_sha256 FROM activities ORDER BY id")).scalars().all()
+    assert rows == ["e" * 64, None]
+    migrate.upgrade(db)
+    assert len(state_for(db, athlete, dt.date(2026, 11, 30)).activities) == 2

@@ -24,6 +24,7 @@ from backstride.storage.imports import (
     ImportLogEntry,
     ImportOutcome,
     add_imported_activity,
+    add_imported_file,
     list_import_log,
     log_import,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "StoredPlan",
     "add_activity",
     "add_imported_activity",
+    "add_imported_file",
     "add_shoe",
     "backup",
     "create_athlete",

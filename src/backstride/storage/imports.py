@@ -1,16 +1,18 @@
 """Storing imported activities: one file = one transaction (activity + laps + import-log row).
 
-A file is a duplicate when the athlete already has an activity with the same SHA-256 of the original
-bytes, or one that starts within 60 s of it with a duration within 2% (the same run exported as FIT
-and as TCX). The UNIQUE (athlete_id, content_sha256) constraint with ``ON CONFLICT DO NOTHING`` makes
-concurrent imports of one file store it once; on PostgreSQL a per-athlete advisory lock also
-serialises the start-time check, which SQLite's single writer already does.
+An activity is a duplicate when the athlete already has one with the same SHA-256 of the original
+bytes (and the same place in that file), or one that starts within 60 s of it with a duration
+within 2% (the same run exported as FIT and as TCX). The UNIQUE (athlete_id, content_sha256, part)
+constraint with ``ON CONFLICT DO NOTHING`` makes concurrent imports of one file store it once; on
+PostgreSQL a per-athlete advisory lock also serialises the start-time check, which SQLite's single
+writer already does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
@@ -30,6 +32,7 @@ __all__ = [
     "ImportLogEntry",
     "ImportOutcome",
     "add_imported_activity",
+    "add_imported_file",
     "list_import_log",
     "log_import",
 ]
@@ -67,64 +70,92 @@ def add_imported_activity(
 
     A run goes to ``shoe_id`` if given, else to the athlete's current shoe. The activity's date is
     its local date in the athlete's timezone if one is set, else in the file's own UTC offset.
+    For a file that holds several activities (a multisport FIT file) use :func:`add_imported_file`.
     """
-    if activity.start.tzinfo is None or activity.start.utcoffset() is None:
-        raise ValueError(f"{activity.source_name}: the start time has no timezone")
-    if activity.kind not in ("run", "cross_training"):
-        raise ValueError(f"{activity.source_name}: kind must be 'run' or 'cross_training' (got {activity.kind!r})")
-    sha = activity.content_sha256 or None
+    return add_imported_file(db, athlete_id, [activity], shoe_id)[0]
+
+
+def add_imported_file(
+    db: Database, athlete_id: int, activities: Sequence[ImportedActivity], shoe_id: int | None = None
+) -> list[ImportOutcome]:
+    """Store every activity decoded from one file, in one transaction; one outcome per activity.
+
+    The activities share the file's hash; each is keyed by (hash, its position in the file), so
+    the legs of a multisport file are all kept and importing the file again adds nothing.
+    """
+    for activity in activities:
+        if activity.start.tzinfo is None or activity.start.utcoffset() is None:
+            raise ValueError(f"{activity.source_name}: the start time has no timezone")
+        if activity.kind not in ("run", "cross_training"):
+            raise ValueError(f"{activity.source_name}: kind must be 'run' or 'cross_training' (got {activity.kind!r})")
     now = utcnow()
     with db.write() as session:
         athlete = session.get(AthleteRow, athlete_id)
         if athlete is None:
             raise AthleteNotFound(athlete_id)
+        if shoe_id is not None:
+            owned_shoe(session, athlete_id, shoe_id)
         if db.is_postgresql:
             session.execute(select(func.pg_advisory_xact_lock(_PG_IMPORT_LOCK, athlete_id)))
-        duplicate = _find_duplicate(session, athlete_id, activity, sha)
-        new_id: int | None = None
-        if duplicate is None:
-            values = _activity_values(session, athlete, activity, sha, shoe_id, now)
-            insert = postgresql.insert if db.is_postgresql else sqlite.insert
-            stmt = (
-                insert(ActivityRow)
-                .values(**values)
-                .on_conflict_do_nothing(index_elements=["athlete_id", "content_sha256"])
-                .returning(ActivityRow.id)
-            )
-            new_id = session.execute(stmt).scalar_one_or_none()
-            if new_id is None:  # another writer stored this file between our check and our insert
-                duplicate = _find_duplicate(session, athlete_id, activity, sha)
-        if new_id is not None:
-            for position, lap in enumerate(activity.laps):
-                session.add(
-                    LapRow(
-                        activity_id=new_id,
-                        position=position,
-                        start_time=lap.start,
-                        distance_m=lap.distance_m,
-                        elapsed_s=lap.elapsed_s,
-                        moving_s=lap.moving_s,
-                        avg_hr=lap.avg_hr,
-                        avg_cadence_spm=lap.avg_cadence_spm,
-                    )
-                )
-            outcome: ImportOutcome = "imported"
-            reason = "partly read: the file is damaged" if activity.partial else None
-        else:
-            outcome = "duplicate"
-            reason = duplicate[1] if duplicate else "already imported"
-        session.add(
-            ImportLogRow(
-                athlete_id=athlete_id,
-                source_name=activity.source_name,
-                content_sha256=sha,
-                outcome=outcome,
-                reason=reason,
-                activity_id=new_id if new_id is not None else (duplicate[0] if duplicate else None),
-                at=now,
-            )
+        return [_store(session, db, athlete, activity, part, shoe_id, now) for part, activity in enumerate(activities)]
+
+
+def _store(
+    session: Session,
+    db: Database,
+    athlete: AthleteRow,
+    activity: ImportedActivity,
+    part: int,
+    shoe_id: int | None,
+    now: dt.datetime,
+) -> ImportOutcome:
+    sha = activity.content_sha256 or None
+    duplicate = _find_duplicate(session, athlete.id, activity, sha, part)
+    new_id: int | None = None
+    if duplicate is None:
+        values = _activity_values(session, athlete, activity, sha, part, shoe_id, now)
+        insert = postgresql.insert if db.is_postgresql else sqlite.insert
+        stmt = (
+            insert(ActivityRow)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["athlete_id", "content_sha256", "part"])
+            .returning(ActivityRow.id)
         )
-        return outcome
+        new_id = session.execute(stmt).scalar_one_or_none()
+        if new_id is None:  # another writer stored this file between our check and our insert
+            duplicate = _find_duplicate(session, athlete.id, activity, sha, part)
+    if new_id is not None:
+        for position, lap in enumerate(activity.laps):
+            session.add(
+                LapRow(
+                    activity_id=new_id,
+                    position=position,
+                    start_time=lap.start,
+                    distance_m=lap.distance_m,
+                    elapsed_s=lap.elapsed_s,
+                    moving_s=lap.moving_s,
+                    avg_hr=lap.avg_hr,
+                    avg_cadence_spm=lap.avg_cadence_spm,
+                )
+            )
+        outcome: ImportOutcome = "imported"
+        reason = "partly read: the file is damaged" if activity.partial else None
+    else:
+        outcome = "duplicate"
+        reason = duplicate[1] if duplicate else "already imported"
+    session.add(
+        ImportLogRow(
+            athlete_id=athlete.id,
+            source_name=activity.source_name,
+            content_sha256=sha,
+            outcome=outcome,
+            reason=reason,
+            activity_id=new_id if new_id is not None else (duplicate[0] if duplicate else None),
+            at=now,
+        )
+    )
+    session.flush()  # the next activity of the file must see this one
+    return outcome
 
 
 def _activity_values(
@@ -132,6 +163,7 @@ def _activity_values(
     athlete: AthleteRow,
     activity: ImportedActivity,
     sha: str | None,
+    part: int,
     shoe_id: int | None,
     now: dt.datetime,
 ) -> dict[str, object]:
@@ -159,6 +191,7 @@ def _activity_values(
         "source_format": activity.source_format or None,
         "source_name": activity.source_name or None,
         "content_sha256": sha,
+        "part": part,
         "shoe_id": shoe,
         "partial": activity.partial,
         "notes": activity.notes or None,
@@ -177,11 +210,13 @@ def _same_duration(a: list[float], b: list[float]) -> bool:
 
 
 def _find_duplicate(
-    session: Session, athlete_id: int, activity: ImportedActivity, sha: str | None
+    session: Session, athlete_id: int, activity: ImportedActivity, sha: str | None, part: int
 ) -> tuple[int, str] | None:
     if sha is not None:
         same_file = session.scalars(
-            select(ActivityRow.id).where(ActivityRow.athlete_id == athlete_id, ActivityRow.content_sha256 == sha)
+            select(ActivityRow.id).where(
+                ActivityRow.athlete_id == athlete_id, ActivityRow.content_sha256 == sha, ActivityRow.part == part
+            )
         ).first()
         if same_file is not None:
             return same_file, f"the same file was already imported (activity {same_file})"

@@ -204,8 +204,10 @@ class ActivityRow(Base):
 
     __tablename__ = "activities"
     __table_args__ = (
-        # NULLs are distinct in a UNIQUE constraint on both backends, so hand-entered rows never clash.
-        UniqueConstraint("athlete_id", "content_sha256"),
+        # The idempotency key of an import: the file's SHA-256 and the activity's place in the file
+        # (a multisport FIT file holds several). NULLs are distinct in a UNIQUE constraint on both
+        # backends, so hand-entered rows (no hash) never clash.
+        UniqueConstraint("athlete_id", "content_sha256", "part"),
         Index("ix_activities_athlete_id_date", "athlete_id", "date"),
         Index("ix_activities_athlete_id_start_time", "athlete_id", "start_time"),
     )
@@ -229,6 +231,7 @@ class ActivityRow(Base):
     source_format: Mapped[str | None] = mapped_column(String(32))
     source_name: Mapped[str | None] = mapped_column(CleanText())
     content_sha256: Mapped[str | None] = mapped_column(String(64))
+    part: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # index in its file
     shoe_id: Mapped[int | None] = mapped_column(ForeignKey("shoes.id", ondelete="SET NULL"), index=True)
     partial: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(CleanText())
