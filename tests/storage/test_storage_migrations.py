@@ -12,8 +12,9 @@ from sqlalchemy import inspect, text
 from backstride.storage import migrate
 from backstride.storage.athletes import create_athlete, state_for
 from backstride.storage.engine import Database
+from backstride.storage.erase import erase_athlete
 from backstride.storage.tables import Base
-from tests.storage.storage_builders import full_state
+from tests.storage.storage_builders import full_state, row_counts
 
 
 def _schema_diff(db: Database) -> list[object]:
@@ -66,6 +67,7 @@ SEED_SQL: dict[str, list[str]] = {
         "VALUES (7, '2026-01-02', 3, 'seeded', '2026-01-02 00:00:00')",
         "INSERT INTO activities (athlete_id, date, kind, distance_km, partial, created_at, content_sha256) "
         "VALUES (7, '2026-01-02', 'run', 5.5, false, '2026-01-02 00:00:00', 'abc')",
+        "INSERT INTO laps (activity_id, position, distance_m) SELECT id, 0, 1000 FROM activities WHERE athlete_id = 7",
     ],
 }
 
@@ -88,6 +90,9 @@ def test_upgrading_from_each_earlier_revision_keeps_the_data(db_url: str, revisi
         state = state_for(db, 7, dt.date(2026, 1, 3))
         assert [(c.date, c.pain_rest, c.notes) for c in state.checkins] == [(dt.date(2026, 1, 2), 3, "seeded")]
         assert [(a.kind, a.distance_km) for a in state.activities] == [("run", 5.5)]
+        # the cascades survive the table rebuilds of batch migrations
+        erase_athlete(db, 7)
+        assert set(row_counts(db).values()) == {0}
 
 
 def test_each_revision_downgrades_to_the_one_before(db: Database) -> None:
