@@ -127,3 +127,18 @@ def test_downgrading_below_0002_keeps_every_leg_of_a_multisport_file(db: Databas
     assert rows == ["e" * 64, None]
     migrate.upgrade(db)
     assert len(state_for(db, athlete, dt.date(2026, 11, 30)).activities) == 2
+
+
+def test_a_migration_that_fails_halfway_leaves_the_old_revision(db: Database) -> None:
+    from alembic import command
+
+    migrate.downgrade(db, "base")
+
+    def upgrade_then_fail(cfg: object) -> None:
+        command.upgrade(cfg, "head")  # type: ignore[arg-type]
+        raise RuntimeError("power cut")
+
+    with pytest.raises(RuntimeError, match="power cut"):
+        migrate._run(db, upgrade_then_fail)
+    assert migrate.current_revision(db) is None
+    assert not set(inspect(db.engine).get_table_names()) & set(Base.metadata.tables)

@@ -1,7 +1,16 @@
 """backstride's storage layer: SQLite by default, PostgreSQL via psycopg 3.
 
-Open a database with :meth:`Database.open` (URL from :func:`resolve_url`), then call the functions
-here; each write is one transaction. Nothing is read from the environment at import time.
+    db = Database.open(resolve_url(cli_db_option))   # migrates; DatabaseTooNew if the DB is newer
+    athlete = create_athlete(db, state, name="Ana")   # a backstride.state/1 in, an id out
+    upsert_checkin(db, athlete, checkin)              # one per date; a second replaces the first
+    add_imported_file(db, athlete, result.activities) # one file = one transaction; duplicates skipped
+    state = state_for(db, athlete, today)             # the planner's input, built from the database
+    save_plan(db, athlete, plan)
+    export_athlete(db, athlete); erase_athlete(db, athlete); backup(db, "copy.db")
+    db.dispose()
+
+Every write is one transaction. Nothing is read from the environment at import time, and Alembic
+is only loaded when a database is opened.
 """
 
 from __future__ import annotations

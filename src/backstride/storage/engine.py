@@ -43,7 +43,7 @@ SQLITE_PRAGMAS: tuple[tuple[str, str], ...] = (
 )
 
 # The execution option that marks a connection as a writer (BEGIN IMMEDIATE instead of BEGIN).
-_WRITE_OPTION = "backstride_write"
+WRITE_OPTION = "backstride_write"
 
 
 def default_database_url() -> str:
@@ -87,7 +87,7 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _on_sqlite_begin(conn: Connection) -> None:
-    write = conn.get_execution_options().get(_WRITE_OPTION, False)
+    write = conn.get_execution_options().get(WRITE_OPTION, False)
     # A deferred BEGIN that later writes can fail with SQLITE_BUSY without waiting; IMMEDIATE takes
     # the write lock up front, where busy_timeout applies.
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
@@ -161,7 +161,7 @@ class Database:
         self.is_postgresql = self.engine.dialect.name == "postgresql"
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(
-            self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
+            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
         if self.is_sqlite:
             database = self.engine.url.database
@@ -219,7 +219,7 @@ class Database:
     @contextmanager
     def write_connection(self) -> Iterator[Connection]:
         """A Core connection in one write transaction (for bulk work and migrations)."""
-        with self.write_lock(), self.engine.execution_options(**{_WRITE_OPTION: True}).begin() as conn:
+        with self.write_lock(), self.engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
             yield conn
 
     @contextmanager

@@ -10,8 +10,8 @@ on would cascade-delete the children; ``PRAGMA foreign_key_check`` runs before t
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -19,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 
-from backstride.storage.engine import Database
+from backstride.storage.engine import WRITE_OPTION, Database
 from backstride.storage.errors import DatabaseTooNew
 
 __all__ = [
@@ -100,7 +100,7 @@ def downgrade(db: Database, revision: str) -> None:
     _run(db, lambda cfg: command.downgrade(cfg, revision))
 
 
-def _run(db: Database, step: Any) -> None:
+def _run(db: Database, step: Callable[[Config], object]) -> None:
     if not db.is_sqlite:
         with db.write_connection() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
@@ -112,7 +112,7 @@ def _run(db: Database, step: Any) -> None:
         assert raw is not None
         raw.execute("PRAGMA foreign_keys=OFF")  # outside any transaction, or it is ignored
         try:
-            conn.execution_options(backstride_write=True)
+            conn.execution_options(**{WRITE_OPTION: True})  # BEGIN IMMEDIATE
             with conn.begin():
                 _check_known(MigrationContext.configure(conn).get_current_revision())
                 step(alembic_config(conn))
