@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import io
+import resource
 import shutil
 import tempfile
 import time
@@ -41,6 +42,12 @@ def build_corpus(dest: Path, min_files: int) -> list[Path]:
         for p in originals:
             shutil.copyfile(p, folder / p.name)
     return originals
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process plus its reaped children (the pool workers)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def run_ours(corpus: Path, workers: int | None) -> tuple[float, int, int, int]:
@@ -111,27 +118,33 @@ def main() -> None:
         all_files = sorted(p for p in corpus.rglob("*") if p.is_file())
         size = sum(p.stat().st_size for p in all_files)
         copies = len(all_files) // len(originals)
-        print(
-            f"corpus: {len(all_files)} files ({copies} copies of {len(originals)}), "
-            f"{size / 1e6:.1f} MB on disk"
-        )
+        print(f"corpus: {len(all_files)} files ({copies} copies of {len(originals)}), {size / 1e6:.1f} MB on disk")
+        cpu0 = cpu_seconds()
         secs, nfiles, acts, fails = run_ours(corpus, args.workers)
+        cpu_ours = cpu_seconds() - cpu0
         print(f"ours    decode_all(workers={args.workers or 'all cores'}): {secs:.2f} s, "
               f"{nfiles / secs:.0f} files/s, {size / 1e6 / secs:.1f} MB/s "
-              f"({acts} activities, {fails} failures)")  # fmt: skip
+              f"({acts} activities, {fails} failures); "
+              f"{cpu_ours:.1f} CPU-s = {size / 1e6 / cpu_ours:.1f} MB per CPU-s")  # fmt: skip
         fit_gpx = [p for p in all_files if ".tcx" not in p.name]
         ours_sub = sum(p.stat().st_size for p in fit_gpx)
         base_files = fit_gpx if args.full_baseline else [p for p in fit_gpx if p.parent.name == "copy000"]
+        cpu0 = cpu_seconds()
         bsecs, bn, bbytes = run_baseline(base_files)
+        bcpu = cpu_seconds() - cpu0
         scale = 1 if args.full_baseline else copies
         print(f"baseline fitdecode+gpxpy, 1 process, FIT+GPX only"
               f"{'' if args.full_baseline else f' (1 copy timed, x{copies})'}: "
               f"{bsecs * scale:.2f} s, {bn * scale / (bsecs * scale):.1f} files/s, "
-              f"{bbytes / 1e6 / bsecs:.2f} MB/s")  # fmt: skip
+              f"{bbytes / 1e6 / bsecs:.2f} MB/s, {bbytes / 1e6 / bcpu:.2f} MB per CPU-s")  # fmt: skip
+        cpu0 = cpu_seconds()
         sub_secs, *_ = run_ours_subset(corpus, fit_gpx, args.workers)
+        sub_cpu = cpu_seconds() - cpu0
         print(f"ours on the same FIT+GPX files: {sub_secs:.2f} s, {len(fit_gpx) / sub_secs:.0f} files/s, "
-              f"{ours_sub / 1e6 / sub_secs:.1f} MB/s")  # fmt: skip
-        print(f"ratio (ours / baseline, FIT+GPX files/s): {(bsecs * scale) / sub_secs:.0f}x")
+              f"{ours_sub / 1e6 / sub_secs:.1f} MB/s, {ours_sub / 1e6 / sub_cpu:.1f} MB per CPU-s")  # fmt: skip
+        print(f"ratio (ours / baseline, FIT+GPX files/s, wall clock): {(bsecs * scale) / sub_secs:.0f}x")
+        print(f"ratio per CPU-second (independent of other load on the box): "
+              f"{(ours_sub / sub_cpu) / (bbytes / bcpu):.0f}x")  # fmt: skip
 
 
 def run_ours_subset(corpus: Path, files: list[Path], workers: int | None) -> tuple[float, int]:
