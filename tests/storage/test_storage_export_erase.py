@@ -8,6 +8,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, inspect, select
@@ -23,6 +24,7 @@ from backstride.storage.export import EXPORT_FORMAT, NESTED_TABLES, export_athle
 from backstride.storage.imports import add_imported_activity, log_import
 from backstride.storage.ownership import athlete_tables, owned_by
 from backstride.storage.plans import save_plan
+from backstride.storage.restore import import_athlete_export
 from backstride.storage.shoes import add_shoe
 from backstride.storage.tables import Base
 from tests.storage.storage_builders import UTC, full_state, imported
@@ -139,3 +141,29 @@ def test_erasure_leaves_no_trace_in_the_sqlite_files(sqlite_db: Database) -> Non
         if path.exists():
             assert CANARY.encode() not in path.read_bytes(), path.name
     assert Path(f"{sqlite_db.sqlite_path}-wal").stat().st_size == 0
+
+
+def _without_ids(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _without_ids(v)
+            for k, v in value.items()
+            if k not in ("id", "athlete_id", "activity_id", "shoe_id", "exported_at")
+        }
+    if isinstance(value, list):
+        return [_without_ids(v) for v in value]
+    return value
+
+
+def test_an_export_loads_back_into_this_or_another_database(db: Database, sqlite_url: str) -> None:
+    athlete = _populate(db, "portable")
+    data = json.loads(json.dumps(export_athlete(db, athlete)))  # through JSON text, as a file would
+    again = import_athlete_export(db, data)
+    assert again != athlete
+    assert _without_ids(export_athlete(db, again)) == _without_ids(data)
+    assert state_for(db, again, dt.date(2026, 11, 30)) == state_for(db, athlete, dt.date(2026, 11, 30))
+    with Database.open(sqlite_url.replace("backstride.db", "other.db")) as other:
+        moved = import_athlete_export(other, data)
+        assert _without_ids(export_athlete(other, moved)) == _without_ids(data)
+    with pytest.raises(ValueError):
+        import_athlete_export(db, {"format": "something else"})

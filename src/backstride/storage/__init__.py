@@ -38,6 +38,7 @@ from backstride.storage.imports import (
     log_import,
 )
 from backstride.storage.plans import StoredPlan, list_plans, save_plan
+from backstride.storage.restore import import_athlete_export
 from backstride.storage.shoes import ShoeInfo, add_shoe, list_shoes, retire_shoe
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "export_athlete",
     "export_athlete_csv",
     "get_athlete",
+    "import_athlete_export",
     "list_activities",
     "list_athletes",
     "list_checkins",
