@@ -112,7 +112,10 @@ def _describe_error(scan: ScanResult, data_len: int) -> str:
     if scan.error == "truncated":
         if scan.expected_size > data_len:
             return f"truncated FIT file: data ends at byte {data_len} of {scan.expected_size}"
-        return f"truncated FIT file: the last record is cut off at byte {scan.error_offset} of {data_len}"
+        return (
+            f"truncated or damaged FIT file: the record at byte {scan.error_offset} runs past "
+            f"the end of the data ({data_len} bytes)"
+        )
     return f"FIT file damaged at byte {scan.error_offset}: {scan.error}; the rest of the file is unreadable"
 
 
