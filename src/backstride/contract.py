@@ -17,9 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Valida
 
 __all__ = [
     "BASELINE_RUNNING_KINDS",
-    "Action",
     "HARD_KINDS",
     "RUNNING_KINDS",
+    "Action",
     "Activity",
     "Athlete",
     "Baseline",
@@ -312,9 +312,9 @@ def _where(loc: tuple[int | str, ...]) -> str:
     return out or "(input)"
 
 
-def _field_bounds(loc: tuple[int | str, ...]) -> tuple[float | None, float | None, bool]:
+def _field_bounds(loc: tuple[int | str, ...], root: type[BaseModel]) -> tuple[float | None, float | None, bool]:
     """The (low, high, low-exclusive) bounds of the field at ``loc``, read from the models themselves."""
-    model: Any = State
+    model: Any = root
     info = None
     for part in loc:
         if isinstance(part, int):
@@ -350,13 +350,13 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def _message(err: Any) -> str:
+def _message(err: Any, root: type[BaseModel]) -> str:
     kind = err["type"]
     got = _shown(err.get("input"))
     if kind == "missing":
         return "is required but missing"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        lo, hi, exclusive = _field_bounds(tuple(err["loc"]))
+        lo, hi, exclusive = _field_bounds(tuple(err["loc"]), root)
         if lo is not None and hi is not None:
             if exclusive:
                 return f"must be more than {_fmt(lo)} and at most {_fmt(hi)} (got {got})"
@@ -389,12 +389,12 @@ def _message(err: Any) -> str:
     return str(err["msg"])
 
 
-def _problems(exc: ValidationError) -> list[InputProblem]:
+def _problems(exc: ValidationError, root: type[BaseModel] = BaseModel) -> list[InputProblem]:
     problems: list[InputProblem] = []
     seen: set[str] = set()
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "nullable"))))
-        problem = InputProblem(where=_where(loc), message=_message({**err, "loc": loc}))
+        problem = InputProblem(where=_where(loc), message=_message({**err, "loc": loc}, root))
         if str(problem) not in seen:  # a value failing several union arms is one problem
             seen.add(str(problem))
             problems.append(problem)
@@ -417,7 +417,7 @@ def parse_state_text(text: str | bytes) -> State:
         # JSON mode: dates arrive as strings and are checked to exist; numbers and flags stay strict.
         return State.model_validate_json(text)
     except ValidationError as exc:
-        raise InvalidState(_problems(exc)) from None
+        raise InvalidState(_problems(exc, State)) from None
 
 
 def parse_checkin(data: dict[str, Any]) -> Checkin:
@@ -425,7 +425,7 @@ def parse_checkin(data: dict[str, Any]) -> Checkin:
     try:
         return Checkin.model_validate_json(json.dumps(data, default=_json_default))
     except ValidationError as exc:
-        raise InvalidState(_problems(exc)) from None
+        raise InvalidState(_problems(exc, Checkin)) from None
 
 
 def parse_state(data: Any) -> State:

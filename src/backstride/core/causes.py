@@ -47,6 +47,9 @@ _CAUSE_ORDER = ("C-LOAD-JUMP", "C-ACWR", "C-RUN-SPIKE", "C-REST-DAYS", "C-NO-STR
 _QUESTION_ORDER = ("Q-LOAD", "Q-STRENGTH", "Q-SHOES", "Q-HILLS", "Q-CADENCE", "Q-SLEEP", "Q-STRESS",
                    "Q-SITTING", "Q-INJURY", "Q-SURFACE")
 
+# Below this a reference distance is measurement noise, not training: nothing to compare with.
+_MIN_REFERENCE_KM = 0.1
+
 
 @dataclass(frozen=True, slots=True)
 class Cause:
@@ -232,7 +235,7 @@ def _load_jump(c: _Ctx) -> _Finding:
         if c.logged_from is None or before_week < c.logged_from:
             continue  # the week before must be fully in the log, or a partial week reads as a jump
         before, now = c.km(before_week), c.km(w)
-        if before <= 0 or now < min_km:
+        if before < _MIN_REFERENCE_KM or now < min_km:
             continue
         judged += 1
         rise = now / before - 1
@@ -279,7 +282,7 @@ def _acwr(c: _Ctx) -> _Finding:
             continue  # the comparison weeks must be fully in the log
         acute = c.km(w)
         chronic = c.tl.km(since, w) / chronic_weeks
-        if chronic <= 0 or acute < min_km:
+        if chronic < _MIN_REFERENCE_KM or acute < min_km:
             continue
         judged += 1
         ratio = acute / chronic
@@ -326,7 +329,7 @@ def _run_spike(c: _Ctx) -> _Finding:
             if c.logged_from is None or since < c.logged_from or run < min_km:
                 continue  # the days before must be fully in the log
             before = c.tl.longest(since, day)
-            if before <= 0:
+            if before < _MIN_REFERENCE_KM:
                 continue
             judged += 1
             if run > ratio_cap * before + 1e-9:
@@ -654,7 +657,10 @@ def find_causes(state: State, catalogue: Catalogue | None = None) -> CausesRepor
     asked about as a question instead.
     """
     rules = catalogue or default_catalogue()
-    ctx = _context(state, build_timeline(state, rules), rules)
+    # A report reads the whole history it is given, not the planner's recent window.
+    dates = [c.date for c in state.checkins] + [a.date for a in state.activities]
+    span = (state.today - min(dates)).days + 1 if dates else 0
+    ctx = _context(state, build_timeline(state, rules, window_days=max(span, 1)), rules)
     causes: list[Cause] = []
     questions: dict[str, Question] = {}  # by id: both load checks ask the same question
     for check in _CHECKS:

@@ -1,9 +1,9 @@
-"""Importing files into the training log: decode in parallel, store one activity per transaction.
+"""Importing files into the training log: decode in parallel, store one file per transaction.
 
 A file that fails is reported by name with a one-line reason and the rest go
 on; re-importing anything adds nothing (storage dedupes by content hash and by
 start time and duration). Killing the import at any moment leaves only whole
-activities: each is committed with its laps and its log row, or not at all.
+files: each is committed with its activities, laps and log rows, or not at all.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from backstride.importers import ImportFailure, decode_all, iter_sources
-from backstride.storage import Database, add_imported_activity, get_athlete, log_import
+from backstride.storage import Database, add_imported_file, get_athlete, log_import
 
 __all__ = ["ImportSummary", "count_files", "import_paths"]
 
@@ -81,8 +81,9 @@ def import_paths(
     start = time.perf_counter()
     for result in decode_all(_counted(iter_sources(paths), summary), workers=workers):
         summary.files += 1
-        for activity in result.activities:
-            outcome = add_imported_activity(db, athlete_id, activity)
+        # One file = one transaction: every leg of a multisport file, or none of it.
+        outcomes = add_imported_file(db, athlete_id, result.activities) if result.activities else []
+        for activity, outcome in zip(result.activities, outcomes, strict=True):
             if outcome == "duplicate":
                 summary.duplicates += 1
                 continue

@@ -1,0 +1,29 @@
+"""The README documents every command, and its first screen gives exactly the two set-up commands."""
+
+from __future__ import annotations
+
+import typer.main
+
+from backstride.cli.main import app
+from tests.conftest import REPO
+
+
+def _commands() -> set[str]:
+    group = typer.main.get_command(app)
+    names = set()
+    for name, cmd in group.commands.items():  # type: ignore[attr-defined]
+        sub = getattr(cmd, "commands", None)
+        names |= {f"{name} {s}" for s in sub} if sub else {name}
+    return names
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text()
+    missing = sorted(c for c in _commands() if f"backstride {c}" not in readme)
+    assert missing == []
+
+
+def test_the_first_screen_gives_the_two_commands() -> None:
+    first = (REPO / "README.md").read_text().split("---", 1)[0]
+    commands = [line.strip().split("#")[0].strip() for line in first.splitlines() if line.startswith("    ")]
+    assert commands == ["./run.sh", "./test.sh"]
