@@ -396,11 +396,13 @@ def backup_cmd(
     """A consistent copy of the database, safe to take while backstride is in use."""
     from backstride.storage import BackupError, backup
 
+    if out.exists() and not overwrite:
+        _fail([f"{out}: already exists (add --overwrite to replace it)"])
     with _database(db) as database:
         try:
             report = backup(database, out, overwrite=overwrite)
-        except BackupError as exc:
-            _fail([str(exc)])
+        except (BackupError, OSError) as exc:
+            _fail([f"{out}: {exc}"])
     if as_json:
         _print_json(dataclasses.asdict(report))
     else:
