@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal, overload
 
 from backstride.core.timeline import DAY, Timeline, daterange
@@ -51,6 +52,14 @@ def _worse(a: tuple[Level, str, str], b: tuple[Level, str, str]) -> tuple[Level,
     return b if _RANK[b[0]] > _RANK[a[0]] else a
 
 
+@lru_cache(maxsize=8)
+def _thresholds(rules: Catalogue) -> tuple[int, int, int, float, float, float]:
+    """The 24-hour rule's numbers, read once per catalogue (catalogues are immutable)."""
+    return (int(rules.value("P-GREEN", "max_pain_during")), int(rules.value("P-AMBER", "max_pain_during")),
+            int(rules.value("P-RED-DURING", "max_rise_points")), rules.value("P-AMBER", "after_rise_points"),
+            rules.value("P-RED-24H", "next_morning_rise_points"), rules.value("P-GREEN", "next_morning_tolerance"))
+
+
 def run_response(tl: Timeline, day: dt.date, rules: Catalogue) -> RunResponse:
     """Classify the run on ``day`` from the check-ins around it."""
     c = tl.checkin(day)
@@ -60,9 +69,7 @@ def run_response(tl: Timeline, day: dt.date, rules: Catalogue) -> RunResponse:
     nxt = tl.next_morning_pain(day)
     result: tuple[Level, str, str] = ("unknown", "", "no pain scores recorded around this run")
 
-    green_max = int(rules.value("P-GREEN", "max_pain_during"))
-    amber_max = int(rules.value("P-AMBER", "max_pain_during"))
-    red_rise = int(rules.value("P-RED-DURING", "max_rise_points"))
+    green_max, amber_max, red_rise, after_rise, next_rise, tolerance = _thresholds(rules)
     if c is not None and c.sharp_pain:
         result = _worse(result, ("red", "P-RED-DURING", "sharp pain during the run"))
     if c is not None and c.pain_rising_during:
@@ -78,15 +85,15 @@ def run_response(tl: Timeline, day: dt.date, rules: Catalogue) -> RunResponse:
             result = _worse(result, ("green", "P-GREEN", f"pain during the run stayed at {during}/10"))
         else:
             result = _worse(result, ("amber", "P-AMBER", f"moderate pain ({during}/10) during the run"))
-    if after is not None and base is not None and after - base >= rules.value("P-AMBER", "after_rise_points"):
+    if after is not None and base is not None and after - base >= after_rise:
         result = _worse(result, ("amber", "P-AMBER",
                                  f"pain a few hours after the run was {after}/10, up from {base}/10"))
     if nxt is not None and base is not None:
         rise = nxt - base
-        if rise >= rules.value("P-RED-24H", "next_morning_rise_points"):
+        if rise >= next_rise:
             result = _worse(result, ("red", "P-RED-24H",
                                      f"next morning pain was {nxt}/10, up from {base}/10 before the run"))
-        elif rise <= rules.value("P-GREEN", "next_morning_tolerance"):
+        elif rise <= tolerance:
             result = _worse(result, ("green", "P-GREEN", f"next morning pain {nxt}/10, no worse than before"))
     level, rule, why = result
     return RunResponse(day, level, rule, why)

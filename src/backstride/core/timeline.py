@@ -11,6 +11,8 @@ import bisect
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import repeat
 
 from backstride.contract import ACTIVITY_RUNNING_KINDS, BASELINE_RUNNING_KINDS, HARD_KINDS, Activity, Checkin, State
 from backstride.rules import Catalogue
@@ -27,10 +29,13 @@ _CHECKIN_FIELDS = tuple(Checkin.model_fields)
 
 def daterange(start: dt.date, end: dt.date) -> Iterator[dt.date]:
     """Days from start (inclusive) to end (exclusive)."""
-    day = start
-    while day < end:
-        yield day
-        day += DAY
+    return iter(_days(start, end))
+
+
+@lru_cache(maxsize=4096)
+def _days(start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
+    # The planner asks for the same few weeks many times: a cached tuple beats a generator.
+    return tuple(start + i * DAY for i in range((end - start).days))
 
 
 def _merge(first: Checkin, second: Checkin) -> Checkin:
@@ -96,22 +101,22 @@ class Timeline:
     def km(self, start: dt.date, end: dt.date) -> float:
         """Running distance from start to end (exclusive)."""
         get = self.run_km.get
-        return sum(get(d, 0.0) for d in daterange(start, end))
+        return sum(map(get, _days(start, end), repeat(0.0)))
 
     def minutes(self, start: dt.date, end: dt.date) -> float:
         """Running time from start to end (exclusive)."""
         get = self.run_min.get
-        return sum(get(d, 0.0) for d in daterange(start, end))
+        return sum(map(get, _days(start, end), repeat(0.0)))
 
     def longest(self, start: dt.date, end: dt.date) -> float:
         """The longest single run from start to end (exclusive); 0 when none."""
         get = self.longest_km.get
-        return max((get(d, 0.0) for d in daterange(start, end)), default=0.0)
+        return max(map(get, _days(start, end), repeat(0.0)), default=0.0)
 
     def hard(self, start: dt.date, end: dt.date) -> float:
         """Hard running distance from start to end (exclusive)."""
         get = self.hard_km.get
-        return sum(get(d, 0.0) for d in daterange(start, end))
+        return sum(map(get, _days(start, end), repeat(0.0)))
 
     def run_dates(self, start: dt.date, end: dt.date) -> list[dt.date]:
         """Days with a run from start to end (exclusive)."""
@@ -145,10 +150,8 @@ def build_timeline(state: State, catalogue: Catalogue, window_days: int = WINDOW
     walk_pace = catalogue.value("B-PACE", "walk_pace_min_per_km")
     first = state.today - window_days * DAY
     checkins: dict[dt.date, Checkin] = {}
-    for c in state.checkins:
+    for c in [c for c in state.checkins if c.date >= first]:
         d = c.date
-        if d < first:
-            continue
         checkins[d] = _merge(checkins[d], c) if d in checkins else c
     run_km: dict[dt.date, float] = {}
     run_min: dict[dt.date, float] = {}
@@ -156,10 +159,8 @@ def build_timeline(state: State, catalogue: Catalogue, window_days: int = WINDOW
     hard: dict[dt.date, float] = {}
     by_day: dict[dt.date, list[Activity]] = {}
     running, hard_kinds = ACTIVITY_RUNNING_KINDS, HARD_KINDS
-    for a in state.activities:
+    for a in [a for a in state.activities if a.date >= first]:
         d = a.date
-        if d < first:
-            continue
         if d in by_day:
             by_day[d].append(a)
         else:
