@@ -288,6 +288,8 @@ def _ask() -> dict[str, Any]:
         out["sharp_pain"] = Confirm.ask("Any sharp pain?", default=False)
         out["pain_after"] = score("Pain a few hours after, 0-10", allow_skip=True)
     for name, question in _QUESTIONS:
+        if name in out:  # "both legs?" is asked only when there are leg symptoms
+            continue
         out[name] = Confirm.ask(question, default=False)
         if name == "leg_weakness" and not (out.get("numbness_tingling") or out.get("radiating_below_knee")
                                            or out["leg_weakness"]):
