@@ -38,19 +38,23 @@ def gunzip_capped(data: bytes, cap: int = MAX_MEMBER_BYTES) -> bytes:
     Never trusts the gzip trailer's size field; memory stays bounded by ``cap`` + 1 MB.
     """
     d = zlib.decompressobj(wbits=31)
-    out = bytearray()
+    # Chunks in a list, joined once at the end: a growing bytearray can briefly need twice its size.
+    chunks: list[bytes] = []
+    size = 0
     buf = data
     while buf and not d.eof:
-        out += d.decompress(buf, 1 << 20)
-        if len(out) > cap:
+        chunk = d.decompress(buf, 1 << 20)
+        size += len(chunk)
+        if size > cap:
             raise TooLarge
+        chunks.append(chunk)
         buf = d.unconsumed_tail
     if not d.eof:
-        out += d.flush()
-        if len(out) > cap:
+        tail = d.flush()
+        if size + len(tail) > cap:
             raise TooLarge
         raise zlib.error("gzip data is truncated")
-    return bytes(out)
+    return b"".join(chunks)
 
 
 def decode(
