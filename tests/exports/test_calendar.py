@@ -94,8 +94,8 @@ def test_uids_are_stable_unique_and_follow_the_session() -> None:
     uids = [str(e["UID"]) for e in events(plan_to_ics(make_plan()))]
     again = [str(e["UID"]) for e in events(plan_to_ics(make_plan()))]
     assert uids == again and len(set(uids)) == len(uids)
-    assert uids[0].startswith("20261130-20261130-easy-0-")
-    assert uids[1].startswith("20261130-20261130-strength-0-")
+    assert uids[0].startswith("20261130-main-0-")
+    assert uids[1].startswith("20261130-strength-0-")
     # The runner's name is not written into the UIDs, but two runners' events stay apart.
     other = [str(e["UID"]) for e in events(plan_to_ics(make_plan(), athlete_name="Ann"))]
     assert not set(uids) & set(other) and all("Ann" not in u for u in other)
@@ -105,7 +105,19 @@ def test_two_sessions_of_one_kind_on_a_day_get_their_own_uids() -> None:
     plan = make_plan()
     doubled = plan.model_copy(update={"sessions": (*plan.sessions, plan.sessions[0])})
     uids = [str(e["UID"]) for e in events(plan_to_ics(doubled))]
-    assert len(set(uids)) == 5 and any(u.startswith("20261130-20261130-easy-1-") for u in uids)
+    assert len(set(uids)) == 5 and any(u.startswith("20261130-main-1-") for u in uids)
+
+
+def test_a_plan_made_days_later_updates_the_same_days_instead_of_adding_events() -> None:
+    plan = make_plan()
+    later_start = plan.week_start + dt.timedelta(days=2)
+    later = plan.model_copy(update={"week_start": later_start,
+                                    "sessions": tuple(s for s in plan.sessions if s.date >= later_start)})
+    first = {str(e["UID"]): e for e in events(plan_to_ics(plan))}
+    second = {str(e["UID"]): e for e in events(plan_to_ics(later))}
+    assert set(second) <= set(first)  # the same days keep their events
+    for uid in second:  # and the newer plan's version wins in a calendar app
+        assert int(second[uid]["SEQUENCE"]) > int(first[uid]["SEQUENCE"])
 
 
 def test_miles() -> None:

@@ -5,11 +5,11 @@ the absence of training, and seven events a week would bury the sessions that
 matter (under an emergency triage the whole week is rest, and the file holds a
 single emergency event instead).
 
-The same plan always gives the same bytes: UIDs come from the plan's week
-start, the session's date, its kind and its place among that day's sessions of
-that kind, and DTSTAMP is the week start at 00:00 UTC (no clock). Importing the
-file again therefore updates the events instead of duplicating them. A plan
-made on another day has another week start and so other UIDs.
+The same plan always gives the same bytes, and plans made on later days update
+the same events rather than adding new ones: a UID names the runner (hashed),
+the day and the slot of that day (the main session, strength, or mobility), not
+the week the plan started; DTSTAMP and SEQUENCE grow with the plan's start day
+(no clock), so a calendar app takes the newer plan's version of a day.
 """
 
 from __future__ import annotations
@@ -122,6 +122,7 @@ def plan_to_ics(plan: Plan, athlete_name: str = "runner", units: str = "km") -> 
     # one calendar apart without writing the name into every event.
     who = hashlib.sha256(athlete_name.encode("utf-8")).hexdigest()[:10]
     week = plan.week_start.strftime("%Y%m%d")
+    sequence = (plan.week_start - dt.date(2000, 1, 1)).days
 
     if plan.triage.level == "emergency":
         text = "\n\n".join(r.text for r in plan.triage.reasons) or "Go to an emergency department now."
@@ -135,9 +136,11 @@ def plan_to_ics(plan: Plan, athlete_name: str = "runner", units: str = "km") -> 
     for session in plan.sessions:
         if session.kind == "rest":
             continue
-        index = seen.get((session.date, session.kind), 0)
-        seen[(session.date, session.kind)] = index + 1
-        uid = f"{week}-{session.date.strftime('%Y%m%d')}-{session.kind}-{index}-{who}@backstride"
-        cal.add_component(_event(uid, session.date, stamp, _summary(session, units),
-                                 _description(session, plan, banner)))
+        slot = session.kind if session.kind in ("strength", "mobility") else "main"
+        index = seen.get((session.date, slot), 0)
+        seen[(session.date, slot)] = index + 1
+        uid = f"{session.date.strftime('%Y%m%d')}-{slot}-{index}-{who}@backstride"
+        event = _event(uid, session.date, stamp, _summary(session, units), _description(session, plan, banner))
+        event.add("sequence", sequence)
+        cal.add_component(event)
     return bytes(cal.to_ical())
