@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
 
@@ -61,6 +61,7 @@ class Timeline:
     checkin_dates: list[dt.date]  # sorted
     run_dates_sorted: list[dt.date]
     pain_dates: list[dt.date]  # days up to today whose check-in reports any pain, sorted
+    memo: dict[object, object] = field(default_factory=dict)  # results derived from this timeline
 
     # --- check-ins -------------------------------------------------------------------------
     def checkin(self, day: dt.date) -> Checkin | None:

@@ -90,6 +90,13 @@ def _neuro_signs(c: Checkin) -> list[str]:
 
 def pain_episode(tl: Timeline, gap_days: int) -> tuple[dt.date, dt.date] | None:
     """First and last day of the current run of pain days (gaps shorter than ``gap_days``)."""
+    key = ("pain_episode", gap_days)
+    if key not in tl.memo:
+        tl.memo[key] = _pain_episode(tl, gap_days)
+    return tl.memo[key]  # type: ignore[no-any-return]
+
+
+def _pain_episode(tl: Timeline, gap_days: int) -> tuple[dt.date, dt.date] | None:
     days = tl.pain_days()
     if not days:
         return None

@@ -98,11 +98,13 @@ class _Week:
         self.available = [d for d in self.days if _wd(d) in avail]
         self.sessions: list[Session] = []
         self.cited: list[tuple[str, str]] = []
+        self._cited_ids: set[str] = set()
         self.pace = tl.easy_pace
         self.cross_days: list[dt.date] = []  # days kept free for cross-training
 
     def cite(self, rule_id: str, why: str) -> None:
-        if all(r != rule_id for r, _ in self.cited):
+        if rule_id not in self._cited_ids:
+            self._cited_ids.add(rule_id)
             self.cited.append((rule_id, why))
 
     def add(self, **kw: Any) -> None:
