@@ -93,7 +93,8 @@ def pain_episode(tl: Timeline, gap_days: int) -> tuple[dt.date, dt.date] | None:
     key = ("pain_episode", gap_days)
     if key not in tl.memo:
         tl.memo[key] = _pain_episode(tl, gap_days)
-    return tl.memo[key]  # type: ignore[no-any-return]
+    found = tl.memo[key]
+    return found if isinstance(found, tuple) else None
 
 
 def _pain_episode(tl: Timeline, gap_days: int) -> tuple[dt.date, dt.date] | None:
