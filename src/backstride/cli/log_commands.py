@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -449,10 +450,14 @@ def start_cmd(db: DbOpt = None, today: TodayOpt = None) -> None:
     console.rule(f"backstride — {who.name}")
     console.print(format_decision(decision, state.athlete.units))
     console.print(format_plan(plan, default_catalogue(), state.athlete.units))
+    url = resolve_url(db)
+    where = url.split(":///", 1)[1] if url.startswith("sqlite") else url.split("@")[-1]
+    # Name the command as the runner can type it: the full path when .venv/bin is not on PATH.
+    cmd = "backstride" if shutil.which("backstride") else str(Path(sys.argv[0]).resolve())
     console.print(
-        f"\nYour log is in {resolve_url(db)}.\nNext: `backstride checkin -a {athlete}` each morning, "
-        f"`backstride import -a {athlete} FILES` for your watch files, `backstride weeks -a {athlete}` for pain "
-        f"against load, `backstride causes -a {athlete}`, and `backstride --help` for the rest. "
+        f"\nYour log is in {where}.\nNext: `{cmd} checkin -a {athlete}` each morning, "
+        f"`{cmd} import -a {athlete} FILES` for your watch files, `{cmd} weeks -a {athlete}` for pain "
+        f"against load, `{cmd} causes -a {athlete}`, and `{cmd} --help` for the rest. "
         "backstride does not diagnose: when it says see a clinician, please do.")
 
 
