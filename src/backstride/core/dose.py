@@ -28,7 +28,6 @@ _TRIAL_TEXT = {
     "style": "walk breaks in every run and a quicker, shorter stride",
 }
 SLACK_KM = 0.5
-KEEP_WEEKS = 8  # a change that worked is kept for this many green weeks, then the runner's own way returns
 
 
 @dataclass(slots=True)
@@ -71,7 +70,7 @@ def _fmt(km: float) -> str:
     return f"{km:.1f} km"
 
 
-def _trial_in_force(weeks: Sequence[WeekResponse]) -> tuple[tuple[str, ...], str]:
+def _trial_in_force(weeks: Sequence[WeekResponse], keep_weeks: int) -> tuple[tuple[str, ...], str]:
     """Variables to change this week, and a sentence saying why.
 
     Each week in a row that was not green adds the next variable (cumulative:
@@ -85,8 +84,8 @@ def _trial_in_force(weeks: Sequence[WeekResponse]) -> tuple[tuple[str, ...], str
         why = (f"{bad} week{'s' if bad > 1 else ''} in a row {'have' if bad > 1 else 'has'} not been green, "
                f"so this week changes one more thing: {_TRIAL_TEXT[latest]}")
         return steps, why
-    good = _streak(weeks, {"green"}, limit=KEEP_WEEKS + 1)
-    if 1 <= good <= KEEP_WEEKS:
+    good = _streak(weeks, {"green"}, limit=keep_weeks + 1)
+    if 1 <= good <= keep_weeks:
         before = _streak(weeks, {"red", "amber"}, start=good, limit=len(TRIAL_STEPS))
         if before >= 3:  # a terrain/frequency/style change was followed by green weeks: keep it
             kept = tuple(s for s in TRIAL_STEPS[: min(before, len(TRIAL_STEPS))]
@@ -226,7 +225,7 @@ def decide_dose(
         d.target_km, d.dose_rule, d.deload = L * frac, "W-DELOAD", True
         d.cite("W-DELOAD", f"{at_base} weeks at your normal volume: a lighter week at {frac:.0%} of last week")
 
-    trial, trial_why = _trial_in_force(weeks)
+    trial, trial_why = _trial_in_force(weeks, int(rules.value("A-TRIAL", "keep_weeks")))
     d.trial = trial
     if trial_why:
         d.cite("A-TRIAL", trial_why)

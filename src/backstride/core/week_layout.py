@@ -43,7 +43,6 @@ _STRENGTH_FULL = ("Romanian deadlifts (moderate load)", "split squats", "step-up
 _REHAB = ("glute bridges", "side planks (from the knees if needed)", "bird dogs", "band work for the hips",
           "walking as comfortable")
 _MOBILITY = ("relaxed breathing", "hip flexor opener", "cat-camel", "gentle knee rocks", "child's pose")
-_RESTART_LADDER = ((1.0, 2.0), (2.0, 2.0), (4.0, 2.0), (8.0, 2.0))
 _OWN_RPE = {"easy": 4, "recovery": 3, "long": 5, "tempo": 7, "intervals_short": 8, "intervals_long": 7,
             "hills": 8, "progression": 7, "race": 9}
 
@@ -391,7 +390,8 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
         if d == long_date and n >= 2 and has_long:
             runs.append(_Run(d, "long_run_walk", long_w, long_cap, ["L-RUNWALK"]))
         elif d == long_date + DAY and n >= 3 and has_long:
-            runs.append(_Run(d, "recovery", 0.6, min(cap, rules.value("R-RECOVERY", "max_km")), ["R-RECOVERY"]))
+            runs.append(_Run(d, "recovery", rules.value("R-RECOVERY", "share_of_easy_run"),
+                             min(cap, rules.value("R-RECOVERY", "max_km")), ["R-RECOVERY"]))
         else:
             runs.append(_Run(d, "easy", toggle, cap, ["W-SPLIT"] if n > n_base else []))
             toggle = 0.9 if toggle > 1 else 1.1
@@ -427,7 +427,7 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
         w.cite("L-SPIKE", f"no single run above {cap:.1f} km (110% of your longest run in the last 30 days)")
     # Long intervals need room for the reps; otherwise they stay easy.
     for r in runs:
-        if r.kind == "intervals_long" and r.km < 5.0:
+        if r.kind == "intervals_long" and r.km < rules.value("I-LONGREPS", "min_session_km"):
             r.kind, r.rules = "easy", ["W-SPLIT"]
     _round_runs(runs)
     return [r for r in runs if r.km > 0]
@@ -464,7 +464,7 @@ def _finish_runs(w: _Week, dose: DoseDecision, runs: list[_Run], cadence: float 
         if dose.irritable and kind in ("easy", "recovery", "long_run_walk", "run_walk"):
             base_rules.append("I-EASY")
         if restart_step is not None:
-            run_min, walk_min = _RESTART_LADDER[restart_step]
+            run_min, walk_min = _restart_intervals(rules, restart_step)
             kind = "long_run_walk" if r.kind == "long_run_walk" else "run_walk"
             rw = RunWalk(run_min=run_min, walk_min=walk_min)
             base_rules.append("L-RESTART")
@@ -476,13 +476,15 @@ def _finish_runs(w: _Week, dose: DoseDecision, runs: list[_Run], cadence: float 
                 base_rules.append("L-SHORT")
         elif style and kind in ("easy", "recovery"):
             kind = "run_walk"
-            rw = RunWalk(run_min=5.0, walk_min=rules.value("F-WALKBREAK", "walk_s") / 60)
+            rw = RunWalk(run_min=rules.value("F-WALKBREAK", "run_min"),
+                         walk_min=rules.value("F-WALKBREAK", "walk_s") / 60)
             base_rules.append("F-WALKBREAK")
         if kind == "recovery":
             rpe = min(rpe, 3)
         if kind == "intervals_long":
             count = int(max(rules.value("I-LONGREPS", "min_reps"),
-                            min(rules.value("I-LONGREPS", "max_reps"), math.floor(r.km - 2.0))))
+                            min(rules.value("I-LONGREPS", "max_reps"),
+                                math.floor(r.km - rules.value("I-LONGREPS", "warmup_cooldown_km")))))
             reps = Reps(count=count, distance_m=rules.value("I-LONGREPS", "rep_m"))
             rpe = int(rules.value("I-LONGREPS", "rpe_max"))
         if kind == "stairs":
@@ -515,7 +517,7 @@ def _finish_runs(w: _Week, dose: DoseDecision, runs: list[_Run], cadence: float 
         if soft or dose.phase == "calm":
             w.cite("E-SURFACE", "softer, flatter surfaces: grass, dirt paths or a treadmill; rotate them")
         if restart_step is not None:
-            rm, wm = _RESTART_LADDER[restart_step]
+            rm, wm = _restart_intervals(rules, restart_step)
             w.cite("L-RESTART", f"jog {rm:.0f} min, walk {wm:.0f} min, repeated; built up week by week")
         if len(runs) > max(len(_baseline_runs(w.state)), 1) and dose.quality != "own":
             w.cite("W-SPLIT", f"{len(runs)} shorter runs instead of {len(_baseline_runs(w.state))} longer ones "
@@ -528,19 +530,33 @@ def _finish_runs(w: _Week, dose: DoseDecision, runs: list[_Run], cadence: float 
             w.cite("I-LONGREPS", "speed work comes back as long reps below top speed, pace built slowly")
 
 
+def _restart_steps(rules: Catalogue) -> int:
+    """How many weeks the jog:walk restart takes: the jog grows by a factor until it reaches L-RUNWALK's."""
+    run, target = rules.value("L-RESTART", "run_min"), rules.value("L-RUNWALK", "run_min")
+    factor = max(rules.value("L-RESTART", "weekly_factor"), 1.01)
+    return 1 + max(0, math.ceil(math.log(target / run, factor) - 1e-9)) if run < target else 1
+
+
+def _restart_intervals(rules: Catalogue, step: int) -> tuple[float, float]:
+    """(jog, walk) minutes at a step of the restart: 1:2, 2:2, 4:2, then 8:2 with the defaults."""
+    run = rules.value("L-RESTART", "run_min") * rules.value("L-RESTART", "weekly_factor") ** step
+    return min(run, rules.value("L-RUNWALK", "run_min")), rules.value("L-RESTART", "walk_min")
+
+
 def _restart_step(w: _Week, dose: DoseDecision) -> int | None:
     """Where on the jog:walk ladder this week is (None once running is continuous again)."""
     if dose.restart:
         return 0
     weeks_rw = 0
-    for k in range(len(_RESTART_LADDER)):
+    steps = _restart_steps(w.rules)
+    for k in range(steps):
         start = w.tl.today - 7 * (k + 1) * DAY
         kinds = w.tl.activity_kinds(start, start + 7 * DAY)
         if "run_walk" in kinds and not (kinds & (RUNNING_KINDS - {"run_walk", "long_run_walk"})):
             weeks_rw += 1
         else:
             break
-    if weeks_rw == 0 or weeks_rw >= len(_RESTART_LADDER):
+    if weeks_rw == 0 or weeks_rw >= steps:
         return None
     return weeks_rw if dose.dose_rule == "W-PROGRESS" else weeks_rw - 1
 
