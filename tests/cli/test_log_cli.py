@@ -226,3 +226,20 @@ def test_start_on_an_empty_log_shows_a_demo_athlete(db: str) -> None:
     assert "Sam (demo)" in p.stdout and "Why this plan" in p.stdout
     again = run("athlete", "list", "--db", db, "--json")
     assert [a["name"] for a in json.loads(again.stdout)] == ["Sam (demo)"]
+
+
+def test_shoes_count_new_runs_and_say_when_to_replace_them(db: str) -> None:
+    files = _real("fit/fitparse__activity-small-fenix2-run.fit")
+    state = json.loads(json.dumps(STATE))
+    del state["athlete"]["shoes"]
+    athlete = create(db, state)
+    added = run("shoes", "add", "-a", str(athlete), "Pegasus 41", "--km", "475", "--db", db, "--json")
+    assert added.returncode == 0, added.stderr
+    shoe = json.loads(added.stdout)["id"]
+    run("import", "-a", str(athlete), "--db", db, *files)
+    listed = {s["id"]: s for s in json.loads(run("shoes", "list", "-a", str(athlete), "--db", db, "--json").stdout)}
+    assert listed[shoe]["km"] == pytest.approx(484.0, abs=0.1) and listed[shoe]["advice"] == "check them for wear"
+    assert run("shoes", "retire", "-a", str(athlete), str(shoe), "--db", db).returncode == 0
+    listed = {s["id"]: s for s in json.loads(run("shoes", "list", "-a", str(athlete), "--db", db, "--json").stdout)}
+    assert listed[shoe]["advice"] == "retired"
+    assert run("shoes", "retire", "-a", str(athlete), "999", "--db", db).returncode == 2

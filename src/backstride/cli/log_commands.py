@@ -432,6 +432,70 @@ def weeks_cmd(
     _console().print(format_weeks(rows, state.athlete.units))
 
 
+def shoes_add(
+    athlete: AthleteOpt,
+    name: Annotated[str, typer.Argument(help="What you call the shoes, e.g. 'Pegasus 41 (blue)'.")],
+    start_km: Annotated[float, typer.Option("--km", help="Distance they already have, in km.", min=0)] = 0.0,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a pair of running shoes; new runs count against them from now on."""
+    from backstride.storage import add_shoe
+
+    with _database(db) as database:
+        try:
+            shoe = add_shoe(database, athlete, name, start_km=start_km)
+        except ValueError as exc:
+            _fail([f"name: {exc}"])
+    if as_json:
+        _print_json({"id": shoe})
+    else:
+        _console().print(f"Added {name!r} (shoe {shoe}); new runs count against them.")
+
+
+def shoes_list(athlete: AthleteOpt, db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Your shoes and their distance, with a note when they are due for replacing (E-SHOES)."""
+    from backstride.rules import default_catalogue
+    from backstride.storage import list_shoes
+
+    with _database(db) as database:
+        shoes = list_shoes(database, athlete)
+    rules = default_catalogue()
+    warn, replace = rules.value("E-SHOES", "warn_km"), rules.value("E-SHOES", "replace_km")
+
+    def advice(km: float, retired: bool) -> str:
+        if retired:
+            return "retired"
+        return "replace them" if km >= replace else "check them for wear" if km >= warn else "fine"
+
+    if as_json:
+        _print_json([{**dataclasses.asdict(s), "advice": advice(s.km, s.retired)} for s in shoes])
+        return
+    from rich.table import Table
+
+    table = Table("Id", "Shoes", "km", "Since", "", title="Running shoes (replace every 480-800 km)")
+    for s in shoes:
+        table.add_row(str(s.id), s.name, f"{s.km:.0f}", f"{s.added_on:%d %b %Y}", advice(s.km, s.retired))
+    _console().print(table)
+
+
+def shoes_retire(
+    athlete: AthleteOpt,
+    shoe: Annotated[int, typer.Argument(help="The shoe's id (see `backstride shoes list`).")],
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Retire a pair of shoes: they keep their runs but get no new ones."""
+    from backstride.storage import retire_shoe
+
+    with _database(db) as database:
+        retire_shoe(database, athlete, shoe)
+    if as_json:
+        _print_json({"retired": shoe})
+    else:
+        _console().print(f"Shoe {shoe} retired.")
+
+
 def start_cmd(db: DbOpt = None, today: TodayOpt = None) -> None:
     """Open the training log (with a demo athlete when it is empty) and show today and the week."""
     from backstride.cli.render import format_decision, format_plan
@@ -467,6 +531,11 @@ def register(app: typer.Typer) -> None:
     athletes.command("create")(athlete_create)
     athletes.command("list")(athlete_list)
     app.add_typer(athletes, name="athlete")
+    shoes = typer.Typer(help="Running shoes: distance counted from your runs.", no_args_is_help=True)
+    shoes.command("add")(shoes_add)
+    shoes.command("list")(shoes_list)
+    shoes.command("retire")(shoes_retire)
+    app.add_typer(shoes, name="shoes")
     app.command("start")(start_cmd)
     app.command("state")(state_cmd)
     app.command("import")(import_cmd)
