@@ -18,11 +18,10 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from backstride.cli.output import console, error_console, fail
 from backstride.contract import Plan, State
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from backstride.storage import Database
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (default: BACKSTRIDE_DATABASE_URL, "
@@ -32,10 +31,6 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 TodayOpt = Annotated[str | None, typer.Option("--today", help="The date to act on (YYYY-MM-DD); default today.")]
 
 
-def _fail(lines: list[str], code: int = 2) -> NoReturn:
-    for line in lines:
-        sys.stderr.write(f"{line}\n")
-    raise typer.Exit(code)
 
 
 def _today(value: str | None) -> dt.date:
@@ -48,13 +43,9 @@ def _today(value: str | None) -> dt.date:
 
 
 def _bad_date(value: str) -> NoReturn:
-    _fail([f"--today: is not a real date in the form YYYY-MM-DD (got {value!r})"])
+    fail([f"--today: is not a real date in the form YYYY-MM-DD (got {value!r})"])
 
 
-def _console() -> Console:
-    from rich.console import Console
-
-    return Console()
 
 
 def _print_json(data: Any) -> None:
@@ -72,13 +63,13 @@ def _database(url: str | None) -> Iterator[Database]:
     try:
         db = open_database(url)
     except DatabaseTooNew as exc:
-        _fail([f"database: {exc}"])
+        fail([f"database: {exc}"])
     except (SQLAlchemyError, OSError, ValueError) as exc:
-        _fail([f"database: cannot open it ({str(exc).splitlines()[0]})"])
+        fail([f"database: cannot open it ({str(exc).splitlines()[0]})"])
     try:
         yield db
     except NotFound as exc:
-        _fail([str(exc)])
+        fail([str(exc)])
     finally:
         db.dispose()
 
@@ -119,7 +110,7 @@ def athlete_create(
         try:
             new_id = store_athlete(database, state, name=name, timezone=timezone)
         except ValueError as exc:
-            _fail([f"--timezone: {exc}"])
+            fail([f"--timezone: {exc}"])
     if as_json:
         _print_json({"id": new_id})
     else:
@@ -140,7 +131,7 @@ def athlete_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
     table = Table("Id", "Name", "Since")
     for a in athletes:
         table.add_row(str(a.id), a.name, f"{a.created_at:%d %b %Y}")
-    _console().print(table)
+    console().print(table)
 
 
 def state_cmd(athlete: AthleteOpt, db: DbOpt = None, today: TodayOpt = None) -> None:
@@ -163,7 +154,7 @@ def import_cmd(
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
-        _fail([f"{p}: no such file or folder" for p in missing])
+        fail([f"{p}: no such file or folder" for p in missing])
     with _database(db) as database:
         if as_json or not sys.stderr.isatty():
             summary = import_paths(database, athlete, paths, workers=workers)
@@ -172,7 +163,7 @@ def import_cmd(
 
             with Progress(TextColumn("[bold]Importing"), BarColumn(), MofNCompleteColumn(),
                           TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("{task.fields[name]}"),
-                          console=_err_console(), transient=False) as bar:
+                          console=error_console(), transient=False) as bar:
                 task = bar.add_task("import", total=count_files(paths), rate="", name="")
                 started = dt.datetime.now()
 
@@ -188,14 +179,10 @@ def import_cmd(
     else:
         from backstride.cli.render_log import format_import_summary
 
-        _console().print(format_import_summary(summary))
+        console().print(format_import_summary(summary))
     raise typer.Exit(1 if summary.failed else 0)
 
 
-def _err_console() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True)
 
 
 _QUESTIONS = (
@@ -244,17 +231,17 @@ def checkin_cmd(
     known = {name for name, _ in _QUESTIONS} | {"unexplained_weight_loss", "recent_trauma"}
     for f in flag or []:
         if f not in known:
-            _fail([f"--yes: unknown symptom {f!r}; one of {', '.join(sorted(known))}"])
+            fail([f"--yes: unknown symptom {f!r}; one of {', '.join(sorted(known))}"])
         answers[f] = True
     asked = all(v is None for k, v in answers.items() if k != "date") and not flag
     if asked:
         if not sys.stdin.isatty():
-            _fail(["give the answers as options (e.g. --pain-rest 2), or run in a terminal to be asked"])
+            fail(["give the answers as options (e.g. --pain-rest 2), or run in a terminal to be asked"])
         answers.update(_ask())
     try:
         checkin = parse_checkin({k: v for k, v in answers.items() if v is not None})
     except InvalidState as exc:
-        _fail([f"--{p.where.replace('_', '-')}: {p.message}" for p in exc.problems])
+        fail([f"--{p.where.replace('_', '-')}: {p.message}" for p in exc.problems])
     with _database(db) as database:
         result = record_checkin(database, athlete, checkin, day)
     tri = result.triage.as_contract()
@@ -264,10 +251,10 @@ def checkin_cmd(
         return
     from backstride.cli.render import format_triage
 
-    console = _console()
-    console.print(f"Check-in for {day:%A %d %B} saved.")
+    out_console = console()
+    out_console.print(f"Check-in for {day:%A %d %B} saved.")
     banner = format_triage(tri)
-    console.print(banner if banner is not None else "No warning signs today. `backstride decide` tells you "
+    out_console.print(banner if banner is not None else "No warning signs today. `backstride decide` tells you "
                                                         "what to do today.")
 
 
@@ -280,7 +267,7 @@ def _ask() -> dict[str, Any]:
                                   default=None if allow_skip else 0, show_default=not allow_skip)
             if value is None or 0 <= value <= 10:
                 return value
-            _err_console().print("Please give a number from 0 (no pain) to 10 (worst imaginable).")
+            error_console().print("Please give a number from 0 (no pain) to 10 (worst imaginable).")
 
     out: dict[str, Any] = {"pain_rest": score("Pain at rest this morning, 0-10")}
     if Confirm.ask("Did you run today?", default=False):
@@ -309,7 +296,7 @@ def causes_cmd(athlete: AthleteOpt, db: DbOpt = None, today: TodayOpt = None, as
         return
     from backstride.cli.render_log import format_causes
 
-    _console().print(format_causes(report))
+    console().print(format_causes(report))
 
 
 def calendar_cmd(
@@ -328,7 +315,7 @@ def calendar_cmd(
     if as_json:
         _print_json({"file": str(out), "bytes": len(data)})
     else:
-        _console().print(f"Wrote {out}: open it with your calendar app.")
+        console().print(f"Wrote {out}: open it with your calendar app.")
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -337,7 +324,7 @@ def _write(path: Path, data: bytes) -> None:
         tmp.write_bytes(data)
         tmp.replace(path)  # all or nothing
     except OSError as exc:
-        _fail([f"{path}: cannot write it ({exc.strerror})"])
+        fail([f"{path}: cannot write it ({exc.strerror})"])
 
 
 def export_cmd(
@@ -352,9 +339,9 @@ def export_cmd(
     from backstride.storage import export_athlete, export_athlete_csv
 
     if fmt not in ("json", "csv"):
-        _fail([f"--format: must be json or csv (got {fmt!r})"])
+        fail([f"--format: must be json or csv (got {fmt!r})"])
     if out.exists() and not overwrite:
-        _fail([f"{out}: already exists (add --overwrite to replace it)"])
+        fail([f"{out}: already exists (add --overwrite to replace it)"])
     with _database(db) as database:
         if fmt == "json":
             _write(out, json.dumps(export_athlete(database, athlete), indent=2, ensure_ascii=False,
@@ -364,7 +351,7 @@ def export_cmd(
     if as_json:
         _print_json({"file": str(out), "format": fmt})
     else:
-        _console().print(f"Wrote {out}.")
+        console().print(f"Wrote {out}.")
 
 
 def erase_cmd(
@@ -380,14 +367,14 @@ def erase_cmd(
         who = get_athlete(database, athlete)
         if not yes:
             if not sys.stdin.isatty():
-                _fail(["erase asks for confirmation: add --yes to erase without asking"])
+                fail(["erase asks for confirmation: add --yes to erase without asking"])
             if not typer.confirm(f"Erase {who.name} (athlete {athlete}) and all their data for good?"):
                 raise typer.Exit(1)
         report = erase_athlete(database, athlete)
     if as_json:
         _print_json({"erased": athlete, **dataclasses.asdict(report)})
     else:
-        _console().print(f"Erased {who.name} (athlete {athlete}) and all their data.")
+        console().print(f"Erased {who.name} (athlete {athlete}) and all their data.")
 
 
 def backup_cmd(
@@ -400,16 +387,16 @@ def backup_cmd(
     from backstride.storage import BackupError, backup
 
     if out.exists() and not overwrite:
-        _fail([f"{out}: already exists (add --overwrite to replace it)"])
+        fail([f"{out}: already exists (add --overwrite to replace it)"])
     with _database(db) as database:
         try:
             report = backup(database, out, overwrite=overwrite)
         except (BackupError, OSError) as exc:
-            _fail([f"{out}: {exc}"])
+            fail([f"{out}: {exc}"])
     if as_json:
         _print_json(dataclasses.asdict(report))
     else:
-        _console().print(f"Backed up to {out} and checked it.")
+        console().print(f"Backed up to {out} and checked it.")
 
 
 def weeks_cmd(
@@ -429,7 +416,7 @@ def weeks_cmd(
         return
     from backstride.cli.render_log import format_weeks
 
-    _console().print(format_weeks(rows, state.athlete.units))
+    console().print(format_weeks(rows, state.athlete.units))
 
 
 def shoes_add(
@@ -446,11 +433,11 @@ def shoes_add(
         try:
             shoe = add_shoe(database, athlete, name, start_km=start_km)
         except ValueError as exc:
-            _fail([f"name: {exc}"])
+            fail([f"name: {exc}"])
     if as_json:
         _print_json({"id": shoe})
     else:
-        _console().print(f"Added {name!r} (shoe {shoe}); new runs count against them.")
+        console().print(f"Added {name!r} (shoe {shoe}); new runs count against them.")
 
 
 def shoes_list(athlete: AthleteOpt, db: DbOpt = None, as_json: JsonOpt = False) -> None:
@@ -476,7 +463,7 @@ def shoes_list(athlete: AthleteOpt, db: DbOpt = None, as_json: JsonOpt = False) 
     table = Table("Id", "Shoes", "km", "Since", "", title="Running shoes (replace every 480-800 km)")
     for s in shoes:
         table.add_row(str(s.id), s.name, f"{s.km:.0f}", f"{s.added_on:%d %b %Y}", advice(s.km, s.retired))
-    _console().print(table)
+    console().print(table)
 
 
 def shoes_retire(
@@ -493,7 +480,7 @@ def shoes_retire(
     if as_json:
         _print_json({"retired": shoe})
     else:
-        _console().print(f"Shoe {shoe} retired.")
+        console().print(f"Shoe {shoe} retired.")
 
 
 def start_cmd(db: DbOpt = None, today: TodayOpt = None) -> None:
@@ -505,20 +492,20 @@ def start_cmd(db: DbOpt = None, today: TodayOpt = None) -> None:
     from backstride.storage import get_athlete, resolve_url
 
     day = _today(today)
-    console = _console()
+    out_console = console()
     with _database(db) as database:
         athlete = ensure_demo_athlete(database, day)
         who = get_athlete(database, athlete)
         _, decision = decide_for(database, athlete, day)
         state, plan = plan_for(database, athlete, day)
-    console.rule(f"backstride — {who.name}")
-    console.print(format_decision(decision, state.athlete.units))
-    console.print(format_plan(plan, default_catalogue(), state.athlete.units))
+    out_console.rule(f"backstride — {who.name}")
+    out_console.print(format_decision(decision, state.athlete.units))
+    out_console.print(format_plan(plan, default_catalogue(), state.athlete.units))
     url = resolve_url(db)
     where = url.split(":///", 1)[1] if url.startswith("sqlite") else url.split("@")[-1]
     # Name the command as the runner can type it: the full path when .venv/bin is not on PATH.
     cmd = "backstride" if shutil.which("backstride") else str(Path(sys.argv[0]).resolve())
-    console.print(
+    out_console.print(
         f"\nYour log is in {where}.\nNext: `{cmd} checkin -a {athlete}` each morning, "
         f"`{cmd} import -a {athlete} FILES` for your watch files, `{cmd} weeks -a {athlete}` for pain "
         f"against load, `{cmd} causes -a {athlete}`, and `{cmd} --help` for the rest. "

@@ -14,14 +14,12 @@ import sys
 # backstride uses no pydantic plugins; not scanning installed packages for them saves start-up time.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
+from backstride.cli.output import console, fail
 from backstride.contract import InvalidState, State, parse_state_text
-
-if TYPE_CHECKING:
-    from rich.console import Console
 
 app = typer.Typer(
     name="backstride",
@@ -36,11 +34,6 @@ InputOpt = Annotated[str | None, typer.Option("--input", "-i", help="A backstrid
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON (the contract).")]
 
 
-def fail(lines: list[str], code: int = 2) -> NoReturn:
-    """Print problems on stderr, one a line, and exit."""
-    for line in lines:
-        sys.stderr.write(f"{line}\n")
-    raise typer.Exit(code)
 
 
 def read_state(source: str) -> State:
@@ -75,10 +68,6 @@ def _state_from_options(input_: str | None, athlete: int | None, db: str | None,
     fail(["give --input FILE (or - for stdin), or --athlete ID"])
 
 
-def _console() -> Console:
-    from rich.console import Console
-
-    return Console()
 
 
 @app.command()
@@ -104,7 +93,7 @@ def plan(
     from backstride.cli.render import format_plan
     from backstride.rules import default_catalogue
 
-    _console().print(format_plan(result, default_catalogue(), state.athlete.units))
+    console().print(format_plan(result, default_catalogue(), state.athlete.units))
 
 
 @app.command()
@@ -125,7 +114,7 @@ def decide(
         return
     from backstride.cli.render import format_decision
 
-    _console().print(format_decision(result, state.athlete.units))
+    console().print(format_decision(result, state.athlete.units))
 
 
 @app.command()
@@ -139,7 +128,7 @@ def rules(as_json: JsonOpt = False) -> None:
         return
     from backstride.cli.render import format_rules
 
-    _console().print(format_rules(catalogue))
+    console().print(format_rules(catalogue))
 
 
 def run() -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
 
 __all__ = [
     "RUN_SPORTS",
     "cadence_from_samples",
+    "finite_float",
     "kind_for",
     "parse_iso_time",
     "sha256_hex",
@@ -23,6 +25,17 @@ RUN_SPORTS = frozenset(
 # A per-leg running cadence above this is not per leg: nobody takes > 260 steps/min, so the
 # file already holds steps/min (seen in a real treadmill TCX; Polar and some apps do this).
 PER_LEG_MAX = 130.0
+
+
+def finite_float(text: str | None) -> float | None:
+    """A number from XML text, or None when it is missing, not a number, NaN or infinite."""
+    if text is None:
+        return None
+    try:
+        v = float(text)
+    except ValueError:
+        return None
+    return v if math.isfinite(v) else None
 
 
 def kind_for(sport: str) -> str:

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
-from .common import cadence_from_samples, kind_for, parse_iso_time
+from .common import cadence_from_samples, finite_float, kind_for, parse_iso_time
 from .geo import elevation_gain_loss, haversine_m, moving_seconds
 from .model import ImportedActivity
 from .result import DecodeResult, fail
@@ -27,14 +27,6 @@ _HR = frozenset({"hr", "heartrate"})
 _CAD = frozenset({"cad", "cadence", "runcadence"})
 
 
-def _float(text: str | None) -> float | None:
-    if text is None:
-        return None
-    try:
-        v = float(text)
-    except ValueError:
-        return None
-    return v if v == v and abs(v) != float("inf") else None
 
 
 class _Acc:
@@ -56,7 +48,7 @@ class _Acc:
         prev_t: dt.datetime | None = None
         pending = 0.0  # distance since the last timed point (points without <time>)
         for pt in seg.iter(t_pt):
-            lat, lon = _float(pt.get("lat")), _float(pt.get("lon"))
+            lat, lon = finite_float(pt.get("lat")), finite_float(pt.get("lon"))
             if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 self.bad_coords += 1
                 continue
@@ -67,7 +59,7 @@ class _Acc:
                 if tag == t_time:
                     t = parse_iso_time(child.text)
                 elif tag == t_ele:
-                    ele = _float(child.text)
+                    ele = finite_float(child.text)
                     if ele is not None:
                         self.alts.append(ele)
                 else:
@@ -88,11 +80,11 @@ class _Acc:
         for e in elem.iter():
             name = local(e.tag).lower()
             if name in _HR:
-                v = _float(e.text)
+                v = finite_float(e.text)
                 if v is not None and 0 < v < 255:
                     self.hrs.append(v)
             elif name in _CAD:
-                v = _float(e.text)
+                v = finite_float(e.text)
                 if v is not None and 0 < v < 300:
                     self.cads.append(v)
 

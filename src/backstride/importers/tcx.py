@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 
-from .common import cadence_from_samples, kind_for, parse_iso_time, steps_per_minute
+from .common import cadence_from_samples, finite_float, kind_for, parse_iso_time, steps_per_minute
 from .geo import elevation_gain_loss, haversine_m
 from .model import ImportedActivity, Lap
 from .result import DecodeResult, fail
@@ -24,14 +24,6 @@ __all__ = ["decode_tcx"]
 _SPORTS = {"running": "running", "biking": "cycling", "other": "other"}
 
 
-def _f(text: str | None) -> float | None:
-    if text is None:
-        return None
-    try:
-        v = float(text)
-    except ValueError:
-        return None
-    return v if v == v and abs(v) != float("inf") else None
 
 
 def _hr(v: float | None) -> float | None:
@@ -51,13 +43,13 @@ def _value(elem: ET.Element, name: str) -> float | None:
     if c is None:
         return None
     v = _child(c, "Value")
-    return _f((v if v is not None else c).text)
+    return finite_float((v if v is not None else c).text)
 
 
 def _cadence_in(elem: ET.Element) -> float | None:
     for e in elem.iter():
         if isinstance(e.tag, str) and e.tag.endswith("RunCadence"):  # RunCadence, AvgRunCadence
-            return _f(e.text)
+            return finite_float(e.text)
     return None
 
 
@@ -90,24 +82,24 @@ class _Points:
                 self.times.append(t)
             hr_el = tp.find(t_hr)
             if hr_el is not None:
-                hr = _f(hr_el.findtext(t_val))
+                hr = finite_float(hr_el.findtext(t_val))
                 if hr is not None and 0 < hr < 255:
                     self.hrs.append(hr)
-            cad = _f(tp.findtext(t_cad))
+            cad = finite_float(tp.findtext(t_cad))
             ext = tp.find(t_ext)
             if ext is not None:
                 cad = _cadence_in(ext) or cad
             if cad is not None and 0 < cad < 300:
                 self.cads.append(cad)
-            alt = _f(tp.findtext(t_alt))
+            alt = finite_float(tp.findtext(t_alt))
             if alt is not None:
                 self.alts.append(alt)
-            d = _f(tp.findtext(t_dist))
+            d = finite_float(tp.findtext(t_dist))
             if d is not None:
                 self.max_dist = d if self.max_dist is None else max(self.max_dist, d)
             pos = tp.find(t_pos)
             if pos is not None:
-                lat, lon = _f(pos.findtext(t_lat)), _f(pos.findtext(t_lon))
+                lat, lon = finite_float(pos.findtext(t_lat)), finite_float(pos.findtext(t_lon))
                 if lat is not None and lon is not None and abs(lat) <= 90 and abs(lon) <= 180:
                     self.with_position += 1
                     if prev is not None:
