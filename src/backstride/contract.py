@@ -10,10 +10,12 @@ problem into one located, plain message such as
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
-from typing import Annotated, Any, Literal
+from operator import attrgetter
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, field_validator
 
 __all__ = [
     "BASELINE_RUNNING_KINDS",
@@ -170,6 +172,9 @@ class Activity(_In):
     cadence_spm: Annotated[float | None, Field(ge=0, le=260)] = None
 
 
+_Dated = TypeVar("_Dated", Checkin, Activity)
+
+
 class State(_In):
     schema_: Literal["backstride.state/1"] = Field(alias="schema")
     today: IsoDate
@@ -178,6 +183,14 @@ class State(_In):
     activities: tuple[Activity, ...] = ()
 
     model_config = ConfigDict(frozen=True, extra="ignore", strict=True, allow_inf_nan=False, populate_by_name=True)
+
+    @field_validator("checkins", "activities", mode="after")
+    @classmethod
+    def _in_date_order(cls, items: tuple[_Dated, ...]) -> tuple[_Dated, ...]:
+        """History is kept in date order (same-day entries in the order given), so it can be searched by date."""
+        if all(a.date <= b.date for a, b in itertools.pairwise(items)):
+            return items
+        return tuple(sorted(items, key=attrgetter("date")))
 
     def to_json_dict(self) -> dict[str, Any]:
         """The state as ``backstride.state/1`` JSON data (dates as strings, no empty fields)."""

@@ -106,6 +106,31 @@ def test_every_plan_keeps_the_contract_and_is_deterministic(data: dict[str, Any]
     assert decide_today(state).to_json() == decision.to_json()
 
 
+@given(runners("any"), st.randoms(use_true_random=False))
+def test_history_in_any_order_gives_the_same_plan(data: dict[str, Any], rng: Any) -> None:
+    # A hand-edited file may list check-ins and runs out of order; the plan must not change.
+    shuffled = {**data, "checkins": list(data["checkins"]), "activities": list(data["activities"])}
+    rng.shuffle(shuffled["checkins"])
+    rng.shuffle(shuffled["activities"])
+    state, again = parse_state(data), parse_state(shuffled)
+    assert plan_week(again).to_json() == plan_week(state).to_json()
+    assert decide_today(again).to_json() == decide_today(state).to_json()
+
+
+def test_two_check_ins_on_one_day_out_of_order_the_later_one_wins() -> None:
+    day, today = "2026-03-02", "2026-03-04"
+    base = {"schema": "backstride.state/1", "today": today,
+            "athlete": {"baseline": {"sessions": [{"day": "tue", "kind": "easy", "distance_km": 8}]}}}
+    calm = {"date": day, "pain_rest": 1}
+    emergency = {"date": day, "saddle_numbness": True}
+    later_day = {"date": "2026-03-03", "pain_rest": 1}
+    state = parse_state({**base, "checkins": [later_day, calm, emergency]})
+    assert state.checkins[0] == parse_state({**base, "checkins": [calm]}).checkins[0]
+    assert [c.date.isoformat() for c in state.checkins] == [day, day, "2026-03-03"]
+    merged = parse_state({**base, "checkins": [later_day, emergency, calm]})
+    assert [c.saddle_numbness for c in merged.checkins[:2]] == [True, None]
+
+
 @given(runners("any"))
 def test_no_running_under_a_stopping_triage(data: dict[str, Any]) -> None:
     state = parse_state(data)

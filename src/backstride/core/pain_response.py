@@ -48,10 +48,6 @@ class WeekResponse:
         return known[0] if known else None
 
 
-def _worse(a: tuple[Level, str, str], b: tuple[Level, str, str]) -> tuple[Level, str, str]:
-    return b if _RANK[b[0]] > _RANK[a[0]] else a
-
-
 @lru_cache(maxsize=8)
 def _thresholds(rules: Catalogue) -> tuple[int, int, int, float, float, float]:
     """The 24-hour rule's numbers, read once per catalogue (catalogues are immutable)."""
@@ -61,56 +57,65 @@ def _thresholds(rules: Catalogue) -> tuple[int, int, int, float, float, float]:
 
 
 def run_response(tl: Timeline, day: dt.date, rules: Catalogue) -> RunResponse:
-    """Classify the run on ``day`` from the check-ins around it."""
+    """Classify the run on ``day`` from the check-ins around it.
+
+    The worst answer wins; among signs of the same level, the first one below is the one reported.
+    """
     c = tl.checkin(day)
     base = tl.morning_pain(day)
     during = c.pain_during if c is not None else None
     after = c.pain_after if c is not None else None
     nxt = tl.next_morning_pain(day)
-    result: tuple[Level, str, str] = ("unknown", "", "no pain scores recorded around this run")
-
     green_max, amber_max, red_rise, after_rise, next_rise, tolerance = _thresholds(rules)
+    red: tuple[str, str] | None = None
+    amber: tuple[str, str] | None = None
+    green: tuple[str, str] | None = None
+
     if c is not None and c.sharp_pain:
-        result = _worse(result, ("red", "P-RED-DURING", "sharp pain during the run"))
-    if c is not None and c.pain_rising_during:
-        result = _worse(result, ("red", "P-RED-DURING", "pain kept rising as the run went on"))
+        red = ("P-RED-DURING", "sharp pain during the run")
+    elif c is not None and c.pain_rising_during:
+        red = ("P-RED-DURING", "pain kept rising as the run went on")
     if during is not None:
         if base is not None and during - base > red_rise:
-            result = _worse(result, ("red", "P-RED-DURING",
-                                     f"pain rose from {base}/10 to {during}/10 during the run "
-                                     f"(more than {red_rise} points)"))
+            if red is None:
+                red = ("P-RED-DURING", f"pain rose from {base}/10 to {during}/10 during the run "
+                                       f"(more than {red_rise} points)")
         elif during > amber_max and (base is None or during > base):
-            result = _worse(result, ("red", "P-RED-DURING", f"pain reached {during}/10 during the run"))
+            if red is None:
+                red = ("P-RED-DURING", f"pain reached {during}/10 during the run")
         elif during <= green_max or (base is not None and during <= base):
-            result = _worse(result, ("green", "P-GREEN", f"pain during the run stayed at {during}/10"))
+            green = ("P-GREEN", f"pain during the run stayed at {during}/10")
         else:
-            result = _worse(result, ("amber", "P-AMBER", f"moderate pain ({during}/10) during the run"))
-    if after is not None and base is not None and after - base >= after_rise:
-        result = _worse(result, ("amber", "P-AMBER",
-                                 f"pain a few hours after the run was {after}/10, up from {base}/10"))
-    if nxt is not None and base is not None:
+            amber = ("P-AMBER", f"moderate pain ({during}/10) during the run")
+    if after is not None and base is not None and after - base >= after_rise and amber is None:
+        amber = ("P-AMBER", f"pain a few hours after the run was {after}/10, up from {base}/10")
+    if nxt is not None and base is not None and red is None:
         rise = nxt - base
         if rise >= next_rise:
-            result = _worse(result, ("red", "P-RED-24H",
-                                     f"next morning pain was {nxt}/10, up from {base}/10 before the run"))
-        elif rise <= tolerance:
-            result = _worse(result, ("green", "P-GREEN", f"next morning pain {nxt}/10, no worse than before"))
-    level, rule, why = result
-    return RunResponse(day, level, rule, why)
+            red = ("P-RED-24H", f"next morning pain was {nxt}/10, up from {base}/10 before the run")
+        elif rise <= tolerance and green is None and amber is None:
+            green = ("P-GREEN", f"next morning pain {nxt}/10, no worse than before")
+    if red is not None:
+        return RunResponse(day, "red", *red)
+    if amber is not None:
+        return RunResponse(day, "amber", *amber)
+    if green is not None:
+        return RunResponse(day, "green", *green)
+    return RunResponse(day, "unknown", "", "no pain scores recorded around this run")
 
 
 def is_run_day(tl: Timeline, day: dt.date) -> bool:
     """A day with a logged run, or a check-in that reports pain during a run."""
     if day in tl.run_km:
         return True
-    c = tl.checkin(day)
+    c = tl.checkins.get(day)
     return c is not None and (c.pain_during is not None or bool(c.pain_rising_during) or bool(c.sharp_pain))
 
 
 def week_response(tl: Timeline, start: dt.date, rules: Catalogue) -> WeekResponse:
     """The answer of the 7 days from ``start``: red if any run was red, else amber, else green."""
     end = start + 7 * DAY
-    runs = tuple(run_response(tl, d, rules) for d in daterange(start, end) if is_run_day(tl, d) and d < tl.today)
+    runs = tuple(run_response(tl, d, rules) for d in daterange(start, min(end, tl.today)) if is_run_day(tl, d))
     level: Level = "unknown"
     for r in runs:
         if _RANK[r.level] > _RANK[level]:

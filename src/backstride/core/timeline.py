@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
+from operator import attrgetter
 
 from backstride.contract import ACTIVITY_RUNNING_KINDS, BASELINE_RUNNING_KINDS, HARD_KINDS, Activity, Checkin, State
 from backstride.rules import Catalogue
@@ -25,6 +26,7 @@ DAY = dt.timedelta(days=1)
 # of data as with three months. A pain episode longer than the window is still longer than six weeks.
 WINDOW_DAYS = 91
 _CHECKIN_FIELDS = tuple(Checkin.model_fields)
+_DATE = attrgetter("date")
 
 
 def daterange(start: dt.date, end: dt.date) -> Iterator[dt.date]:
@@ -75,8 +77,12 @@ class Timeline:
 
     def morning_pain(self, day: dt.date, look_back: int = 2) -> int | None:
         """Pain at rest on a morning, or the nearest earlier one within ``look_back`` days."""
-        for back in range(look_back + 1):
-            c = self.checkins.get(day - back * DAY)
+        get = self.checkins.get
+        c = get(day)
+        if c is not None and c.pain_rest is not None:  # the usual case: checked in that morning
+            return c.pain_rest
+        for back in range(1, look_back + 1):
+            c = get(day - back * DAY)
             if c is not None and c.pain_rest is not None:
                 return c.pain_rest
         return None
@@ -95,7 +101,8 @@ class Timeline:
 
     def max_pain(self, start: dt.date, end: dt.date) -> int | None:
         """The highest pain score reported in check-ins from start to end (exclusive)."""
-        scores = [p for d in daterange(start, end) if (c := self.checkins.get(d)) is not None for p in c.pains()]
+        get = self.checkins.get
+        scores = [p for c in map(get, _days(start, end)) if c is not None for p in c.pains()]
         return max(scores) if scores else None
 
     # --- running ---------------------------------------------------------------------------
@@ -146,45 +153,60 @@ def _estimated_km(distance: float | None, minutes: float | None, pace: float) ->
 
 
 def build_timeline(state: State, catalogue: Catalogue, window_days: int = WINDOW_DAYS) -> Timeline:
-    """Index the last ``window_days`` of a state's history by day (future-dated entries are kept)."""
+    """Index the last ``window_days`` of a state's history by day (future-dated entries are kept).
+
+    The state's check-ins and activities are in date order (validation keeps them so), so the
+    window's first entry is found by bisection and older history is never touched.
+    """
     pace = state.athlete.easy_pace_min_per_km or catalogue.value("B-PACE", "easy_pace_min_per_km")
     walk_pace = catalogue.value("B-PACE", "walk_pace_min_per_km")
     first = state.today - window_days * DAY
-    checkins: dict[dt.date, Checkin] = {}
-    for c in [c for c in state.checkins if c.date >= first]:
-        d = c.date
-        checkins[d] = _merge(checkins[d], c) if d in checkins else c
+    history = state.checkins
+    window = history[bisect.bisect_left(history, first, key=_DATE):]
+    checkins = {c.date: c for c in window}
+    if len(checkins) < len(window):  # two check-ins on one day: the later one's answers win
+        checkins = {}
+        for c in window:
+            d = c.date
+            checkins[d] = _merge(checkins[d], c) if d in checkins else c
     run_km: dict[dt.date, float] = {}
     run_min: dict[dt.date, float] = {}
     longest: dict[dt.date, float] = {}
     hard: dict[dt.date, float] = {}
     by_day: dict[dt.date, list[Activity]] = {}
     running, hard_kinds = ACTIVITY_RUNNING_KINDS, HARD_KINDS
-    for a in [a for a in state.activities if a.date >= first]:
+    done = state.activities
+    for a in done[bisect.bisect_left(done, first, key=_DATE):]:
         d = a.date
-        if d in by_day:
-            by_day[d].append(a)
-        else:
+        same_day = by_day.get(d)
+        if same_day is None:
             by_day[d] = [a]
-        if a.kind not in running:
+        else:
+            same_day.append(a)
+        kind = a.kind
+        if kind not in running:
             continue
-        km = a.distance_km if a.distance_km is not None else (a.duration_min or 0.0) / pace
-        minutes = a.duration_min if a.duration_min is not None else km * pace
-        run_km[d] = run_km.get(d, 0.0) + km
-        run_min[d] = run_min.get(d, 0.0) + minutes
-        if km > longest.get(d, 0.0):
-            longest[d] = km
-        if a.kind in hard_kinds:
+        km, minutes = a.distance_km, a.duration_min
+        if km is None:
+            km = (minutes or 0.0) / pace
+        if minutes is None:
+            minutes = km * pace
+        if d in run_km:  # a second run that day
+            run_km[d] += km
+            run_min[d] += minutes
+            if km > longest[d]:
+                longest[d] = km
+        else:
+            run_km[d], run_min[d], longest[d] = km, minutes, km
+        if kind in hard_kinds:
             hard[d] = hard.get(d, 0.0) + km
     today = state.today
-    pain_dates = sorted(d for d, c in checkins.items() if d <= today and (
-        (c.pain_rest or 0) >= 1 or (c.pain_during or 0) >= 1 or (c.pain_after or 0) >= 1
-        or (c.pain_next_morning or 0) >= 1))
+    pain_dates = [d for d, c in checkins.items()  # in date order, as the history is
+                  if (c.pain_rest or c.pain_during or c.pain_after or c.pain_next_morning) and d <= today]
     return Timeline(
-        today=state.today, checkins=checkins, run_km=run_km, run_min=run_min, longest_km=longest,
+        today=today, checkins=checkins, run_km=run_km, run_min=run_min, longest_km=longest,
         hard_km=hard, activities={d: tuple(v) for d, v in by_day.items()}, easy_pace=pace, walk_pace=walk_pace,
-        checkin_dates=sorted(checkins), run_dates_sorted=sorted(run_km),
-        pain_dates=pain_dates,
+        checkin_dates=list(checkins), run_dates_sorted=list(run_km), pain_dates=pain_dates,
     )
 
 

@@ -107,7 +107,7 @@ class _Week:
             self.cited.append((rule_id, why))
 
     def add(self, **kw: Any) -> None:
-        self.sessions.append(Session(**kw))
+        self.sessions.append(Session.model_validate(kw))
 
     def cross_options(self) -> list[str]:
         own = self.state.athlete.cross_training or ("bike", "incline_walk")
@@ -563,15 +563,21 @@ def _restart_step(w: _Week, dose: DoseDecision) -> int | None:
 
 def _run_note(kind: str, km: float, rw: RunWalk | None, reps: Reps | None, rpe: int, warm: str, cue: str,
               cool: str) -> str:
-    what = {
-        "easy": f"Easy {km:.1f} km at a conversational effort (up to {rpe}/10).",
-        "recovery": f"Recovery {km:.1f} km, very easy (up to {rpe}/10); a 3 km walk is fine instead.",
-        "long_run_walk": f"Long run:walk {km:.1f} km on flat ground.",
-        "run_walk": f"Run:walk {km:.1f} km.",
-        "stairs": "Stairs: build pace over 10 steps, hold for 40-50, jog easy down, rest, repeat.",
-        "intervals_long": f"{reps.count if reps else 3} x {((reps.distance_m or 1000) if reps else 1000):.0f} m "
-                          "below top speed, pace built slowly at the start of each; easy jog between.",
-    }.get(kind, f"{kind.replace('_', ' ').capitalize()} {km:.1f} km (up to {rpe}/10).")
+    if kind == "easy":
+        what = f"Easy {km:.1f} km at a conversational effort (up to {rpe}/10)."
+    elif kind == "recovery":
+        what = f"Recovery {km:.1f} km, very easy (up to {rpe}/10); a 3 km walk is fine instead."
+    elif kind == "long_run_walk":
+        what = f"Long run:walk {km:.1f} km on flat ground."
+    elif kind == "run_walk":
+        what = f"Run:walk {km:.1f} km."
+    elif kind == "stairs":
+        what = "Stairs: build pace over 10 steps, hold for 40-50, jog easy down, rest, repeat."
+    elif kind == "intervals_long":
+        what = (f"{reps.count if reps else 3} x {((reps.distance_m or 1000) if reps else 1000):.0f} m "
+                "below top speed, pace built slowly at the start of each; easy jog between.")
+    else:
+        what = f"{kind.replace('_', ' ').capitalize()} {km:.1f} km (up to {rpe}/10)."
     if rw is not None:
         what += f" Run {rw.run_min:g} min, walk {rw.walk_min:g} min, repeat."
     return f"{what} {warm} {cue.capitalize()}. {cool}"
