@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal, overload
+from typing import Literal, NamedTuple, overload
 
 from backstride.core.timeline import DAY, Timeline, daterange
 from backstride.rules import Catalogue
@@ -22,9 +21,11 @@ Level = Literal["green", "amber", "red", "unknown"]
 _RANK: dict[Level, int] = {"unknown": 0, "green": 1, "amber": 2, "red": 3}
 
 
-@dataclass(frozen=True, slots=True)
-class RunResponse:
-    """How the back answered one day's run, and which rule says so."""
+class RunResponse(NamedTuple):
+    """How the back answered one day's run, and which rule says so.
+
+    A named tuple: immutable, and cheap to make for every run of twelve weeks.
+    """
 
     date: dt.date
     level: Level
@@ -32,20 +33,13 @@ class RunResponse:
     why: str
 
 
-@dataclass(frozen=True, slots=True)
-class WeekResponse:
+class WeekResponse(NamedTuple):
     """The worst answer of a week's runs, with the running done that week."""
 
     start: dt.date
     level: Level
-    runs: tuple[RunResponse, ...]
+    worst: RunResponse | None  # the first run with the week's answer (None when no run was classified)
     km: float
-
-    @property
-    def worst(self) -> RunResponse | None:
-        """The run that set the week's level."""
-        known = [r for r in self.runs if r.level == self.level and r.level != "unknown"]
-        return known[0] if known else None
 
 
 @lru_cache(maxsize=8)
@@ -61,7 +55,7 @@ def run_response(tl: Timeline, day: dt.date, rules: Catalogue) -> RunResponse:
 
     The worst answer wins; among signs of the same level, the first one below is the one reported.
     """
-    c = tl.checkin(day)
+    c = tl.checkins.get(day)
     base = tl.morning_pain(day)
     during = c.pain_during if c is not None else None
     after = c.pain_after if c is not None else None
@@ -115,12 +109,17 @@ def is_run_day(tl: Timeline, day: dt.date) -> bool:
 def week_response(tl: Timeline, start: dt.date, rules: Catalogue) -> WeekResponse:
     """The answer of the 7 days from ``start``: red if any run was red, else amber, else green."""
     end = start + 7 * DAY
-    runs = tuple(run_response(tl, d, rules) for d in daterange(start, min(end, tl.today)) if is_run_day(tl, d))
     level: Level = "unknown"
-    for r in runs:
+    worst: RunResponse | None = None
+    for d in daterange(start, min(end, tl.today)):
+        if not is_run_day(tl, d):
+            continue
+        r = run_response(tl, d, rules)
         if _RANK[r.level] > _RANK[level]:
-            level = r.level
-    return WeekResponse(start, level, runs, tl.km(start, end))
+            level, worst = r.level, r
+            if level == "red":  # nothing later in the week can be worse
+                break
+    return WeekResponse(start, level, worst, tl.km(start, end))
 
 
 class WeeklyHistory(Sequence[WeekResponse]):

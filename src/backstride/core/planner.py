@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backstride.contract import RUNNING_KINDS, BaselineSession, Plan, RuleApplied, State, Volume
+from backstride.contract import RUNNING_KINDS, BaselineSession, Plan, State
 from backstride.core.dose import DoseDecision, decide_dose
 from backstride.core.pain_response import WeeklyHistory, weekly_history
 from backstride.core.timeline import Timeline, baseline_run_km, build_timeline
@@ -66,40 +66,42 @@ def plan_week(state: State, rules: Catalogue | None = None, assessment: Assessme
     cited += _shoe_warnings(state, rules)
     if tri.running_allowed and dose.irritable and "S-AVOID" not in {r for r, _ in cited}:
         cited.append(("S-AVOID", "no heavy hinging while your back is irritable"))
-    applied: list[RuleApplied] = []
-    seen: set[str] = set()
+    # Plain dicts, validated into RuleApplied objects by the one Plan validation below (pydantic's
+    # core does that faster than one constructor call per rule).
+    applied: list[dict[str, str]] = []
+    by_id: dict[str, dict[str, str]] = {}
     for rule_id, why in cited:
-        if rule_id in seen:
+        first = by_id.get(rule_id)
+        if first is not None:
             # A rule cited twice keeps its first reason, except that the cadence figure is added to the cue.
-            for i, r in enumerate(applied):
-                if r.id == rule_id == "F-CADENCE" and why not in r.why:
-                    applied[i] = RuleApplied(id=r.id, why=f"{r.why}; {why}", source=r.source)
+            if rule_id == "F-CADENCE" and why not in first["why"]:
+                first["why"] = f"{first['why']}; {why}"
             continue
-        seen.add(rule_id)
-        applied.append(RuleApplied(id=rule_id, why=why, source=rules.source(rule_id)))
+        by_id[rule_id] = entry = {"id": rule_id, "why": why, "source": rules.source(rule_id)}
+        applied.append(entry)
     for s in week.sessions:  # every rule a session cites is explained at the top level too
         for rule_id in s.rules:
-            if rule_id not in seen:
-                seen.add(rule_id)
-                applied.append(RuleApplied(id=rule_id, why=rules.rule(rule_id).summary, source=rules.source(rule_id)))
+            if rule_id not in by_id:
+                by_id[rule_id] = entry = {"id": rule_id, "why": rules.rule(rule_id).summary,
+                                          "source": rules.source(rule_id)}
+                applied.append(entry)
 
     # A clinician's adjustment is shown beside the default it overrides.
     for o in rules.overrides:
-        note = f"adjusted: {o.parameter} = {o.value:g} instead of {o.default:g} ({o.reason})"
-        for i, r in enumerate(applied):
-            if r.id == o.rule_id:
-                applied[i] = RuleApplied(id=r.id, why=f"{r.why}; {note}", source=r.source)
+        if o.rule_id in by_id:
+            entry = by_id[o.rule_id]
+            entry["why"] += f"; adjusted: {o.parameter} = {o.value:g} instead of {o.default:g} ({o.reason})"
 
     planned = round(sum(s.distance_km or 0.0 for s in week.sessions if s.kind in RUNNING_KINDS), 1)
     phase = dose.phase if tri.running_allowed else "paused"
-    return Plan(
-        week_start=state.today,
-        triage=tri.as_contract(),
-        running_allowed=tri.running_allowed,
-        phase=phase,  # type: ignore[arg-type]
-        volume=Volume(baseline_run_km=round(a.baseline_km, 1), last_week_run_km=round(dose.last_week_km, 1),
-                      planned_run_km=planned),
-        sessions=tuple(week.sessions),
-        cadence_target_spm=target_cadence if tri.running_allowed else None,
-        rules_applied=tuple(applied),
-    )
+    return Plan.model_validate({
+        "week_start": state.today,
+        "triage": tri.as_contract(),
+        "running_allowed": tri.running_allowed,
+        "phase": phase,
+        "volume": {"baseline_run_km": round(a.baseline_km, 1), "last_week_run_km": round(dose.last_week_km, 1),
+                   "planned_run_km": planned},
+        "sessions": week.sessions,
+        "cadence_target_spm": target_cadence if tri.running_allowed else None,
+        "rules_applied": applied,
+    })

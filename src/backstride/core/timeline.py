@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import repeat
 from operator import attrgetter
 
 from backstride.contract import ACTIVITY_RUNNING_KINDS, BASELINE_RUNNING_KINDS, HARD_KINDS, Activity, Checkin, State
@@ -57,11 +56,18 @@ class Timeline:
     run_min: dict[dt.date, float]
     longest_km: dict[dt.date, float]  # longest single run per day
     hard_km: dict[dt.date, float]
-    activities: dict[dt.date, tuple[Activity, ...]]
+    activities: Mapping[dt.date, Sequence[Activity]]  # in the order given
     easy_pace: float  # min/km
     walk_pace: float
     checkin_dates: list[dt.date]  # sorted
     run_dates_sorted: list[dt.date]
+    # The per-day running figures as lists in date order, aligned with run_dates_sorted (and
+    # hard_dates): a span of days is two bisections and a slice, not a lookup per day.
+    km_by_run_date: list[float]
+    minutes_by_run_date: list[float]
+    longest_by_run_date: list[float]
+    hard_dates: list[dt.date]
+    hard_km_by_date: list[float]
     pain_dates: list[dt.date]  # days up to today whose check-in reports any pain, sorted
     memo: dict[object, object] = field(default_factory=dict)  # results derived from this timeline
 
@@ -101,30 +107,37 @@ class Timeline:
 
     def max_pain(self, start: dt.date, end: dt.date) -> int | None:
         """The highest pain score reported in check-ins from start to end (exclusive)."""
-        get = self.checkins.get
-        scores = [p for c in map(get, _days(start, end)) if c is not None for p in c.pains()]
-        return max(scores) if scores else None
+        top: int | None = None
+        for c in map(self.checkins.get, _days(start, end)):
+            if c is None:
+                continue
+            for p in (c.pain_rest, c.pain_during, c.pain_after, c.pain_next_morning):
+                if p is not None and (top is None or p > top):
+                    top = p
+        return top
 
     # --- running ---------------------------------------------------------------------------
+    def _runs_between(self, start: dt.date, end: dt.date) -> slice:
+        dates = self.run_dates_sorted
+        i = bisect.bisect_left(dates, start)
+        return slice(i, bisect.bisect_left(dates, end, i))
+
     def km(self, start: dt.date, end: dt.date) -> float:
         """Running distance from start to end (exclusive)."""
-        get = self.run_km.get
-        return sum(map(get, _days(start, end), repeat(0.0)))
+        return sum(self.km_by_run_date[self._runs_between(start, end)], 0.0)
 
     def minutes(self, start: dt.date, end: dt.date) -> float:
         """Running time from start to end (exclusive)."""
-        get = self.run_min.get
-        return sum(map(get, _days(start, end), repeat(0.0)))
+        return sum(self.minutes_by_run_date[self._runs_between(start, end)], 0.0)
 
     def longest(self, start: dt.date, end: dt.date) -> float:
         """The longest single run from start to end (exclusive); 0 when none."""
-        get = self.longest_km.get
-        return max(map(get, _days(start, end), repeat(0.0)), default=0.0)
+        return max(self.longest_by_run_date[self._runs_between(start, end)], default=0.0)
 
     def hard(self, start: dt.date, end: dt.date) -> float:
         """Hard running distance from start to end (exclusive)."""
-        get = self.hard_km.get
-        return sum(map(get, _days(start, end), repeat(0.0)))
+        i = bisect.bisect_left(self.hard_dates, start)
+        return sum(self.hard_km_by_date[i:bisect.bisect_left(self.hard_dates, end, i)], 0.0)
 
     def run_dates(self, start: dt.date, end: dt.date) -> list[dt.date]:
         """Days with a run from start to end (exclusive)."""
@@ -205,8 +218,10 @@ def build_timeline(state: State, catalogue: Catalogue, window_days: int = WINDOW
                   if (c.pain_rest or c.pain_during or c.pain_after or c.pain_next_morning) and d <= today]
     return Timeline(
         today=today, checkins=checkins, run_km=run_km, run_min=run_min, longest_km=longest,
-        hard_km=hard, activities={d: tuple(v) for d, v in by_day.items()}, easy_pace=pace, walk_pace=walk_pace,
+        hard_km=hard, activities=by_day, easy_pace=pace, walk_pace=walk_pace,
         checkin_dates=list(checkins), run_dates_sorted=list(run_km), pain_dates=pain_dates,
+        km_by_run_date=list(run_km.values()), minutes_by_run_date=list(run_min.values()),
+        longest_by_run_date=list(longest.values()), hard_dates=list(hard), hard_km_by_date=list(hard.values()),
     )
 
 

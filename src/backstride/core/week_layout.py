@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from statistics import median
 from typing import Any
 
@@ -24,7 +25,7 @@ from backstride.contract import (
     State,
 )
 from backstride.core.dose import DoseDecision
-from backstride.core.timeline import DAY, Timeline
+from backstride.core.timeline import DAY, Timeline, daterange
 from backstride.core.triage import TriageResult
 from backstride.rules import Catalogue
 
@@ -92,9 +93,10 @@ class _Week:
 
     def __init__(self, state: State, tl: Timeline, rules: Catalogue) -> None:
         self.state, self.tl, self.rules = state, tl, rules
-        self.days = [tl.today + i * DAY for i in range(7)]
+        self.days = list(daterange(tl.today, tl.today + 7 * DAY))
         avail = set(state.athlete.available_days or WEEKDAYS)
         self.available = [d for d in self.days if _wd(d) in avail]
+        self.base_runs = _baseline_runs(state)  # the runs of the athlete's normal week
         self.sessions: list[Session] = []
         self.cited: list[tuple[str, str]] = []
         self._cited_ids: set[str] = set()
@@ -198,18 +200,14 @@ def _long_weekday(state: State) -> str:
 
 
 def _pick_spread(candidates: list[dt.date], chosen: list[dt.date], n: int) -> list[dt.date]:
-    """Choose n days from candidates, each as far as possible from days already chosen."""
+    """Choose n days from candidates, each as far as possible from days already chosen (earlier wins ties)."""
+    pool = [(d.toordinal(), -i, d) for i, d in enumerate(candidates)]  # day numbers: cheaper than dates
+    taken = [d.toordinal() for d in chosen]
     picked: list[dt.date] = []
-    pool = list(candidates)
     while pool and len(picked) < n:
-        taken = chosen + picked
-
-        def score(d: dt.date, taken: list[dt.date] = taken) -> tuple[int, int]:
-            gap = min((abs((d - t).days) for t in taken), default=7)
-            return (gap, -pool.index(d))
-
-        best = max(pool, key=score)
-        picked.append(best)
+        best = max(pool, key=lambda p: (min((abs(p[0] - t) for t in taken), default=7), p[1]))
+        picked.append(best[2])
+        taken.append(best[0])
         pool.remove(best)
     return sorted(picked)
 
@@ -285,7 +283,7 @@ def _own_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
     runs: list[_Run] = []
     taken: set[dt.date] = set()
     by_wd = {_wd(d): d for d in w.days}
-    for s in sorted(_baseline_runs(w.state), key=lambda s: WEEKDAYS.index(s.day)):
+    for s in sorted(w.base_runs, key=lambda s: WEEKDAYS.index(s.day)):
         day = by_wd[s.day]
         if day not in w.available or day in taken:
             free = [d for d in w.available if d not in taken]
@@ -322,7 +320,7 @@ def _own_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
 def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
     """While building back: more, shorter runs (W-SPLIT), a run:walk long run, quality only when green."""
     rules, state = w.rules, w.state
-    base_runs = _baseline_runs(state)
+    base_runs = w.base_runs
     n_base = max(len(base_runs), 1)
     base_long = max((s.distance_km or 0.0 for s in base_runs), default=0.0)
     base_km = dose.baseline_km
@@ -519,8 +517,8 @@ def _finish_runs(w: _Week, dose: DoseDecision, runs: list[_Run], cadence: float 
         if restart_step is not None:
             rm, wm = _restart_intervals(rules, restart_step)
             w.cite("L-RESTART", f"jog {rm:.0f} min, walk {wm:.0f} min, repeated; built up week by week")
-        if len(runs) > max(len(_baseline_runs(w.state)), 1) and dose.quality != "own":
-            w.cite("W-SPLIT", f"{len(runs)} shorter runs instead of {len(_baseline_runs(w.state))} longer ones "
+        if len(runs) > max(len(w.base_runs), 1) and dose.quality != "own":
+            w.cite("W-SPLIT", f"{len(runs)} shorter runs instead of {len(w.base_runs)} longer ones "
                               "keep your weekly distance with less load on each run")
         if any(r.kind == "recovery" for r in runs):
             w.cite("R-RECOVERY", "an easy recovery run the day after the long run")
@@ -530,6 +528,7 @@ def _finish_runs(w: _Week, dose: DoseDecision, runs: list[_Run], cadence: float 
             w.cite("I-LONGREPS", "speed work comes back as long reps below top speed, pace built slowly")
 
 
+@lru_cache(maxsize=8)
 def _restart_steps(rules: Catalogue) -> int:
     """How many weeks the jog:walk restart takes: the jog grows by a factor until it reaches L-RUNWALK's."""
     run, target = rules.value("L-RESTART", "run_min"), rules.value("L-RUNWALK", "run_min")
