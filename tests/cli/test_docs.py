@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import typer.main
 
-from backstride.cli.main import app
+from backstride.cli.main import full_app
 from tests.conftest import REPO
 
 
 def _commands() -> set[str]:
-    group = typer.main.get_command(app)
+    group = typer.main.get_command(full_app())
     names = set()
     for name, cmd in group.commands.items():  # type: ignore[attr-defined]
         sub = getattr(cmd, "commands", None)

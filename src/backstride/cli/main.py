@@ -131,18 +131,29 @@ def rules(as_json: JsonOpt = False) -> None:
     console().print(format_rules(catalogue))
 
 
+_PLANNER_COMMANDS = frozenset({"plan", "decide", "rules"})
+_log_commands_added: list[bool] = []
+
+
+def full_app() -> typer.Typer:
+    """The command line with every command: the planner's and the training log's."""
+    if not _log_commands_added:
+        from backstride.cli import log_commands
+
+        log_commands.register(app)
+        _log_commands_added.append(True)
+    return app
+
+
 def run() -> None:
     """Entry point of the ``backstride`` command."""
-    app()
-
-
-def _register_log_commands() -> None:
-    from backstride.cli import log_commands
-
-    log_commands.register(app)
-
-
-_register_log_commands()
+    # Typer builds every registered command before it dispatches, and the training-log commands
+    # bring their own imports: a planner command (the one scripts call over and over) starts
+    # quicker without them. Help and every other command get the full set.
+    if len(sys.argv) > 1 and sys.argv[1] in _PLANNER_COMMANDS:
+        app()
+    else:
+        full_app()()
 
 
 if __name__ == "__main__":
