@@ -44,7 +44,8 @@ PLAN = {
 def _populate(db: Database, notes: str = "") -> int:
     """An athlete with a row in every table."""
     athlete = create_athlete(db, full_state(), name=f"runner {notes}")
-    shoe = add_shoe(db, athlete, f"shoe {notes}", start_km=1)
+    # Added before the state's own shoes (2026-11-30), so they, not this one, are the current pair.
+    shoe = add_shoe(db, athlete, f"shoe {notes}", start_km=1, added_on=dt.date(2026, 11, 1))
     add_imported_activity(db, athlete, imported(dt.datetime(2026, 11, 20, 7, tzinfo=UTC), notes=notes), shoe_id=shoe)
     upsert_checkin(db, athlete, Checkin(date=dt.date(2026, 11, 30), pain_rest=1, notes=notes))
     add_activity(db, athlete, full_state().activities[0], notes=notes)
