@@ -20,12 +20,25 @@ MARATHON = [{"day": "mon", "kind": "recovery", "distance_km": 8}, {"day": "tue",
             {"day": "thu", "kind": "easy", "distance_km": 12}, {"day": "fri", "kind": "easy", "distance_km": 8},
             {"day": "sun", "kind": "long", "distance_km": 28}, {"day": "wed", "kind": "strength", "duration_min": 30}]
 
+SHORT3 = [{"day": "mon", "kind": "easy", "distance_km": 7.0}, {"day": "thu", "kind": "tempo", "distance_km": 6.2},
+          {"day": "fri", "kind": "easy", "distance_km": 8.6}]
+SPEED3 = [{"day": "mon", "kind": "intervals", "distance_km": 13.4, "rep_distance_m": 400, "reps": 6},
+          {"day": "tue", "kind": "intervals", "distance_km": 8.2, "rep_distance_m": 400, "reps": 6},
+          {"day": "fri", "kind": "easy", "distance_km": 13.7}]
+
 RUNNERS = {
     "three easy runs, a tolerant back": Runner(EASY3, tolerance_km=26),
     "three easy runs, an irritable back": Runner(EASY3, tolerance_km=16, growth=0.1, seed=2),
     "a mixed week with speed and hills": Runner(MIXED5, tolerance_km=40, seed=3),
     "a marathoner": Runner(MARATHON, tolerance_km=50, seed=4),
     "three training days a week": Runner(EASY3, tolerance_km=22, available_days=["mon", "wed", "sat"], seed=5),
+    # Flare after flare: the trial adjuster spaces the runs while the single-run cap is small, and the
+    # week must still hold 80-90% of the last one.
+    "a very irritable back, flaring four weeks running": Runner(SHORT3, tolerance_km=9.6, growth=0.09, rest_pain=3,
+                                                                cadence=None, seed=4),
+    "speed work on five days, an irritable back": Runner(SPEED3, tolerance_km=13.1, growth=0.13, rest_pain=1,
+                                                         available_days=["mon", "tue", "fri", "sat", "sun"],
+                                                         cadence=160, seed=56),
 }
 
 

@@ -48,6 +48,7 @@ class DoseDecision:
     trial: tuple[str, ...] = ()  # adjustable variables in force
     swaps: int = 1  # cross-training swaps (X-SWAP)
     spike_cap_km: float | None = None  # L-SPIKE: no single run above this
+    floor_km: float = 0.0  # the least running the dose rules allow (W-FLARE's range), 0 when no lower bound
     recent_longest_km: float = 0.0
 
     def cite(self, rule_id: str, why: str) -> None:
@@ -213,6 +214,7 @@ def decide_dose(
         if km < lo:
             km, why = lo, why + f" (not more than {rules.value('W-FLARE', 'max_cut'):.0%} below last week)"
         km = min(km, hi)
+        d.floor_km = lo
     d.target_km, d.dose_rule = km, rule
     for _km, c_rule, c_why in sorted(candidates, key=lambda c: (c[0], c[1])):
         d.cite(c_rule, c_why if c_rule == rule else c_why + f" (the more cautious {rule} sets the dose)")

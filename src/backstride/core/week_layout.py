@@ -362,7 +362,25 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
 
     cross_days = cross_pref[: max(0, room - n)]
     run_slots = [d for d in slots if d not in cross_days]
-    others = _pick_spread(run_slots, [long_date], n - 1) if not spacing else _spaced(run_slots, long_date, n - 1)
+    if not spacing:
+        others = _pick_spread(run_slots, [long_date], n - 1)
+    else:
+        others = _spaced(run_slots, long_date, n - 1)
+        if len(others) < n - 1:
+            # A day kept for cross-training is given to a spaced run rather than lose the run
+            # (the cross-training then goes to a day still free, or after a short run).
+            more = _spaced(slots, long_date, n - 1)
+            if len(more) > len(others):
+                others = more
+        floor = min(dose.floor_km, target)
+        short = math.ceil(floor / cap - 1e-9) - 1 - len(others) if math.isfinite(cap) and floor > 0 else 0
+        if short > 0:
+            # Spaced runs cannot carry the least that W-FLARE allows under the single-run cap: the dose
+            # range and the cap win over the spacing, so runs go on back-to-back days where they must.
+            others += _pick_spread([d for d in slots if d not in others], [long_date, *others], short)
+            w.cite("W-SPACE", "runs spaced with recovery days where the week allows; after the flare the week "
+                              f"still needs {len(others) + 1} runs of at most {cap:.1f} km, so some fall on "
+                              "consecutive days")
     dates = sorted([long_date, *others])
     w.cross_days = cross_days
 
