@@ -366,7 +366,7 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
         others = _pick_spread(run_slots, [long_date], n - 1)
     else:
         others = _spaced(run_slots, long_date, n - 1)
-        if len(others) < n - 1:
+        if len(others) < n - 1 and cross_days:
             # A day kept for cross-training is given to a spaced run rather than lose the run
             # (the cross-training then goes to a day still free, or after a short run).
             more = _spaced(slots, long_date, n - 1)
