@@ -8,6 +8,7 @@ weeks in a row have not been green (the trial-and-error adjuster of 001).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -209,7 +210,8 @@ def decide_dose(
         d.cite(w.rule, f"last week's runs were {level}: on {w.date:%a %d %b} {w.why}")
     km, rule, why = min(candidates, key=lambda c: (c[0], c[1]))
     if level == "red":  # the flare rule's own range bounds the cut
-        lo = L * (1 - rules.value("W-FLARE", "max_cut"))
+        # The least is rounded up to the tenth the plan is written in, so the plan never shows less.
+        lo = math.ceil(L * (1 - rules.value("W-FLARE", "max_cut")) * 10 - 1e-9) / 10
         hi = L * (1 - rules.value("W-FLARE", "min_cut"))
         if km < lo:
             km, why = lo, why + f" (not more than {rules.value('W-FLARE', 'max_cut'):.0%} below last week)"

@@ -231,17 +231,27 @@ def _allocate(runs: list[_Run], total: float) -> float:
     return sum(r.km for r in runs)
 
 
-def _round_runs(runs: list[_Run]) -> None:
-    """Round to 0.1 km keeping the week's total (largest remainder), never above a cap."""
+def _rounded(runs: list[_Run]) -> list[float]:
+    """Each run's km rounded to 0.1 keeping the week's total (largest remainder), never above a cap."""
     total = _r1(sum(r.km for r in runs))
-    floors = [math.floor(r.km * 10 + 1e-9) / 10 for r in runs]
-    short = round((total - sum(floors)) * 10)
-    order = sorted(range(len(runs)), key=lambda i: (-(runs[i].km - floors[i]), i))
-    for i in order[: max(short, 0)]:
-        if floors[i] + 0.1 <= runs[i].cap + 1e-9:
-            floors[i] += 0.1
-    for r, km in zip(runs, floors, strict=True):
-        r.km = _r1(km)
+    tenths = [math.floor(r.km * 10 + 1e-9) / 10 for r in runs]
+    short = round((total - sum(tenths)) * 10)
+    order = sorted(range(len(runs)), key=lambda i: (-(runs[i].km - tenths[i]), i))
+    while short > 0:  # largest remainders first; a run at its cap passes its tenth to one with room
+        before = short
+        for i in order:
+            if short > 0 and tenths[i] + 0.1 <= runs[i].cap + 1e-9:
+                tenths[i] += 0.1
+                short -= 1
+        if short == before:
+            break
+    return [_r1(km) for km in tenths]
+
+
+def _round_runs(runs: list[_Run]) -> None:
+    """Round every run to 0.1 km (see ``_rounded``)."""
+    for r, km in zip(runs, _rounded(runs), strict=True):
+        r.km = km
 
 
 def _monotony(sessions: list[Session], days: list[dt.date]) -> float:
@@ -356,7 +366,9 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
 
     cap = dose.spike_cap_km if dose.spike_cap_km is not None else float("inf")
     if "distance" in dose.trial and dose.recent_longest_km > 0:
-        cap = min(cap, dose.recent_longest_km * rules.value("A-TRIAL", "shorter_runs_fraction"))
+        shorter = dose.recent_longest_km * rules.value("A-TRIAL", "shorter_runs_fraction")
+        # Shorter runs, but never so short that the days there are cannot hold the least W-FLARE allows.
+        cap = min(cap, max(shorter, math.ceil(min(dose.floor_km, target) / room * 10 - 1e-9) / 10))
     if math.isfinite(cap) and n * cap < target:
         n = min(room, max(n, math.ceil(target / cap - 1e-9)))
 
@@ -433,6 +445,9 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
             if not r.fixed:
                 r.km = 0.0
         got = _allocate(runs, target)
+    floor = min(dose.floor_km, target)
+    if sum(_rounded(runs)) < floor - 1e-6:  # as the plan will show it, in tenths
+        got = _hold_flare_floor(runs, slots, floor, target, cap, dose.spike_cap_km)
     if got < target - 0.05:
         w.cite("L-SPIKE", f"no single run above {cap:.1f} km (110% of your longest run in 30 days), "
                           f"so this week holds {got:.1f} km")
@@ -447,6 +462,40 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
             r.kind, r.rules = "easy", ["W-SPLIT"]
     _round_runs(runs)
     return [r for r in runs if r.km > 0]
+
+
+def _hold_flare_floor(runs: list[_Run], slots: list[dt.date], floor: float, target: float, cap: float,
+                      spike_cap: float | None) -> float:
+    """After a flare the week keeps at least the least W-FLARE allows (80% of last week).
+
+    The ways the layout shortens runs give way in order: first a run goes on a free day (rest day
+    kept), then the trial's shorter-runs cap rises, never above the single-run spike cap (L-SPIKE).
+    Returns the km the runs now hold.
+    """
+    def reallocate() -> None:
+        runs.sort(key=lambda r: r.date)
+        for r in runs:
+            if not r.fixed:
+                r.km = 0.0
+        _allocate(runs, target)
+
+    def held() -> float:
+        return sum(_rounded(runs))
+
+    while held() < floor - 1e-6:
+        taken = [r.date for r in runs]
+        free = [d for d in slots if d not in taken]
+        if not free:
+            break
+        runs.append(_Run(_pick_spread(free, taken, 1)[0], "easy", 1.0, cap, ["W-SPLIT"]))
+        reallocate()
+    if held() < floor - 1e-6:
+        highest = spike_cap if spike_cap is not None else float("inf")
+        for r in runs:
+            if r.kind == "easy" and r.cap == cap:
+                r.cap = max(cap, highest)
+        reallocate()
+    return sum(r.km for r in runs)
 
 
 def _spaced(slots: list[dt.date], long_date: dt.date, k: int) -> list[dt.date]:
