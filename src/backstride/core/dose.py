@@ -180,8 +180,9 @@ def decide_dose(
         d.irritable = True
     if level == "amber":
         moderate = last.worst.why if last is not None and last.worst is not None else ""
-        candidates.append((L, "W-HOLD",
-                           f"last week had moderate pain ({moderate}); hold at {_fmt(L)} and keep it easy"))
+        km = min(L, B)  # holding never goes above the normal week
+        candidates.append((km, "W-HOLD", f"{moderate or 'moderate pain'} last week: hold at {_fmt(km)}"
+                                         + (" (your normal week)" if km < L else "") + " and keep it easy"))
         d.irritable = True
     if level == "green" and not on_break:
         km = min(L * (1 + rules.value("W-PROGRESS", "max_increase")), B)
