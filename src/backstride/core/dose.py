@@ -224,8 +224,9 @@ def decide_dose(
 
     # Deload: after weeks at the normal volume, a lighter week (only once back to normal training).
     every = int(rules.value("W-DELOAD", "every_weeks"))
-    at_base = _weeks_at_baseline(weeks, B)
-    if not d.irritable and rule == "W-PROGRESS" and at_base >= every - 1:
+    building = not d.irritable and rule == "W-PROGRESS"
+    at_base = _weeks_at_baseline(weeks, B) if building else 0  # read only when it can matter
+    if building and at_base >= every - 1:
         frac = rules.value("W-DELOAD", "fraction")
         d.target_km, d.dose_rule, d.deload = L * frac, "W-DELOAD", True
         d.cite("W-DELOAD", f"{at_base} weeks at your normal volume: a lighter week at {frac:.0%} of last week")

@@ -110,8 +110,8 @@ def _pain_episode(tl: Timeline, gap_days: int) -> tuple[dt.date, dt.date] | None
 
 
 def _weekly_mean_pain(tl: Timeline, start: dt.date) -> float | None:
-    scores = [c.pain_rest for d in daterange(start, start + 7 * DAY)
-              if (c := tl.checkin(d)) is not None and c.pain_rest is not None]
+    scores = [c.pain_rest for c in map(tl.checkins.get, daterange(start, start + 7 * DAY))
+              if c is not None and c.pain_rest is not None]
     return sum(scores) / len(scores) if scores else None
 
 

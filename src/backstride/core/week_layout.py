@@ -446,7 +446,7 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
                 r.km = 0.0
         got = _allocate(runs, target)
     floor = min(dose.floor_km, target)
-    if sum(_rounded(runs)) < floor - 1e-6:  # as the plan will show it, in tenths
+    if floor > 0 and sum(_rounded(runs)) < floor - 1e-6:  # as the plan will show it, in tenths
         got = _hold_flare_floor(runs, slots, floor, target, cap, dose.spike_cap_km)
     if got < target - 0.05:
         w.cite("L-SPIKE", f"no single run above {cap:.1f} km (110% of your longest run in 30 days), "
@@ -521,28 +521,36 @@ def _finish_runs(w: _Week, dose: DoseDecision, runs: list[_Run], cadence: float 
     warm = f"Warm up {rules.value('WU-SHORT', 'minutes'):.0f} min first (relaxed breathing, hip flexor opener, " \
            "slow bridges, marching)."
     cool = f"{rules.value('CD-MOBILITY', 'minutes'):.0f} min of mobility after."
+    own = dose.quality == "own"
+    flat_or_soft = "soft" if soft else "flat"
+    # Run:walk patterns are the same for every run of the week (the models are immutable: shared).
+    restart_rw = None
+    if restart_step is not None:
+        jog, walk = _restart_intervals(rules, restart_step)
+        restart_rw = RunWalk(run_min=jog, walk_min=walk)
+    long_rw = RunWalk(run_min=rules.value("L-RUNWALK", "run_min"), walk_min=rules.value("L-RUNWALK", "walk_min"))
+    break_rw = RunWalk(run_min=rules.value("F-WALKBREAK", "run_min"),
+                       walk_min=rules.value("F-WALKBREAK", "walk_s") / 60)
     for r in runs:
         base_rules = [dose.dose_rule] if dose.dose_rule else []
         kind, rw, reps = r.kind, None, r.extra.get("reps")
-        terrain: str = "any" if dose.quality == "own" else ("soft" if soft else "flat")
-        rpe = _OWN_RPE.get(kind, rpe_easy) if dose.quality == "own" else rpe_easy
+        terrain: str = "any" if own else flat_or_soft
+        rpe = _OWN_RPE.get(kind, rpe_easy) if own else rpe_easy
         if dose.irritable and kind in ("easy", "recovery", "long_run_walk", "run_walk"):
             base_rules.append("I-EASY")
-        if restart_step is not None:
-            run_min, walk_min = _restart_intervals(rules, restart_step)
+        if restart_rw is not None:
             kind = "long_run_walk" if r.kind == "long_run_walk" else "run_walk"
-            rw = RunWalk(run_min=run_min, walk_min=walk_min)
+            rw = restart_rw
             base_rules.append("L-RESTART")
-            terrain = "flat" if not soft else "soft"
+            terrain = flat_or_soft
         elif kind == "long_run_walk":
-            rw = RunWalk(run_min=rules.value("L-RUNWALK", "run_min"), walk_min=rules.value("L-RUNWALK", "walk_min"))
-            terrain = "soft" if soft else "flat"
+            rw = long_rw
+            terrain = flat_or_soft
             if dose.irritable:
                 base_rules.append("L-SHORT")
         elif style and kind in ("easy", "recovery"):
             kind = "run_walk"
-            rw = RunWalk(run_min=rules.value("F-WALKBREAK", "run_min"),
-                         walk_min=rules.value("F-WALKBREAK", "walk_s") / 60)
+            rw = break_rw
             base_rules.append("F-WALKBREAK")
         if kind == "recovery":
             rpe = min(rpe, 3)
