@@ -31,6 +31,7 @@ class Runner:
     cadence: float | None = 166
     seed: int = 1
     noise: bool = True
+    run_days_only: bool = False  # checks in on run days only, without a morning score on half of them
     log: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -100,6 +101,11 @@ def follow(runner: Runner, start: dt.date, weeks: int, history_weeks: int = 2) -
                 c["pain_after"] = min(during, 10)
                 if day == flare_day:
                     c["pain_next_morning"] = min(rest_pain + 3, 10)
+            if runner.run_days_only:
+                if not runs:
+                    continue
+                if rng.random() < 0.5:
+                    del c["pain_rest"]
             checkins.append(c)
         if flare_week:
             runner.tolerance_km *= 0.97

@@ -36,6 +36,7 @@ RUNNERS = {
     # week must still hold 80-90% of the last one.
     "a very irritable back, flaring four weeks running": Runner(SHORT3, tolerance_km=9.6, growth=0.09, rest_pain=3,
                                                                 cadence=None, seed=4),
+    "checks in only on run days": Runner(EASY3, tolerance_km=14, growth=0.1, seed=2, run_days_only=True),
     "speed work on five days, an irritable back": Runner(SPEED3, tolerance_km=13.1, growth=0.13, rest_pain=1,
                                                          available_days=["mon", "tue", "fri", "sat", "sun"],
                                                          cadence=160, seed=56),

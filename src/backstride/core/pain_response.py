@@ -14,8 +14,8 @@ from typing import Literal, NamedTuple, overload
 from backstride.core.timeline import DAY, Timeline, daterange
 from backstride.rules import Catalogue
 
-__all__ = ["Level", "RunResponse", "WeekResponse", "WeeklyHistory", "is_run_day", "run_response", "week_response",
-           "weekly_history"]
+__all__ = ["Level", "RunResponse", "WeekResponse", "WeeklyHistory", "is_run_day", "pre_run_pain", "run_response",
+           "week_response", "weekly_history"]
 
 Level = Literal["green", "amber", "red", "unknown"]
 _RANK: dict[Level, int] = {"unknown": 0, "green": 1, "amber": 2, "red": 3}
@@ -43,11 +43,17 @@ class WeekResponse(NamedTuple):
 
 
 @lru_cache(maxsize=8)
-def _thresholds(rules: Catalogue) -> tuple[int, int, int, float, float, float]:
+def _thresholds(rules: Catalogue) -> tuple[int, int, int, float, float, float, int]:
     """The 24-hour rule's numbers, read once per catalogue (catalogues are immutable)."""
     return (int(rules.value("P-GREEN", "max_pain_during")), int(rules.value("P-AMBER", "max_pain_during")),
             int(rules.value("P-RED-DURING", "max_rise_points")), rules.value("P-AMBER", "after_rise_points"),
-            rules.value("P-RED-24H", "next_morning_rise_points"), rules.value("P-GREEN", "next_morning_tolerance"))
+            rules.value("P-RED-24H", "next_morning_rise_points"), rules.value("P-GREEN", "next_morning_tolerance"),
+            int(rules.value("P-RED-24H", "baseline_look_back_days")))
+
+
+def pre_run_pain(tl: Timeline, day: dt.date, rules: Catalogue) -> int | None:
+    """Resting pain before the run on ``day``: that morning's, else the latest within P-RED-24H's look-back."""
+    return tl.morning_pain(day, look_back=_thresholds(rules)[6])
 
 
 def run_response(tl: Timeline, day: dt.date, rules: Catalogue) -> RunResponse:
@@ -56,11 +62,11 @@ def run_response(tl: Timeline, day: dt.date, rules: Catalogue) -> RunResponse:
     The worst answer wins; among signs of the same level, the first one below is the one reported.
     """
     c = tl.checkins.get(day)
-    base = tl.morning_pain(day)
+    green_max, amber_max, red_rise, after_rise, next_rise, tolerance, look_back = _thresholds(rules)
+    base = tl.morning_pain(day, look_back)
     during = c.pain_during if c is not None else None
     after = c.pain_after if c is not None else None
     nxt = tl.next_morning_pain(day)
-    green_max, amber_max, red_rise, after_rise, next_rise, tolerance = _thresholds(rules)
     red: tuple[str, str] | None = None
     amber: tuple[str, str] | None = None
     green: tuple[str, str] | None = None

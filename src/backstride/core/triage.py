@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from backstride.contract import Checkin, Reason, State, Triage
-from backstride.core.pain_response import WeekResponse
+from backstride.core.pain_response import WeekResponse, pre_run_pain
 from backstride.core.timeline import DAY, Timeline, daterange
 from backstride.rules import Catalogue
 
@@ -148,7 +148,7 @@ def _persist_reasons(
     linger = int(rules.value(p, "lingering_days"))
     rise = rules.value(p, "lingering_rise_points")
     for day in tl.run_dates(today - 7 * DAY, today - linger * DAY):
-        before = tl.morning_pain(day)
+        before = pre_run_pain(tl, day, rules)
         if before is None:
             continue
         later = [tl.checkin(day + k * DAY) for k in range(2, linger + 2)]
