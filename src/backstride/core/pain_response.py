@@ -62,8 +62,8 @@ def run_response(tl: Timeline, day: dt.date, rules: Catalogue) -> RunResponse:
     The worst answer wins; among signs of the same level, the first one below is the one reported.
     """
     c = tl.checkins.get(day)
-    green_max, amber_max, red_rise, after_rise, next_rise, tolerance, look_back = _thresholds(rules)
-    base = tl.morning_pain(day, look_back)
+    green_max, amber_max, red_rise, after_rise, next_rise, tolerance, _ = _thresholds(rules)
+    base = pre_run_pain(tl, day, rules)
     during = c.pain_during if c is not None else None
     after = c.pain_after if c is not None else None
     nxt = tl.next_morning_pain(day)

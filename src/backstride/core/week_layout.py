@@ -335,6 +335,7 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
     base_long = max((s.distance_km or 0.0 for s in base_runs), default=0.0)
     base_km = dose.baseline_km
     target = dose.target_km
+    floor = min(dose.floor_km, target)  # the least the week must hold (W-FLARE), 0 when no lower bound
     min_run = rules.value("W-SPLIT", "min_run_km")
     if target < rules.value("W-SPLIT", "smallest_run_km"):
         w.cite("W-SPLIT", "this week's dose is too small to split into runs")
@@ -368,7 +369,7 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
     if "distance" in dose.trial and dose.recent_longest_km > 0:
         shorter = dose.recent_longest_km * rules.value("A-TRIAL", "shorter_runs_fraction")
         # Shorter runs, but never so short that the days there are cannot hold the least W-FLARE allows.
-        cap = min(cap, max(shorter, math.ceil(min(dose.floor_km, target) / room * 10 - 1e-9) / 10))
+        cap = min(cap, max(shorter, math.ceil(floor / room * 10 - 1e-9) / 10))
     if math.isfinite(cap) and n * cap < target:
         n = min(room, max(n, math.ceil(target / cap - 1e-9)))
 
@@ -384,7 +385,6 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
             more = _spaced(slots, long_date, n - 1)
             if len(more) > len(others):
                 others = more
-        floor = min(dose.floor_km, target)
         short = math.ceil(floor / cap - 1e-9) - 1 - len(others) if math.isfinite(cap) and floor > 0 else 0
         if short > 0:
             # Spaced runs cannot carry the least that W-FLARE allows under the single-run cap: the dose
@@ -445,7 +445,6 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
             if not r.fixed:
                 r.km = 0.0
         got = _allocate(runs, target)
-    floor = min(dose.floor_km, target)
     if floor > 0 and sum(_rounded(runs)) < floor - 1e-6:  # as the plan will show it, in tenths
         got = _hold_flare_floor(runs, slots, floor, target, cap, dose.spike_cap_km)
     if got < target - 0.05:
