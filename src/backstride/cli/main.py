@@ -132,16 +132,14 @@ def rules(as_json: JsonOpt = False) -> None:
 
 
 _PLANNER_COMMANDS = frozenset({"plan", "decide", "rules"})
-_log_commands_added: list[bool] = []
 
 
 def full_app() -> typer.Typer:
     """The command line with every command: the planner's and the training log's."""
-    if not _log_commands_added:
+    if not any(c.name == "start" for c in app.registered_commands):  # the log commands are not in yet
         from backstride.cli import log_commands
 
         log_commands.register(app)
-        _log_commands_added.append(True)
     return app
 
 

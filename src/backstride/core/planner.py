@@ -66,8 +66,7 @@ def plan_week(state: State, rules: Catalogue | None = None, assessment: Assessme
     cited += _shoe_warnings(state, rules)
     if tri.running_allowed and dose.irritable and "S-AVOID" not in {r for r, _ in cited}:
         cited.append(("S-AVOID", "no heavy hinging while your back is irritable"))
-    # Plain dicts, validated into RuleApplied objects by the one Plan validation below (pydantic's
-    # core does that faster than one constructor call per rule).
+    # Each rule once, by id, as plain dicts that the Plan validation below turns into RuleApplied.
     applied: list[dict[str, str]] = []
     by_id: dict[str, dict[str, str]] = {}
     for rule_id, why in cited:
