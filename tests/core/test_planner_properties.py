@@ -118,17 +118,18 @@ def test_history_in_any_order_gives_the_same_plan(data: dict[str, Any], rng: Any
 
 
 def test_two_check_ins_on_one_day_out_of_order_the_later_one_wins() -> None:
-    day, today = "2026-03-02", "2026-03-04"
-    base = {"schema": "backstride.state/1", "today": today,
+    # The morning check-in says walking hurts; a later one that day says it has eased. Listed among
+    # other days out of order, the later answer still wins: running is allowed. Given the other way
+    # round, walking pain is the last word and running stops (T-WALK).
+    base = {"schema": "backstride.state/1", "today": "2026-03-04",
             "athlete": {"baseline": {"sessions": [{"day": "tue", "kind": "easy", "distance_km": 8}]}}}
-    calm = {"date": day, "pain_rest": 1}
-    emergency = {"date": day, "saddle_numbness": True}
-    later_day = {"date": "2026-03-03", "pain_rest": 1}
-    state = parse_state({**base, "checkins": [later_day, calm, emergency]})
-    assert state.checkins[0] == parse_state({**base, "checkins": [calm]}).checkins[0]
-    assert [c.date.isoformat() for c in state.checkins] == [day, day, "2026-03-03"]
-    merged = parse_state({**base, "checkins": [later_day, emergency, calm]})
-    assert [c.saddle_numbness for c in merged.checkins[:2]] == [True, None]
+    morning = {"date": "2026-03-04", "pain_rest": 2, "walking_pain": True}
+    later = {"date": "2026-03-04", "walking_pain": False}
+    earlier_day = {"date": "2026-03-02", "pain_rest": 1}
+    eased = plan_week(parse_state({**base, "checkins": [morning, earlier_day, later]}))
+    assert eased.running_allowed and "T-WALK" not in [r.rule for r in eased.triage.reasons]
+    worse = plan_week(parse_state({**base, "checkins": [later, earlier_day, morning]}))
+    assert not worse.running_allowed and "T-WALK" in [r.rule for r in worse.triage.reasons]
 
 
 @given(runners("any"))

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from backstride.contract import ACTIVITY_RUNNING_KINDS, HARD_KINDS, State
+from backstride.contract import ACTIVITY_RUNNING_KINDS, State
 from backstride.core.pain_response import week_response
 from backstride.core.timeline import DAY, Timeline, build_timeline
 from backstride.rules import Catalogue, default_catalogue
@@ -65,7 +65,7 @@ def weekly_progress(state: State, weeks: int = 12, rules: Catalogue | None = Non
         pains = [c.pain_rest for d in days if (c := tl.checkin(d)) is not None and c.pain_rest is not None]
         conf = [c.confidence for d in days if (c := tl.checkin(d)) is not None and c.confidence is not None]
         kinds = [a.kind for d in days for a in tl.activities.get(d, ())]
-        hard = sum(a.distance_km or 0.0 for d in days for a in tl.activities.get(d, ()) if a.kind in HARD_KINDS)
+        hard = tl.hard(start, end)
         before = tl.km(start - 7 * DAY, start) if k < weeks or previous is not None else None
         out.append(WeekProgress(
             start=start, run_km=round(km, 1), run_minutes=round(tl.minutes(start, end), 1), runs=runs,

@@ -55,7 +55,6 @@ class Timeline:
     run_km: dict[dt.date, float]  # running distance per day
     run_min: dict[dt.date, float]
     longest_km: dict[dt.date, float]  # longest single run per day
-    hard_km: dict[dt.date, float]
     activities: Mapping[dt.date, Sequence[Activity]]  # in the order given
     easy_pace: float  # min/km
     walk_pace: float
@@ -107,14 +106,8 @@ class Timeline:
 
     def max_pain(self, start: dt.date, end: dt.date) -> int | None:
         """The highest pain score reported in check-ins from start to end (exclusive)."""
-        top: int | None = None
-        for c in map(self.checkins.get, _days(start, end)):
-            if c is None:
-                continue
-            for p in (c.pain_rest, c.pain_during, c.pain_after, c.pain_next_morning):
-                if p is not None and (top is None or p > top):
-                    top = p
-        return top
+        scores = [p for c in map(self.checkins.get, _days(start, end)) if c is not None for p in c.pains()]
+        return max(scores) if scores else None
 
     # --- running ---------------------------------------------------------------------------
     def _runs_between(self, start: dt.date, end: dt.date) -> slice:
@@ -218,7 +211,7 @@ def build_timeline(state: State, catalogue: Catalogue, window_days: int = WINDOW
                   if (c.pain_rest or c.pain_during or c.pain_after or c.pain_next_morning) and d <= today]
     return Timeline(
         today=today, checkins=checkins, run_km=run_km, run_min=run_min, longest_km=longest,
-        hard_km=hard, activities=by_day, easy_pace=pace, walk_pace=walk_pace,
+        activities=by_day, easy_pace=pace, walk_pace=walk_pace,
         checkin_dates=list(checkins), run_dates_sorted=list(run_km), pain_dates=pain_dates,
         km_by_run_date=list(run_km.values()), minutes_by_run_date=list(run_min.values()),
         longest_by_run_date=list(longest.values()), hard_dates=list(hard), hard_km_by_date=list(hard.values()),
