@@ -307,9 +307,13 @@ class InvalidState(ValueError):
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, bytes | bytearray):
+        value = bytes(value[:80]).decode("utf-8", "replace")
+    elif isinstance(value, str) and len(value) > 80:
+        value = value[:80]
     try:
         text = json.dumps(value, allow_nan=False)
-    except ValueError:
+    except (ValueError, TypeError):
         text = str(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -415,21 +419,24 @@ def _problems(exc: ValidationError, root: type[BaseModel] = BaseModel) -> list[I
 
 
 def parse_state_text(text: str | bytes) -> State:
-    """Parse JSON text as a ``backstride.state/1``; raise :class:`InvalidState` otherwise."""
+    """Parse JSON text as a ``backstride.state/1``; raise :class:`InvalidState` otherwise.
+
+    The text is parsed once, by pydantic's JSON parser (JSON mode: dates arrive as strings and are
+    checked to exist; numbers and flags stay strict).
+    """
+    if isinstance(text, bytes):
+        if text.startswith(b"\xef\xbb\xbf"):
+            text = text[3:]
+        try:
+            text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidState([InputProblem(where="(input)", message="is not valid JSON (not UTF-8 text)")]) from None
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        detail = f"{exc.msg} at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) \
-            else "not UTF-8 text"
-        raise InvalidState([InputProblem(where="(input)", message=f"is not valid JSON ({detail})")]) from None
-    except RecursionError:
-        raise InvalidState([InputProblem(where="(input)", message="is nested too deeply")]) from None
-    if not isinstance(data, dict):
-        raise InvalidState([InputProblem(where="(input)", message="must be a JSON object")])
-    try:
-        # JSON mode: dates arrive as strings and are checked to exist; numbers and flags stay strict.
         return State.model_validate_json(text)
     except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        if any(err["type"] == "model_type" and not err["loc"] for err in errors):
+            raise InvalidState([InputProblem(where="(input)", message="must be a JSON object")]) from None
         raise InvalidState(_problems(exc, State)) from None
 
 

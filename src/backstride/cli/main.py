@@ -36,22 +36,37 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 
 
 
+# Ten years of daily check-ins and runs is about 3 MB of state; 16 MB is 50 years with room to spare,
+# and keeps a state read and parsed well under 200 MB of memory.
+MAX_STATE_BYTES = 16 * 2**20
+
+
 def read_state(source: str) -> State:
-    """Read and validate a state from a file or stdin; exit 2 with located messages when it is bad."""
+    """Read and validate a state from a file or stdin; exit 2 with located messages when it is bad.
+
+    The text is read through a counted reader (at most MAX_STATE_BYTES + 1 bytes, only from a
+    regular file or stdin) and parsed once.
+    """
+    from backstride.files import NotRegular, TooBig, open_regular, read_capped
+
     try:
         if source == "-":
-            text = sys.stdin.read()
+            data = read_capped(sys.stdin.buffer, MAX_STATE_BYTES)
         else:
             path = Path(source)
-            if not path.is_file():
+            if not path.exists():
                 fail([f"--input: no such file: {source}"])
-            text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        fail(["(input): is not UTF-8 text"])
+            with open_regular(path) as f:
+                data = read_capped(f, MAX_STATE_BYTES)
+    except TooBig:
+        fail([f"--input: {source} is larger than {MAX_STATE_BYTES // 2**20} MB: not a backstride.state/1 "
+              "backstride can read"])
+    except NotRegular as exc:
+        fail([f"--input: {source} is {exc}"])
     except OSError as exc:
-        fail([f"--input: cannot read {source}: {exc.strerror}"])
+        fail([f"--input: cannot read {source}: {exc.strerror or exc}"])
     try:
-        return parse_state_text(text)
+        return parse_state_text(data)
     except InvalidState as exc:
         fail([str(p) for p in exc.problems])
 
