@@ -52,12 +52,13 @@ _CHECKIN_FIELDS = tuple(Checkin.model_fields)
 
 @dataclass(frozen=True, slots=True)
 class AthleteSummary:
-    """An athlete as listed: id, name, when created, and the IANA timezone if set."""
+    """An athlete as listed: id, name, when created, the IANA timezone if set, and their units."""
 
     id: int
     name: str
     created_at: dt.datetime
     timezone: str | None
+    units: str = "km"
 
 
 def require_athlete(session: Session, athlete_id: int) -> AthleteRow:
@@ -114,14 +115,14 @@ def list_athletes(db: Database) -> list[AthleteSummary]:
     """Every athlete, by id."""
     with db.session() as session:
         rows = session.scalars(select(AthleteRow).order_by(AthleteRow.id)).all()
-        return [AthleteSummary(r.id, r.name, r.created_at, r.timezone) for r in rows]
+        return [AthleteSummary(r.id, r.name, r.created_at, r.timezone, r.units or "km") for r in rows]
 
 
 def get_athlete(db: Database, athlete_id: int) -> AthleteSummary:
     """One athlete, or :class:`AthleteNotFound`."""
     with db.session() as session:
         r = require_athlete(session, athlete_id)
-        return AthleteSummary(r.id, r.name, r.created_at, r.timezone)
+        return AthleteSummary(r.id, r.name, r.created_at, r.timezone, r.units or "km")
 
 
 def state_for(db: Database, athlete_id: int, today: dt.date, *, history_days: int | None = None) -> State:
