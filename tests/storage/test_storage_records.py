@@ -116,3 +116,23 @@ def test_an_issued_plan_is_kept(db: Database, athlete: int) -> None:
     assert plans[-1].week_start == D(2026, 11, 30)
     with pytest.raises(AthleteNotFound):
         save_plan(db, 31337, plan)
+
+
+def test_a_shoe_counts_only_runs_from_the_day_it_came_into_use(db: Database, athlete: int) -> None:
+    from backstride.storage.imports import add_imported_file
+    from tests.storage.storage_builders import UTC, imported
+
+    shoe = add_shoe(db, athlete, "Novablast", added_on=D(2026, 11, 30))
+    # a 2011 run imported today, typed in, and one run after the shoe came into use
+    add_imported_file(db, athlete, [imported(dt.datetime(2011, 5, 1, 7, tzinfo=UTC), distance_m=10000.0)])
+    add_activity(db, athlete, Activity(date=D(2011, 5, 3), kind="easy", distance_km=7.0))
+    add_activity(db, athlete, Activity(date=D(2026, 12, 1), kind="easy", distance_km=4.0))
+    [nova] = [s for s in list_shoes(db, athlete) if s.id == shoe]
+    assert nova.km == 4.0
+    # a run stored under the old rule (every run to the newest shoe) is still not counted
+    with db.write_connection() as conn:
+        from sqlalchemy import text
+
+        conn.execute(text("UPDATE activities SET shoe_id = :s WHERE athlete_id = :a"), {"s": shoe, "a": athlete})
+    [nova] = [s for s in list_shoes(db, athlete) if s.id == shoe]
+    assert nova.km == 4.0
