@@ -13,7 +13,7 @@ from backstride.storage.athletes import create_athlete, state_for
 from backstride.storage.checkins import list_checkins, upsert_checkin
 from backstride.storage.engine import Database
 from backstride.storage.errors import AthleteNotFound, ShoeNotFound
-from backstride.storage.plans import list_plans, save_plan
+from backstride.storage.plans import planned_days, save_plan
 from backstride.storage.shoes import add_shoe, list_shoes, retire_shoe
 from tests.storage.storage_builders import full_state, row_counts
 
@@ -108,12 +108,19 @@ def test_an_issued_plan_is_kept(db: Database, athlete: int) -> None:
             "rules_applied": [{"id": "I-EASY", "why": "irritable", "source": "000"}],
         }
     )
-    first = save_plan(db, athlete, plan)
-    second = save_plan(db, athlete, plan)
-    plans = list_plans(db, athlete)
-    assert [p.id for p in plans] == [first, second]
-    assert Plan.model_validate(plans[-1].plan) == plan
-    assert plans[-1].week_start == D(2026, 11, 30)
+    assert save_plan(db, athlete, plan) == 1
+    assert save_plan(db, athlete, plan) == 1  # the same day again: updated in place, not a second row
+    [day] = planned_days(db, athlete, D(2026, 11, 24), D(2026, 12, 6))
+    assert (day.date, day.week_start, day.phase) == (D(2026, 11, 30), D(2026, 11, 30), "calm")
+    assert day.sessions == tuple(s.model_copy(update={"notes": ""}) for s in plan.sessions)
+    later = plan.model_copy(update={"week_start": D(2026, 12, 1), "phase": "rebuild", "sessions": (
+        plan.sessions[0].model_copy(update={"date": D(2026, 12, 1)}),
+        plan.sessions[0].model_copy(update={"date": D(2026, 11, 30), "distance_km": 3.0}))})
+    save_plan(db, athlete, later)
+    days = planned_days(db, athlete, D(2026, 11, 30), D(2026, 12, 1))
+    assert [(d.date, d.phase, d.sessions[0].distance_km) for d in days] == [
+        (D(2026, 11, 30), "rebuild", 3.0), (D(2026, 12, 1), "rebuild", 5.0)]
+    assert row_counts(db)["planned_days"] == 2
     with pytest.raises(AthleteNotFound):
         save_plan(db, 31337, plan)
 

@@ -423,15 +423,21 @@ def shoes_add(
     athlete: AthleteOpt,
     name: Annotated[str, typer.Argument(help="What you call the shoes, e.g. 'Pegasus 41 (blue)'.")],
     start_km: Annotated[float, typer.Option("--km", help="Distance they already have, in km.", min=0)] = 0.0,
+    since: Annotated[str | None, typer.Option("--since", help="The day they came into use (default today); "
+                                              "only runs from that day count against them.")] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add a pair of running shoes; new runs count against them from now on."""
+    """Add a pair of running shoes; runs from the day they came into use count against them."""
     from backstride.storage import add_shoe
 
+    try:
+        added_on = dt.date.today() if since is None else dt.date.fromisoformat(since if len(since) == 10 else "?")
+    except ValueError:
+        fail([f"--since: is not a real date in the form YYYY-MM-DD (got {since!r})"])
     with _database(db) as database:
         try:
-            shoe = add_shoe(database, athlete, name, start_km=start_km)
+            shoe = add_shoe(database, athlete, name, start_km=start_km, added_on=added_on)
         except ValueError as exc:
             fail([f"name: {exc}"])
     if as_json:
