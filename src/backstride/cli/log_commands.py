@@ -465,15 +465,18 @@ def shoes_add(
     athlete: AthleteOpt,
     name: Annotated[str, typer.Argument(help="What you call the shoes, e.g. 'Pegasus 41 (blue)'.")],
     start_km: Annotated[float, typer.Option("--km", help="Distance they already have, in km.", min=0)] = 0.0,
+    since: Annotated[str | None, typer.Option("--since", help="The day they came into use (default today); "
+                                              "only runs from that day count against them.")] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add a pair of running shoes; new runs count against them from now on."""
+    """Add a pair of running shoes; runs from the day they came into use count against them."""
     from backstride.storage import add_shoe
 
+    added_on = today_option(since, "--since", past_only=True)
     with opened(db) as database:
         try:
-            shoe = add_shoe(database, athlete, name, start_km=start_km)
+            shoe = add_shoe(database, athlete, name, start_km=start_km, added_on=added_on)
         except ValueError as exc:
             fail([f"name: {exc}"])
     if as_json:

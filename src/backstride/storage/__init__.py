@@ -37,7 +37,7 @@ from backstride.storage.imports import (
     list_import_log,
     log_import,
 )
-from backstride.storage.plans import StoredPlan, list_plans, save_plan
+from backstride.storage.plans import PlannedDay, planned_days, save_plan
 from backstride.storage.restore import import_athlete_export
 from backstride.storage.shoes import ShoeInfo, add_shoe, list_shoes, retire_shoe
 
@@ -54,10 +54,10 @@ __all__ = [
     "ImportLogEntry",
     "ImportOutcome",
     "NotFound",
+    "PlannedDay",
     "ShoeInfo",
     "ShoeNotFound",
     "StoredActivity",
-    "StoredPlan",
     "add_activity",
     "add_imported_activity",
     "add_imported_file",
@@ -74,10 +74,10 @@ __all__ = [
     "list_athletes",
     "list_checkins",
     "list_import_log",
-    "list_plans",
     "list_shoes",
     "log_import",
     "make_engine",
+    "planned_days",
     "resolve_url",
     "retire_shoe",
     "save_plan",

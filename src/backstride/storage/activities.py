@@ -71,7 +71,7 @@ def add_activity(
         if shoe_id is not None:
             row.shoe_id = owned_shoe(session, athlete_id, shoe_id).id
         elif assign_current_shoe and activity.kind in ACTIVITY_RUNNING_KINDS:
-            row.shoe_id = current_shoe_id(session, athlete_id)
+            row.shoe_id = current_shoe_id(session, athlete_id, on=activity.date)
         session.add(row)
         session.flush()
         return row.id
