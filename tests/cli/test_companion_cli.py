@@ -131,3 +131,55 @@ def test_a_runner_in_miles_logs_miles(db: str) -> None:
     assert p.returncode == 0 and "5.0 mi" in p.stdout and "km" not in p.stdout, p.stdout
     stored = json.loads(run("state", "-a", str(athlete), "--db", db, "--today", "2026-11-30").stdout)
     assert any(a.get("distance_km") == pytest.approx(8.047, abs=0.001) for a in stored["activities"])
+
+
+def test_a_runner_is_set_up_without_json_and_changed_later(db: str) -> None:
+    p = run("athlete", "create", "--name", "Sam", "--units", "mi", "--week",
+            "tue easy 5, thu easy 5, sat cross_training 45 min, sun long 9", "--available", "tue,thu,sat,sun",
+            "--long-run-day", "sun", "--cross-training", "bike,swim", "--cadence", "162", "--db", db, "--json")
+    assert p.returncode == 0, p.stderr
+    athlete = str(json.loads(p.stdout)["id"])
+    profile = json.loads(run("state", "-a", athlete, "--db", db).stdout)["athlete"]
+    assert profile["units"] == "mi" and profile["available_days"] == ["tue", "thu", "sat", "sun"]
+    assert [s.get("distance_km") for s in profile["baseline"]["sessions"]] == [8.047, 8.047, None, 14.484]
+    assert profile["cross_training"] == ["bike", "swim"] and profile["cadence_spm"] == 162
+    edit = run("athlete", "edit", "-a", athlete, "--available", "mon,wed,fri,sat", "--units", "km", "--db", db)
+    assert edit.returncode == 0, edit.stderr
+    profile = json.loads(run("state", "-a", athlete, "--db", db).stdout)["athlete"]
+    assert profile["available_days"] == ["mon", "wed", "fri", "sat"] and profile["units"] == "km"
+    assert profile["long_run_day"] == "sun"  # what was not given stays as it was
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--week", "tue jog 5"), "--week: 'jog' is not a kind of session"),
+    (("--week", "tuesday easy"), "--week: 'tuesday easy' is not of the form"),
+    (("--cadence", "500"), "--cadence: must be between 100 and 230"),
+    (("--available", "mon,funday"), "--available: give days as mon,tue"),
+    (("--units", "furlongs"), "--units:"),
+])
+def test_a_bad_edit_names_the_option_and_changes_nothing(db: str, args: tuple[str, ...], message: str) -> None:
+    athlete = str(create(db))
+    before = run("state", "-a", athlete, "--db", db, "--today", "2026-11-30").stdout
+    p = run("athlete", "edit", "-a", athlete, *args, "--db", db)
+    assert p.returncode == 2 and message in p.stderr and "Traceback" not in p.stderr, p.stderr
+    assert run("state", "-a", athlete, "--db", db, "--today", "2026-11-30").stdout == before
+
+
+def test_setting_up_outside_a_terminal_without_answers_says_what_to_give(db: str) -> None:
+    p = run("athlete", "create", "--db", db, stdin="")
+    assert p.returncode == 2 and "--name" in p.stderr and "--week" in p.stderr
+
+
+def test_a_clinicians_clearance_lifts_the_diagnosis_and_is_dated(db: str) -> None:
+    athlete = str(create(db))
+    assert run("athlete", "edit", "-a", athlete, "--diagnoses", "sciatica", "--db", db).returncode == 0
+    held = json.loads(run("decide", "-a", athlete, "--db", db, "--today", "2026-11-30", "--json").stdout)
+    assert held["session"] is None or held["session"]["kind"] not in ("easy", "long", "run_walk")
+    p = run("athlete", "clear", "-a", athlete, "--date", "2026-11-29", "--db", db, "--json")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout) == {"athlete": int(athlete), "cleared_on": "2026-11-29",
+                                    "diagnoses_lifted": ["sciatica"]}
+    state = json.loads(run("state", "-a", athlete, "--db", db, "--today", "2026-11-30").stdout)
+    assert "cleared_to_run" in state["athlete"]["diagnoses"]
+    plan = json.loads(run("plan", "-a", athlete, "--db", db, "--today", "2026-11-30", "--json").stdout)
+    assert plan["running_allowed"] is True

@@ -106,29 +106,6 @@ def remember_plan(athlete: int, db_url: str | None, plan: Plan) -> None:
 
 # --- commands ---------------------------------------------------------------------------------------
 
-def athlete_create(
-    from_state: Annotated[str, typer.Option("--from-state", help="A backstride.state/1 JSON file, or -.")],
-    name: Annotated[str, typer.Option("--name", help="The athlete's name.")] = "athlete",
-    timezone: Annotated[str | None, typer.Option("--timezone", help="IANA time zone, e.g. Europe/Paris.")] = None,
-    db: DbOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Store a new athlete from a state file; prints the new athlete's id."""
-    from backstride.cli.main import read_state
-    from backstride.services.training_log import store_athlete
-
-    state = read_state(from_state, "--from-state")
-    with opened(db) as database:
-        try:
-            new_id = store_athlete(database, state, name=name, timezone=timezone)
-        except ValueError as exc:
-            fail([f"--timezone: {exc}"])
-    if as_json:
-        print_json({"id": new_id})
-    else:
-        sys.stdout.write(f"{new_id}\n")
-
-
 def athlete_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """The athletes in the log."""
     from backstride.storage import list_athletes
@@ -572,11 +549,13 @@ def athlete_units_km(athlete: int, db_url: str | None, value: float | None, opti
 
 def register(app: typer.Typer) -> None:
     """Add the training-log commands to the ``backstride`` command line."""
-    from backstride.cli import manual_commands
+    from backstride.cli import athlete_commands, manual_commands
 
     app.add_typer(manual_commands.app, name="log")
     athletes = typer.Typer(help="Athletes in the training log.", no_args_is_help=True)
-    athletes.command("create")(athlete_create)
+    athletes.command("create")(athlete_commands.athlete_create)
+    athletes.command("edit")(athlete_commands.athlete_edit)
+    athletes.command("clear")(athlete_commands.athlete_clear)
     athletes.command("list")(athlete_list)
     app.add_typer(athletes, name="athlete")
     shoes = typer.Typer(help="Running shoes: distance counted from your runs.", no_args_is_help=True)

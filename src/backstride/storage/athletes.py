@@ -12,10 +12,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from backstride.contract import Activity, BaselineSession, Checkin, State
+from backstride.contract import Activity, Athlete, BaselineSession, Checkin, State
 from backstride.storage.activities import activity_row_from_contract
 from backstride.storage.checkins import checkin_row_values
 from backstride.storage.convert import json_ready, to_contract
@@ -31,7 +31,10 @@ from backstride.storage.tables import (
     utcnow,
 )
 
-__all__ = ["AthleteSummary", "create_athlete", "get_athlete", "list_athletes", "require_athlete", "state_for"]
+__all__ = [
+    "AthleteSummary", "cleared_on", "create_athlete", "get_athlete", "list_athletes", "require_athlete", "state_for",
+    "update_athlete",
+]
 
 _PROFILE_FIELDS = (
     "units",
@@ -190,3 +193,38 @@ def _contract_activity(row: ActivityRow) -> Activity:
                 raise
             for field in bad:
                 values.pop(field, None)
+
+
+def update_athlete(
+    db: Database,
+    athlete_id: int,
+    profile: Athlete,
+    *,
+    name: str | None = None,
+    cleared_on: dt.date | None = None,
+) -> None:
+    """Replace the athlete's profile and normal week with ``profile`` (shoes are kept as they are).
+
+    One transaction. ``cleared_on`` records the day a clinician cleared running (``cleared_to_run``).
+    """
+    values: dict[str, Any] = {field: getattr(profile, field) for field in _PROFILE_FIELDS}
+    for field in ("available_days", "diagnoses", "cross_training"):
+        if values[field] is not None:
+            values[field] = list(values[field])
+    with db.write() as session:
+        row = require_athlete(session, athlete_id)
+        for field, value in values.items():
+            setattr(row, field, value)
+        if name is not None:
+            row.name = name
+        if cleared_on is not None:
+            row.cleared_on = cleared_on
+        session.execute(delete(BaselineSessionRow).where(BaselineSessionRow.athlete_id == athlete_id))
+        for position, baseline in enumerate(profile.baseline.sessions):
+            session.add(BaselineSessionRow(athlete_id=athlete_id, position=position, **baseline.model_dump()))
+
+
+def cleared_on(db: Database, athlete_id: int) -> dt.date | None:
+    """The day a clinician last cleared the athlete to run, if any."""
+    with db.session() as session:
+        return require_athlete(session, athlete_id).cleared_on
