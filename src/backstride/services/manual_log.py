@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from backstride.contract import ACTIVITY_RUNNING_KINDS, Activity, parse_activity
-from backstride.importers.plausible import check_session
+from backstride.importers.plausible import check_activity
 from backstride.storage import Database, StoredActivity, add_activity, get_athlete, list_activities
 
 __all__ = ["LoggedSession", "ManualEntry", "NotPlausible", "log_session"]
@@ -69,14 +69,14 @@ def log_session(db: Database, athlete_id: int, entry: ManualEntry, today: dt.dat
     get_athlete(db, athlete_id)
     if entry.distance_km is None and entry.duration_min is None:
         raise NotPlausible("give the distance, the time, or both")
-    checked = check_session(date=entry.date, today=today, running=entry.kind in ACTIVITY_RUNNING_KINDS,
-                            distance_km=entry.distance_km, duration_min=entry.duration_min)
-    if checked.refused is not None:
-        raise NotPlausible(checked.refused)
-    activity = parse_activity({k: v for k, v in {"date": entry.date.isoformat(), "kind": entry.kind,
+    typed = parse_activity({k: v for k, v in {"date": entry.date.isoformat(), "kind": entry.kind,
                                                  "distance_km": entry.distance_km,
                                                  "duration_min": entry.duration_min, "rpe": entry.rpe}.items()
-                               if v is not None})
+                              if v is not None})
+    checked = check_activity(typed, today)
+    if checked.activity is None or checked.problems:  # typed by hand: ask again rather than keep a part of it
+        raise NotPlausible("; ".join(checked.problems) or "this is not a session a person could do")
+    activity = checked.activity
     for stored in list_activities(db, athlete_id, entry.date, entry.date):
         if _same_session(entry, stored):
             return LoggedSession(stored.id, activity, duplicate_of=stored)

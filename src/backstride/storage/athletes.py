@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from backstride.contract import Activity, Athlete, BaselineSession, Checkin, State
+from backstride.importers.plausible import check_activity
 from backstride.storage.activities import activity_row_from_contract
 from backstride.storage.checkins import checkin_row_values
 from backstride.storage.convert import json_ready, to_contract
@@ -165,7 +166,11 @@ def state_for(db: Database, athlete_id: int, today: dt.date, *, history_days: in
             "baseline": {"sessions": baseline},
             "shoes": shoes,
         }
-        activities = [_contract_activity(row).model_dump(mode="json", exclude_none=True) for row in activity_rows]
+        activities = [
+            checked.model_dump(mode="json", exclude_none=True)
+            for checked in (check_activity(_contract_activity(row), today).activity for row in activity_rows)
+            if checked is not None
+        ]
     return to_contract(
         State,
         {
