@@ -183,3 +183,16 @@ def test_a_clinicians_clearance_lifts_the_diagnosis_and_is_dated(db: str) -> Non
     assert "cleared_to_run" in state["athlete"]["diagnoses"]
     plan = json.loads(run("plan", "-a", athlete, "--db", db, "--today", "2026-11-30", "--json").stdout)
     assert plan["running_allowed"] is True
+
+
+def test_a_checkin_with_a_bad_run_and_no_watch_file_replans_and_says_so(db: str) -> None:
+    athlete = str(create(db))
+    morning = run("checkin", "-a", athlete, "--db", db, "--date", "2026-11-30", "--pain-rest", "2", "--sleep", "7")
+    assert "No warning signs" in morning.stdout
+    p = run("checkin", "-a", athlete, "--db", db, "--date", "2026-11-30", "--pain-during", "6", "--rising",
+            "--sharp", "--json")
+    doc = json.loads(p.stdout)
+    assert doc["run"]["level"] == "red" and doc["replanned"] is True
+    assert doc["checkin"]["pain_rest"] == 2 and doc["checkin"]["sleep_hours"] == 7  # the morning's answers kept
+    human = run("checkin", "-a", athlete, "--db", db, "--date", "2026-11-30", "--pain-during", "6")
+    assert "No warning signs" not in human.stdout and "too much for your back" in human.stdout

@@ -242,16 +242,36 @@ def checkin_cmd(
         result = record_checkin(database, athlete, checkin, day)
     tri = result.triage.as_contract()
     if as_json:
-        print_json({"checkin": checkin.model_dump(mode="json", exclude_none=True),
-                     "triage": tri.model_dump(mode="json"), "running_allowed": result.triage.running_allowed})
+        print_json({"checkin": result.checkin.model_dump(mode="json", exclude_none=True),
+                    "triage": tri.model_dump(mode="json"), "running_allowed": result.triage.running_allowed,
+                    "run": None if result.run is None else {"level": result.run.level, "rule": result.run.rule,
+                                                             "why": result.run.why},
+                    "replanned": result.replanned is not None})
         return
     from backstride.cli.render import format_triage
 
     out_console = console()
     out_console.print(f"Check-in for {day:%A %d %B} saved.")
     banner = format_triage(tri)
-    out_console.print(banner if banner is not None else "No warning signs today. `backstride decide` tells you "
-                                                        "what to do today.")
+    if banner is not None:
+        out_console.print(banner)
+    out_console.print(_run_answer_text(result, athlete, banner is None))
+
+
+def _run_answer_text(result: Any, athlete: int, no_banner: bool) -> str:
+    """What the check-in says about the day's run, in a sentence, and what happens next."""
+    run_answer = result.run
+    if run_answer is not None and run_answer.level == "red":
+        return (f"That run was too much for your back ({run_answer.why}) [{run_answer.rule}]. The rest of the week "
+                f"is planned again from today, lighter: see `backstride plan -a {athlete}`.")
+    if run_answer is not None and run_answer.level == "amber":
+        return (f"Your back found that run a bit much ({run_answer.why}) [{run_answer.rule}]: the next run "
+                f"stays shorter and easy. `backstride decide -a {athlete}` says what to do today.")
+    if run_answer is not None and run_answer.level == "green":
+        return (f"Your back answered that run well ({run_answer.why}). `backstride decide -a {athlete}` says what "
+                "to do today.")
+    start = "No warning signs in this check-in. " if no_banner else ""
+    return f"{start}`backstride decide -a {athlete}` tells you what to do today."
 
 
 def _ask() -> dict[str, Any]:
