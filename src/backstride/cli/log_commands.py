@@ -569,7 +569,7 @@ def athlete_units_km(athlete: int, db_url: str | None, value: float | None, opti
 
 def register(app: typer.Typer) -> None:
     """Add the training-log commands to the ``backstride`` command line."""
-    from backstride.cli import athlete_commands, manual_commands
+    from backstride.cli import athlete_commands, manual_commands, schema_commands
 
     app.add_typer(manual_commands.app, name="log")
     athletes = typer.Typer(help="Athletes in the training log.", no_args_is_help=True)
@@ -584,6 +584,7 @@ def register(app: typer.Typer) -> None:
     shoes.command("retire")(shoes_retire)
     app.add_typer(shoes, name="shoes")
     app.command("start")(start_cmd)
+    app.command("schema")(schema_commands.schema_cmd)
     app.command("state")(state_cmd)
     app.command("import")(import_cmd)
     app.command("checkin")(checkin_cmd)
