@@ -484,27 +484,31 @@ def shoes_add(
 
 def shoes_list(athlete: AthleteOpt, db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """Your shoes and their distance, with a note when they are due for replacing (E-SHOES)."""
+    from backstride.cli.units import distance_text
+    from backstride.core.shoes import shoe_wear
     from backstride.rules import default_catalogue
-    from backstride.storage import list_shoes
+    from backstride.storage import get_athlete, list_shoes
 
     with opened(db) as database:
         shoes = list_shoes(database, athlete)
+        units = get_athlete(database, athlete).units
     rules = default_catalogue()
-    warn, replace = rules.value("E-SHOES", "warn_km"), rules.value("E-SHOES", "replace_km")
+    words = {"fine": "fine", "check": "check them for wear", "replace": "replace them"}
 
     def advice(km: float, retired: bool) -> str:
-        if retired:
-            return "retired"
-        return "replace them" if km >= replace else "check them for wear" if km >= warn else "fine"
+        return "retired" if retired else words[shoe_wear(km, rules)]
 
     if as_json:
         print_json([{**dataclasses.asdict(s), "advice": advice(s.km, s.retired)} for s in shoes])
         return
     from rich.table import Table
 
-    table = Table("Id", "Shoes", "km", "Since", "", title="Running shoes (replace every 480-800 km)")
+    low = distance_text(rules.value("E-SHOES", "warn_km"), units, 0)
+    high = distance_text(rules.value("E-SHOES", "replace_km"), units, 0)
+    table = Table("Id", "Shoes", "Distance", "Since", "", title=f"Running shoes (replace every {low} to {high})")
     for s in shoes:
-        table.add_row(str(s.id), s.name, f"{s.km:.0f}", f"{s.added_on:%d %b %Y}", advice(s.km, s.retired))
+        table.add_row(str(s.id), s.name, distance_text(s.km, units, 0), f"{s.added_on:%d %b %Y}",
+                      advice(s.km, s.retired))
     console().print(table)
 
 
