@@ -213,3 +213,14 @@ def test_yes_and_no_for_one_symptom_is_refused(db: str) -> None:
     athlete = str(create(db))
     p = run("checkin", "-a", athlete, "--db", db, "--yes", "limping", "--no", "limping")
     assert p.returncode == 2 and "answer it one way" in p.stderr
+
+
+def test_a_runner_in_miles_reads_no_kilometre_in_plan_or_decision(db: str) -> None:
+    p = run("athlete", "create", "--name", "Sam", "--units", "mi", "--week", "tue easy 5, thu easy 5, sun long 9",
+            "--db", db, "--json")
+    athlete = str(json.loads(p.stdout)["id"])
+    run("checkin", "-a", athlete, "--db", db, "--pain-rest", "3")
+    for command in ("plan", "decide"):
+        out = run(command, "-a", athlete, "--db", db).stdout
+        assert " km" not in out and "mi" in out, out
+        assert ".." not in out.replace("...", "")
