@@ -154,12 +154,12 @@ def test_a_shoe_counts_only_runs_from_the_day_it_came_into_use(db: Database, ath
     assert nova.km == 4.0
 
 
-def test_a_red_flag_answered_long_ago_and_never_answered_since_still_reaches_the_planner(
-        db: Database, athlete: int) -> None:
+def test_a_red_flag_answered_long_ago_and_never_answered_since_still_reaches_the_planner(db: Database) -> None:
     from backstride.core.planner import plan_week
 
-    upsert_checkin(db, athlete, Checkin(date=D(2026, 3, 1), pain_rest=3, saddle_numbness=True))
+    runner = create_athlete(db, full_state(checkins=[], activities=[]))
+    upsert_checkin(db, runner, Checkin(date=D(2026, 3, 1), pain_rest=3, saddle_numbness=True))
     for day in range(1, 29):  # months later, daily check-ins that leave the question out
-        upsert_checkin(db, athlete, Checkin(date=D(2026, 11, day), pain_rest=2))
-    plan = plan_week(state_for(db, athlete, D(2026, 11, 30)))
+        upsert_checkin(db, runner, Checkin(date=D(2026, 11, day), pain_rest=2))
+    plan = plan_week(state_for(db, runner, D(2026, 11, 30)))
     assert plan.triage.level == "emergency" and {s.kind for s in plan.sessions} == {"rest"}
