@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from backstride.contract import Activity, Athlete, BaselineSession, Checkin, State
 from backstride.importers.plausible import check_activity
 from backstride.storage.activities import activity_row_from_contract
-from backstride.storage.checkins import checkin_row_values
+from backstride.storage.checkins import checkin_row_values, merge_same_day
 from backstride.storage.convert import json_ready, to_contract
 from backstride.storage.engine import Database
 from backstride.storage.errors import AthleteNotFound
@@ -76,9 +76,10 @@ def require_athlete(session: Session, athlete_id: int) -> AthleteRow:
 def create_athlete(db: Database, state: State, *, name: str = "athlete", timezone: str | None = None) -> int:
     """Store the athlete of ``state`` with its baseline, check-ins, activities and shoes; return the id.
 
-    One transaction. When ``state`` has two check-ins for one date, the later one in the list wins
-    (as an upsert would). Shoes are stored with their ``km`` as the starting distance, added on
-    ``state.today``. ``timezone`` (IANA, e.g. ``"Europe/Paris"``) sets the local date of imported runs.
+    One transaction. Two check-ins for one date merge field by field, the later one's answers winning
+    (as saving them one after the other would, and as the planner reads them). Shoes are stored with
+    their ``km`` as the starting distance, added on ``state.today``. ``timezone`` (IANA, e.g.
+    ``"Europe/Paris"``) sets the local date of imported runs.
     """
     if timezone is not None:
         try:
@@ -97,8 +98,7 @@ def create_athlete(db: Database, state: State, *, name: str = "athlete", timezon
         session.flush()
         for position, baseline in enumerate(profile.baseline.sessions):
             session.add(BaselineSessionRow(athlete_id=athlete.id, position=position, **baseline.model_dump()))
-        latest = {checkin.date: checkin for checkin in state.checkins}
-        for checkin in sorted(latest.values(), key=lambda c: c.date):
+        for checkin in merge_same_day(state.checkins):
             session.add(CheckinRow(athlete_id=athlete.id, updated_at=now, **checkin_row_values(checkin)))
         for activity in state.activities:
             session.add(activity_row_from_contract(athlete.id, activity, now))

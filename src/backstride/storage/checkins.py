@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,7 +15,7 @@ from backstride.storage.engine import Database
 from backstride.storage.errors import AthleteNotFound
 from backstride.storage.tables import AthleteRow, CheckinRow, utcnow
 
-__all__ = ["checkin_from_row", "checkin_row_values", "list_checkins", "upsert_checkin"]
+__all__ = ["checkin_from_row", "checkin_row_values", "list_checkins", "merge_same_day", "upsert_checkin"]
 
 _FIELDS = tuple(Checkin.model_fields)
 
@@ -22,6 +23,15 @@ _FIELDS = tuple(Checkin.model_fields)
 def checkin_row_values(checkin: Checkin) -> dict[str, Any]:
     """The column values of a check-in (every ``Checkin`` field is a column of the same name)."""
     return checkin.model_dump()
+
+
+def merge_same_day(checkins: Sequence[Checkin]) -> list[Checkin]:
+    """One check-in per date, by date: same-day ones merged field by field, the later one's answers winning."""
+    merged: dict[dt.date, dict[str, Any]] = {}
+    for c in checkins:
+        day = merged.setdefault(c.date, {})
+        day.update({k: v for k, v in c.model_dump().items() if v is not None})
+    return [Checkin.model_construct(**{f: merged[d].get(f) for f in _FIELDS}) for d in sorted(merged)]
 
 
 def checkin_from_row(row: CheckinRow) -> Checkin:
