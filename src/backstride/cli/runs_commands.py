@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from backstride.cli.log_commands import AthleteOpt, DbOpt, JsonOpt, TodayOpt, _database, _print_json, _today
-from backstride.cli.output import console
+from backstride.cli.log_commands import AthleteOpt, DbOpt, JsonOpt, TodayOpt, _database, _print_json, _today, _write
+from backstride.cli.output import console, fail
 
-__all__ = ["register", "runs_cmd"]
+__all__ = ["register", "runs_cmd", "workout_cmd"]
 
 
 def runs_cmd(
@@ -37,6 +39,44 @@ def runs_cmd(
     console().print(format_runs(records, state.athlete.units))
 
 
+def workout_cmd(
+    athlete: AthleteOpt,
+    out: Annotated[Path, typer.Argument(help="The .fit file to write (or a .zip for the week).")],
+    date: Annotated[str | None, typer.Option("--date", help="The day of the planned run (default today).")] = None,
+    week: Annotated[bool, typer.Option("--week", help="Every run of the seven days from --date, as a zip.")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file.")] = False,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A planned run as a FIT workout file for your watch: warm-up, the run (run:walk as repeats), cool-down."""
+    from backstride.services.workouts import workout_file
+
+    try:
+        day = dt.date.today() if date is None else dt.date.fromisoformat(date if len(date) == 10 else "?")
+    except ValueError:
+        fail([f"--date: is not a real date in the form YYYY-MM-DD (got {date!r})"])
+    week = week or out.suffix.lower() == ".zip"
+    if out.suffix.lower() not in (".zip" if week else ".fit", ".zip"):
+        fail([f"{out}: a week of workouts is a zip: name the file .zip" if week
+              else f"{out}: name the workout file .fit (or .zip for the week)"])
+    if out.is_dir():
+        fail([f"{out}: is a folder; give a file name"])
+    if out.exists() and not overwrite:
+        fail([f"{out}: already exists (add --overwrite to replace it)"])
+    with _database(db) as database:
+        try:
+            data, count = workout_file(database, athlete, day, week=week)
+        except ValueError as exc:
+            fail([f"--date: {exc}"])
+    _write(out, data)
+    if as_json:
+        _print_json({"file": str(out), "sessions": count, "bytes": len(data)})
+    else:
+        console().print(f"Wrote {out} ({count} workout{'s' if count != 1 else ''}): copy it to your watch "
+                        "(Garmin: the NewFiles folder) or open it in your watch's app.")
+
+
 def register(app: typer.Typer) -> None:
-    """Add `runs` to the command line."""
+    """Add `runs` and `workout` to the command line."""
     app.command("runs")(runs_cmd)
+    app.command("workout")(workout_cmd)
