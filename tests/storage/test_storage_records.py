@@ -25,12 +25,21 @@ def athlete(db: Database) -> int:
     return create_athlete(db, full_state())
 
 
-def test_a_second_checkin_for_a_date_replaces_the_first(db: Database, athlete: int) -> None:
-    upsert_checkin(db, athlete, Checkin(date=D(2026, 11, 30), pain_rest=2, notes="ok", sharp_pain=True))
-    upsert_checkin(db, athlete, Checkin(date=D(2026, 11, 30), pain_rest=5))
+def test_a_second_checkin_for_a_date_merges_into_the_first_field_by_field(db: Database, athlete: int) -> None:
+    upsert_checkin(db, athlete, Checkin(date=D(2026, 11, 30), pain_rest=2, sleep_hours=7.5, saddle_numbness=True))
+    upsert_checkin(db, athlete, Checkin(date=D(2026, 11, 30), pain_during=3, pain_after=2, sharp_pain=False))
     [today] = list_checkins(db, athlete, D(2026, 11, 30), D(2026, 11, 30))
-    assert today == Checkin(date=D(2026, 11, 30), pain_rest=5)  # every field replaced, notes cleared
+    # the morning's answers survive the after-run ones, and the emergency answer is not dropped
+    assert today == Checkin(date=D(2026, 11, 30), pain_rest=2, sleep_hours=7.5, saddle_numbness=True,
+                            pain_during=3, pain_after=2, sharp_pain=False)
     assert len(list_checkins(db, athlete)) == 3
+
+
+def test_a_later_answer_wins_for_the_fields_it_gives(db: Database, athlete: int) -> None:
+    upsert_checkin(db, athlete, Checkin(date=D(2026, 11, 30), pain_rest=2, saddle_numbness=True, notes="am"))
+    upsert_checkin(db, athlete, Checkin(date=D(2026, 11, 30), pain_rest=4, saddle_numbness=False))
+    [today] = list_checkins(db, athlete, D(2026, 11, 30), D(2026, 11, 30))
+    assert today == Checkin(date=D(2026, 11, 30), pain_rest=4, saddle_numbness=False, notes="am")
 
 
 def test_checkins_are_listed_by_date_within_a_range(db: Database, athlete: int) -> None:

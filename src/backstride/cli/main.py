@@ -36,20 +36,25 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 
 
 
-def read_state(source: str) -> State:
-    """Read and validate a state from a file or stdin; exit 2 with located messages when it is bad."""
+def read_state(source: str, option: str = "--input") -> State:
+    """Read and validate a state from a file or stdin; exit 2 with located messages when it is bad.
+
+    ``option`` is the option the user typed, so that every message names it.
+    """
     try:
         if source == "-":
             text = sys.stdin.read()
         else:
             path = Path(source)
+            if path.is_dir():
+                fail([f"{option}: {source} is a folder; give a backstride.state/1 JSON file"])
             if not path.is_file():
-                fail([f"--input: no such file: {source}"])
+                fail([f"{option}: no such file: {source}"])
             text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        fail(["(input): is not UTF-8 text"])
+        fail([f"{option}: {source} is not UTF-8 text"])
     except OSError as exc:
-        fail([f"--input: cannot read {source}: {exc.strerror}"])
+        fail([f"{option}: cannot read {source}: {exc.strerror}"])
     try:
         return parse_state_text(text)
     except InvalidState as exc:
@@ -74,7 +79,7 @@ def _state_from_options(input_: str | None, athlete: int | None, db: str | None,
 def plan(
     input_: InputOpt = None,
     as_json: JsonOpt = False,
-    athlete: Annotated[int | None, typer.Option("--athlete", help="Plan for a stored athlete.")] = None,
+    athlete: Annotated[int | None, typer.Option("--athlete", "-a", help="Plan for a stored athlete.")] = None,
     db: Annotated[str | None, typer.Option("--db", help="Database URL (default: the local SQLite file).")] = None,
     today: Annotated[str | None, typer.Option("--today", help="Plan from this date (YYYY-MM-DD).")] = None,
 ) -> None:
@@ -100,7 +105,7 @@ def plan(
 def decide(
     input_: InputOpt = None,
     as_json: JsonOpt = False,
-    athlete: Annotated[int | None, typer.Option("--athlete", help="Decide for a stored athlete.")] = None,
+    athlete: Annotated[int | None, typer.Option("--athlete", "-a", help="Decide for a stored athlete.")] = None,
     db: Annotated[str | None, typer.Option("--db", help="Database URL (default: the local SQLite file).")] = None,
     today: Annotated[str | None, typer.Option("--today", help="Decide for this date (YYYY-MM-DD).")] = None,
 ) -> None:

@@ -30,7 +30,15 @@ def format_import_summary(s: ImportSummary) -> RenderableType:
     table.add_row(str(s.duplicates), "already in your log (nothing imported twice)")
     table.add_row(str(len(s.skipped)), "files with no activity in them")
     table.add_row(Text(str(len(s.failed)), style="red" if s.failed else ""), "files that could not be read")
+    if s.corrected:
+        table.add_row(str(len(s.corrected)), "impossible values left out (listed below)")
     parts: list[RenderableType] = [table]
+    if s.corrected:
+        corrected = Table("File", "What was left out", title="Values no run can have", title_style="yellow")
+        for c in s.corrected:
+            name, _, reason = c.partition(": ")
+            corrected.add_row(name, reason)
+        parts.append(corrected)
     if s.failed:
         failed = Table("File", "Why it could not be read", title="Not imported", title_style="red")
         for f in s.failed:

@@ -16,7 +16,15 @@ is only loaded when a database is opened.
 from __future__ import annotations
 
 from backstride.storage.activities import StoredActivity, add_activity, list_activities
-from backstride.storage.athletes import AthleteSummary, create_athlete, get_athlete, list_athletes, state_for
+from backstride.storage.athletes import (
+    AthleteSummary,
+    cleared_on,
+    create_athlete,
+    get_athlete,
+    list_athletes,
+    state_for,
+    update_athlete,
+)
 from backstride.storage.backup import BackupError, BackupReport, backup
 from backstride.storage.checkins import list_checkins, upsert_checkin
 from backstride.storage.engine import (
@@ -63,6 +71,7 @@ __all__ = [
     "add_imported_file",
     "add_shoe",
     "backup",
+    "cleared_on",
     "create_athlete",
     "default_database_url",
     "erase_athlete",
@@ -82,5 +91,6 @@ __all__ = [
     "retire_shoe",
     "save_plan",
     "state_for",
+    "update_athlete",
     "upsert_checkin",
 ]

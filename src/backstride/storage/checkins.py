@@ -1,11 +1,11 @@
-"""Daily check-ins: one per athlete and date; saving a second one for a date replaces the first."""
+"""Daily check-ins: one record per athlete and date; a second check-in that day merges into it, field by field."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from backstride.contract import Checkin
@@ -30,17 +30,21 @@ def checkin_from_row(row: CheckinRow) -> Checkin:
 
 
 def upsert_checkin(db: Database, athlete_id: int, checkin: Checkin) -> None:
-    """Save the athlete's check-in for ``checkin.date``, replacing any earlier one for that date.
+    """Save the athlete's check-in for ``checkin.date``, merged into any earlier one for that date.
 
-    A replacement replaces every field (a field left empty is cleared). One atomic statement
-    (``INSERT ... ON CONFLICT (athlete_id, date) DO UPDATE``), safe under concurrent saves.
+    Later answers win only for the fields they give: a field left empty keeps the earlier answer, so the
+    morning's pain at rest survives the after-run answers and a red-flag "yes" stays until it is answered
+    "no". One atomic statement (``INSERT ... ON CONFLICT (athlete_id, date) DO UPDATE`` with ``COALESCE``),
+    safe under concurrent saves.
     """
     values = {"athlete_id": athlete_id, "updated_at": utcnow(), **checkin_row_values(checkin)}
     insert = postgresql.insert if db.is_postgresql else sqlite.insert
     stmt = insert(CheckinRow).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=["athlete_id", "date"],
-        set_={name: stmt.excluded[name] for name in values if name not in ("athlete_id", "date")},
+        set_={name: (stmt.excluded[name] if name == "updated_at"
+                     else func.coalesce(stmt.excluded[name], CheckinRow.__table__.c[name]))
+              for name in values if name not in ("athlete_id", "date")},
     )
     with db.write() as session:
         if session.get(AthleteRow, athlete_id) is None:

@@ -132,6 +132,7 @@ class AthleteRow(Base):
     age: Mapped[int | None] = mapped_column(Integer)
     history_of_cancer: Mapped[bool | None] = mapped_column(Boolean)
     osteoporosis_or_steroids: Mapped[bool | None] = mapped_column(Boolean)
+    cleared_on: Mapped[dt.date | None] = mapped_column(Date)  # when a clinician last cleared running
 
 
 class BaselineSessionRow(Base):
