@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from backstride.cli.log_commands import AthleteOpt, DbOpt, JsonOpt, TodayOpt, _database, _print_json, _today, _write
+from backstride.cli.log_commands import AthleteOpt, DbOpt, JsonOpt, TodayOpt, _write, opened, print_json, today_option
 from backstride.cli.output import console, fail
 
 __all__ = ["register", "runs_cmd", "workout_cmd"]
@@ -24,10 +23,10 @@ def runs_cmd(
     """What you ran, beside what was planned, week by week, with a plain verdict for each day and week."""
     from backstride.services.runs import runs_for
 
-    with _database(db) as database:
-        state, records = runs_for(database, athlete, _today(today), weeks)
+    with opened(db) as database:
+        state, records = runs_for(database, athlete, today_option(today), weeks)
     if as_json:
-        _print_json([{"week_start": w.start, "planned_km": w.planned_km, "done_km": w.done_km, "verdict": w.verdict,
+        print_json([{"week_start": w.start, "planned_km": w.planned_km, "done_km": w.done_km, "verdict": w.verdict,
                       "days": [{"date": d.date, "planned": [s.model_dump(mode="json", exclude_none=True)
                                                             for s in d.planned],
                                 "done": [a.model_dump(mode="json", exclude_none=True) for a in d.done],
@@ -51,10 +50,7 @@ def workout_cmd(
     """A planned run as a FIT workout file for your watch: warm-up, the run (run:walk as repeats), cool-down."""
     from backstride.services.workouts import workout_file
 
-    try:
-        day = dt.date.today() if date is None else dt.date.fromisoformat(date if len(date) == 10 else "?")
-    except ValueError:
-        fail([f"--date: is not a real date in the form YYYY-MM-DD (got {date!r})"])
+    day = today_option(date, "--date")
     week = week or out.suffix.lower() == ".zip"
     if out.suffix.lower() not in (".zip" if week else ".fit", ".zip"):
         fail([f"{out}: a week of workouts is a zip: name the file .zip" if week
@@ -63,14 +59,14 @@ def workout_cmd(
         fail([f"{out}: is a folder; give a file name"])
     if out.exists() and not overwrite:
         fail([f"{out}: already exists (add --overwrite to replace it)"])
-    with _database(db) as database:
+    with opened(db) as database:
         try:
             data, count = workout_file(database, athlete, day, week=week)
         except ValueError as exc:
             fail([f"--date: {exc}"])
     _write(out, data)
     if as_json:
-        _print_json({"file": str(out), "sessions": count, "bytes": len(data)})
+        print_json({"file": str(out), "sessions": count, "bytes": len(data)})
     else:
         console().print(f"Wrote {out} ({count} workout{'s' if count != 1 else ''}): copy it to your watch "
                         "(Garmin: the NewFiles folder) or open it in your watch's app.")
