@@ -196,3 +196,20 @@ def test_a_checkin_with_a_bad_run_and_no_watch_file_replans_and_says_so(db: str)
     assert doc["checkin"]["pain_rest"] == 2 and doc["checkin"]["sleep_hours"] == 7  # the morning's answers kept
     human = run("checkin", "-a", athlete, "--db", db, "--date", "2026-11-30", "--pain-during", "6")
     assert "No warning signs" not in human.stdout and "too much for your back" in human.stdout
+
+
+def test_a_red_flag_answered_yes_stays_until_answered_no(db: str) -> None:
+    athlete = str(create(db))
+    run("checkin", "-a", athlete, "--db", db, "--date", "2026-11-30", "--pain-rest", "2", "--yes", "saddle_numbness")
+    later = json.loads(run("checkin", "-a", athlete, "--db", db, "--date", "2026-11-30", "--pain-during", "2",
+                           "--json").stdout)
+    assert later["checkin"]["saddle_numbness"] is True and later["triage"]["level"] == "emergency"
+    cleared = json.loads(run("checkin", "-a", athlete, "--db", db, "--date", "2026-11-30", "--no", "saddle_numbness",
+                             "--json").stdout)
+    assert cleared["checkin"]["saddle_numbness"] is False and cleared["triage"]["level"] != "emergency"
+
+
+def test_yes_and_no_for_one_symptom_is_refused(db: str) -> None:
+    athlete = str(create(db))
+    p = run("checkin", "-a", athlete, "--db", db, "--yes", "limping", "--no", "limping")
+    assert p.returncode == 2 and "answer it one way" in p.stderr

@@ -20,6 +20,7 @@ import typer
 
 from backstride.cli.output import console, error_console, fail
 from backstride.contract import Plan, State
+from backstride.services.checkin_questions import ASKED_EACH_MORNING, LEG_DETAIL, LEG_SYMPTOMS, SYMPTOM_NAMES
 
 if TYPE_CHECKING:
     from backstride.storage import Database
@@ -176,20 +177,6 @@ def import_cmd(
 
 
 
-_QUESTIONS = (
-    ("walking_pain", "Is your back quite painful when you walk?"),
-    ("limping", "Does the pain make you limp or change how you walk?"),
-    ("radiating_below_knee", "Does pain shoot down a leg below the knee?"),
-    ("numbness_tingling", "Any tingling or numbness in a leg or foot?"),
-    ("leg_weakness", "Does a leg feel weak or clumsy?"),
-    ("both_legs", "Are the leg symptoms in both legs?"),
-    ("saddle_numbness", "Any numbness around your groin, buttocks or genitals?"),
-    ("bladder_bowel_change", "Any new trouble passing urine, or controlling your bladder or bowel?"),
-    ("fever_unwell", "Do you feel generally unwell or feverish?"),
-    ("night_pain", "Is the pain worse at rest or at night?"),
-)
-
-
 # The check-in fields whose option is not the field's own name.
 _CHECKIN_OPTIONS = {"sleep_hours": "--sleep", "pain_rising_during": "--rising", "sharp_pain": "--sharp"}
 
@@ -203,11 +190,10 @@ def checkin_cmd(
     rising: Annotated[bool | None, typer.Option("--rising/--not-rising", help="Pain kept rising during the run.")]
     = None,
     sharp: Annotated[bool | None, typer.Option("--sharp/--not-sharp", help="Sharp pain during the run.")] = None,
-    flag: Annotated[list[str] | None, typer.Option("--yes", help="A symptom you have (repeatable): walking_pain, "
-                                                   "limping, radiating_below_knee, numbness_tingling, leg_weakness, "
-                                                   "both_legs, saddle_numbness, bladder_bowel_change, "
-                                                   "fever_unwell, night_pain, unexplained_weight_loss, "
-                                                   "recent_trauma.")] = None,
+    flag: Annotated[list[str] | None, typer.Option("--yes", help="A symptom you have (repeatable): "
+                                                   + ", ".join(SYMPTOM_NAMES) + ".")] = None,
+    no_flag: Annotated[list[str] | None, typer.Option("--no", help="A symptom you no longer have (repeatable; a "
+                                                      "yes stays until it is answered no).")] = None,
     sleep: Annotated[float | None, typer.Option("--sleep", help="Hours of sleep last night.")] = None,
     stress: Annotated[int | None, typer.Option("--stress", help="Stress, 0-10.")] = None,
     confidence: Annotated[int | None, typer.Option("--confidence", help="Confidence about running, 0-10.")] = None,
@@ -223,12 +209,14 @@ def checkin_cmd(
     answers: dict[str, Any] = {"date": day.isoformat(), "pain_rest": pain_rest, "pain_during": pain_during,
                                "pain_after": pain_after, "pain_rising_during": rising, "sharp_pain": sharp,
                                "sleep_hours": sleep, "stress": stress, "confidence": confidence, "notes": notes}
-    known = {name for name, _ in _QUESTIONS} | {"unexplained_weight_loss", "recent_trauma"}
-    for f in flag or []:
-        if f not in known:
-            fail([f"--yes: unknown symptom {f!r}; one of {', '.join(sorted(known))}"])
-        answers[f] = True
-    asked = all(v is None for k, v in answers.items() if k != "date") and not flag
+    for option, given, value in (("--yes", flag, True), ("--no", no_flag, False)):
+        for f in given or []:
+            if f not in SYMPTOM_NAMES:
+                fail([f"{option}: unknown symptom {f!r}; one of {', '.join(sorted(SYMPTOM_NAMES))}"])
+            if answers.get(f) is True and value is False:
+                fail([f"--yes {f} and --no {f}: answer it one way"])
+            answers[f] = value
+    asked = all(v is None for k, v in answers.items() if k != "date")
     if asked:
         if not sys.stdin.isatty():
             fail(["give the answers as options (e.g. --pain-rest 2), or run in a terminal to be asked"])
@@ -291,13 +279,10 @@ def _ask() -> dict[str, Any]:
         out["pain_rising_during"] = Confirm.ask("Did the pain keep rising as you ran?", default=False)
         out["sharp_pain"] = Confirm.ask("Any sharp pain?", default=False)
         out["pain_after"] = score("Pain a few hours after, 0-10", allow_skip=True)
-    for name, question in _QUESTIONS:
-        if name in out:  # "both legs?" is asked only when there are leg symptoms
-            continue
+    for name, question, _ in ASKED_EACH_MORNING:
+        if name == LEG_DETAIL and not any(out.get(s) for s in LEG_SYMPTOMS):
+            continue  # "both legs?" is asked only when there are leg symptoms
         out[name] = Confirm.ask(question, default=False)
-        if name == "leg_weakness" and not (out.get("numbness_tingling") or out.get("radiating_below_knee")
-                                           or out["leg_weakness"]):
-            out["both_legs"] = False
     return out
 
 
@@ -484,27 +469,31 @@ def shoes_add(
 
 def shoes_list(athlete: AthleteOpt, db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """Your shoes and their distance, with a note when they are due for replacing (E-SHOES)."""
+    from backstride.cli.units import distance_text
+    from backstride.core.shoes import shoe_wear
     from backstride.rules import default_catalogue
-    from backstride.storage import list_shoes
+    from backstride.storage import get_athlete, list_shoes
 
     with opened(db) as database:
         shoes = list_shoes(database, athlete)
+        units = get_athlete(database, athlete).units
     rules = default_catalogue()
-    warn, replace = rules.value("E-SHOES", "warn_km"), rules.value("E-SHOES", "replace_km")
+    words = {"fine": "fine", "check": "check them for wear", "replace": "replace them"}
 
     def advice(km: float, retired: bool) -> str:
-        if retired:
-            return "retired"
-        return "replace them" if km >= replace else "check them for wear" if km >= warn else "fine"
+        return "retired" if retired else words[shoe_wear(km, rules)]
 
     if as_json:
         print_json([{**dataclasses.asdict(s), "advice": advice(s.km, s.retired)} for s in shoes])
         return
     from rich.table import Table
 
-    table = Table("Id", "Shoes", "km", "Since", "", title="Running shoes (replace every 480-800 km)")
+    low = distance_text(rules.value("E-SHOES", "warn_km"), units, 0)
+    high = distance_text(rules.value("E-SHOES", "replace_km"), units, 0)
+    table = Table("Id", "Shoes", "Distance", "Since", "", title=f"Running shoes (replace every {low} to {high})")
     for s in shoes:
-        table.add_row(str(s.id), s.name, f"{s.km:.0f}", f"{s.added_on:%d %b %Y}", advice(s.km, s.retired))
+        table.add_row(str(s.id), s.name, distance_text(s.km, units, 0), f"{s.added_on:%d %b %Y}",
+                      advice(s.km, s.retired))
     console().print(table)
 
 

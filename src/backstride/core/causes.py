@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import Any
 
 from backstride.contract import ACTIVITY_RUNNING_KINDS, Activity, Checkin, State
+from backstride.core.shoes import shoe_wear
 from backstride.core.timeline import DAY, Timeline, build_timeline, daterange
 from backstride.core.triage import pain_episode
 from backstride.core.weeks import week_start
@@ -437,12 +438,13 @@ def _shoes(c: _Ctx) -> _Finding:
                         "No shoes are listed in your profile. Worn-out cushioning is a common cause (002): "
                         "shoes last about 480-800 km (300-500 miles).")
     warn, replace = c.rules.value("E-SHOES", "warn_km"), c.rules.value("E-SHOES", "replace_km")
-    # At or over warn_km, like the planner's own E-SHOES reminder, so the two never disagree.
-    worn = sorted((s for s in shoes if s.km >= warn), key=lambda s: (-s.km, s.name))
+    # One verdict (core.shoes), read by the planner's reminder and the shoe list too, so they never disagree.
+    worn = sorted((s for s in shoes if shoe_wear(s.km, c.rules) != "fine"), key=lambda s: (-s.km, s.name))
     highest = max(s.km for s in shoes)
     numbers = {"warn_km": warn, "replace_km": replace, "highest_km": highest, "shoes_worn": len(worn)}
     if worn:
-        listed = "; ".join(f"{s.name}: {c.dist(s.km)}{' (past the replace point)' if s.km >= replace else ''}"
+        past = " (past the replace point)"
+        listed = "; ".join(f"{s.name}: {c.dist(s.km)}{past if shoe_wear(s.km, c.rules) == 'replace' else ''}"
                            for s in worn)
         names = " and ".join(s.name for s in worn)
         return c.cause(
