@@ -40,6 +40,7 @@ __all__ = [
     "State",
     "Triage",
     "Volume",
+    "parse_activity",
     "parse_checkin",
     "parse_state",
     "parse_state_text",
@@ -446,6 +447,14 @@ def parse_checkin(data: dict[str, Any]) -> Checkin:
         return Checkin.model_validate_json(json.dumps(data, default=_json_default))
     except ValidationError as exc:
         raise InvalidState(_problems(exc, Checkin)) from None
+
+
+def parse_activity(data: dict[str, Any]) -> Activity:
+    """Validate one activity (as JSON data); raise :class:`InvalidState` naming each bad field."""
+    try:
+        return Activity.model_validate_json(json.dumps(data, default=_json_default))
+    except ValidationError as exc:
+        raise InvalidState(_problems(exc, Activity)) from None
 
 
 def parse_state(data: Any) -> State:

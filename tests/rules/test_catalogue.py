@@ -66,6 +66,28 @@ def test_a_clinician_adjustment_is_a_named_change_beside_the_default() -> None:
     assert (o.rule_id, o.parameter, o.default, o.value) == ("W-START", "fraction", 0.7, 0.65)
 
 
+def test_two_numbers_adjusted_in_one_rule_both_hold() -> None:
+    tuned = default_catalogue().with_overrides(
+        {("W-START", "fraction"): 0.65, ("W-START", "max_fraction"): 0.75}, reason="physio's choice")
+    assert (tuned.value("W-START", "fraction"), tuned.value("W-START", "max_fraction")) == (0.65, 0.75)
+    assert {(o.parameter, o.value) for o in tuned.overrides} == {("fraction", 0.65), ("max_fraction", 0.75)}
+
+
+def test_the_section_8_rules_carry_the_guidance_numbers() -> None:
+    c = default_catalogue()
+    assert c.value("W-TOLERATED", "look_back_weeks") == 8
+    assert c.value("T-NODOSE", "weeks_in_a_row") == 3
+    assert (c.value("P-SEVERE-REST", "severe_points"), c.value("P-SEVERE-REST", "mornings"),
+            c.value("P-SEVERE-REST", "window_days")) == (7, 3, 7)
+    assert c.value("L-SHARE", "max_share") == 0.4
+    assert (c.value("L-RESTART-LADDER", "break_days"), c.value("L-RESTART-LADDER", "run_min"),
+            c.value("L-RESTART-LADDER", "walk_min"), c.value("L-RESTART-LADDER", "sessions_per_week")) == (14, 1, 2, 3)
+    assert (c.value("L-RESTART-LADDER", "min_session_min"), c.value("L-RESTART-LADDER", "max_session_min")) == (20, 30)
+    assert c.value("B-RETURN-ONE", "changes_per_week") == 1
+    assert c.value("B-MIN-RUN", "min_minutes") == 15
+    assert c.value("B-DAY-LOAD", "max_sessions") == 2
+
+
 def test_a_plan_with_an_adjusted_rule_says_so() -> None:
     from backstride.contract import parse_state
     from backstride.core.planner import plan_week

@@ -41,11 +41,12 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 MAX_STATE_BYTES = 16 * 2**20
 
 
-def read_state(source: str) -> State:
+def read_state(source: str, option: str = "--input") -> State:
     """Read and validate a state from a file or stdin; exit 2 with located messages when it is bad.
 
-    The text is read through a counted reader (at most MAX_STATE_BYTES + 1 bytes, only from a
-    regular file or stdin) and parsed once.
+    ``option`` is the option the user typed, so that every message names it. The text is read
+    through a counted reader (at most MAX_STATE_BYTES + 1 bytes, only from a regular file or
+    stdin) and parsed once.
     """
     from backstride.files import NotRegular, TooBig, open_regular, read_capped
 
@@ -54,17 +55,23 @@ def read_state(source: str) -> State:
             data = read_capped(sys.stdin.buffer, MAX_STATE_BYTES)
         else:
             path = Path(source)
+            if path.is_dir():
+                fail([f"{option}: {source} is a folder; give a backstride.state/1 JSON file"])
             if not path.exists():
-                fail([f"--input: no such file: {source}"])
+                fail([f"{option}: no such file: {source}"])
             with open_regular(path) as f:
                 data = read_capped(f, MAX_STATE_BYTES)
     except TooBig:
-        fail([f"--input: {source} is larger than {MAX_STATE_BYTES // 2**20} MB: not a backstride.state/1 "
+        fail([f"{option}: {source} is larger than {MAX_STATE_BYTES // 2**20} MB: not a backstride.state/1 "
               "backstride can read"])
     except NotRegular as exc:
-        fail([f"--input: {source} is {exc}"])
+        fail([f"{option}: {source} is {exc}"])
     except OSError as exc:
-        fail([f"--input: cannot read {source}: {exc.strerror or exc}"])
+        fail([f"{option}: cannot read {source}: {exc.strerror or exc}"])
+    try:
+        data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError:
+        fail([f"{option}: {source} is not UTF-8 text"])
     try:
         return parse_state_text(data)
     except InvalidState as exc:
@@ -89,7 +96,7 @@ def _state_from_options(input_: str | None, athlete: int | None, db: str | None,
 def plan(
     input_: InputOpt = None,
     as_json: JsonOpt = False,
-    athlete: Annotated[int | None, typer.Option("--athlete", help="Plan for a stored athlete.")] = None,
+    athlete: Annotated[int | None, typer.Option("--athlete", "-a", help="Plan for a stored athlete.")] = None,
     db: Annotated[str | None, typer.Option("--db", help="Database URL (default: the local SQLite file).")] = None,
     today: Annotated[str | None, typer.Option("--today", help="Plan from this date (YYYY-MM-DD).")] = None,
 ) -> None:
@@ -115,7 +122,7 @@ def plan(
 def decide(
     input_: InputOpt = None,
     as_json: JsonOpt = False,
-    athlete: Annotated[int | None, typer.Option("--athlete", help="Decide for a stored athlete.")] = None,
+    athlete: Annotated[int | None, typer.Option("--athlete", "-a", help="Decide for a stored athlete.")] = None,
     db: Annotated[str | None, typer.Option("--db", help="Database URL (default: the local SQLite file).")] = None,
     today: Annotated[str | None, typer.Option("--today", help="Decide for this date (YYYY-MM-DD).")] = None,
 ) -> None:
@@ -152,9 +159,10 @@ _PLANNER_COMMANDS = frozenset({"plan", "decide", "rules"})
 def full_app() -> typer.Typer:
     """The command line with every command: the planner's and the training log's."""
     if not any(c.name == "start" for c in app.registered_commands):  # the log commands are not in yet
-        from backstride.cli import log_commands
+        from backstride.cli import log_commands, runs_commands
 
         log_commands.register(app)
+        runs_commands.register(app)
     return app
 
 

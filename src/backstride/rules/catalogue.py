@@ -140,7 +140,7 @@ class Catalogue:
         rules = dict(self._rules)
         made = list(self.overrides)
         for (rule_id, name), value in sorted(changes.items()):
-            rule = self.rule(rule_id)
+            rule = rules[rule_id]  # the copy so far: a second number in the same rule keeps the first
             old = self.value(rule_id, name)
             params = dict(rule.parameters)
             params[name] = replace(params[name], value=float(value))
