@@ -59,7 +59,7 @@ def main() -> None:
         start = time.perf_counter()
         for athlete, folder in zip(athletes, copies, strict=True):
             s = import_paths(db, athlete, [folder], workers=args.workers)
-            imported, failed, dup = imported + s.imported, failed + len(s.failed), dup + s.duplicates
+            imported, failed, dup = imported + s.imported, failed + len(s.failed), dup + s.duplicates + s.repeated
         whole = time.perf_counter() - start
         db.dispose()
         print(f"backstride import (decode on {args.workers or 'all'} cores + SQLite, one transaction per file): "

@@ -117,9 +117,10 @@ def test_import_real_files_then_again_adds_nothing(db: str, tmp_path: Path) -> N
     assert first.returncode == 0, first.stderr
     s1 = json.loads(first.stdout)
     # The same 10 km race as FIT and TCX is one activity.
-    assert s1["files"] == 3 and s1["imported"] == 2 and s1["duplicates"] == 1 and s1["failed"] == []
+    assert s1["files"] == 3 and s1["imported"] == 2 and s1["repeated"] == 1 and s1["duplicates"] == 0
+    assert s1["failed"] == []
     again = json.loads(run("import", "-a", str(athlete), "--db", db, "--json", *files).stdout)
-    assert again["imported"] == 0 and again["duplicates"] == 3
+    assert again["imported"] == 0 and again["duplicates"] == 3 and again["repeated"] == 0
     gz = tmp_path / "race.fit.gz"
     gz.write_bytes(gzip.compress(Path(files[2]).read_bytes()))
     assert json.loads(run("import", "-a", str(athlete), "--db", db, "--json", str(gz)).stdout)["imported"] == 0
@@ -138,7 +139,7 @@ def test_import_reports_each_broken_file_and_keeps_the_rest(db: str, tmp_path: P
             str(tmp_path / "bomb.gpx"), str(export))
     assert p.returncode == 1
     s = json.loads(p.stdout)
-    assert s["imported"] == 1 and s["duplicates"] == 1
+    assert s["imported"] == 1 and s["repeated"] == 1 and s["duplicates"] == 0
     reasons = {f["file"].rsplit("/", 1)[-1]: f["reason"] for f in s["failed"]}
     assert set(reasons) >= {"notes.fit", "bomb.gpx"} and any("escape" in f["file"] for f in s["failed"])
     assert all(r.strip() for r in reasons.values())

@@ -116,7 +116,8 @@ def test_truncated_real_file_keeps_laps() -> None:
     a = res.activities[0]
     assert a.partial and "truncated" in a.notes and "records" in a.notes and a.distance_m
     assert 0 < a.distance_m < 9008  # laps and sport sit at the end of this file: lost with it
-    assert a.sport == "generic" and "sport not stated" in a.notes
+    # the sport is lost, but the records' pace shows running: a run, and the notes say why
+    assert a.kind == "run" and a.sport == "running" and "running pace" in a.sport_reason
 
 
 def test_undefined_local_message() -> None:

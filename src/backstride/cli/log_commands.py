@@ -141,7 +141,7 @@ def import_cmd(
                                                 min=1)] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import runs from watch files and exports. Exit 0: all imported; 1: some files failed."""
+    """Import runs from watch files and exports. Exit 0: all imported; 1: a file failed, or none held an activity."""
     from backstride.services.importing import count_files, import_paths
 
     missing = [str(p) for p in paths if not p.exists()]
@@ -172,7 +172,7 @@ def import_cmd(
         from backstride.cli.render_log import format_import_summary
 
         console().print(format_import_summary(summary))
-    raise typer.Exit(1 if summary.failed else 0)
+    raise typer.Exit(1 if summary.failed or summary.found_nothing else 0)
 
 
 

@@ -17,33 +17,63 @@ _RESPONSE_STYLE = {"green": "green", "amber": "yellow", "red": "bold red", "unkn
 
 
 def format_import_summary(s: ImportSummary) -> RenderableType:
-    """The counts, then every failed file with its reason."""
+    """The counts, then every file worth a word (damaged, sport unknown or guessed, failed) with its reason."""
+    if s.found_nothing:
+        return _found_nothing(s)
     table = Table(title="Import", show_header=False)
     table.add_column(justify="right", style="bold")
     table.add_column()
     rate = s.files / s.seconds if s.seconds > 0 else 0.0
     table.add_row(str(s.files), f"files read ({s.bytes / 2**20:.1f} MB in {s.seconds:.1f} s, {rate:.0f} files/s)")
-    table.add_row(str(s.imported), "activities imported"
-                  + (f" ({s.not_runs} of other sports, kept as cross-training)" if s.not_runs else ""))
+    other = s.not_runs - len(s.unknown_sport)
+    kinds = [f"{other} of other sports, kept as cross-training" if other else "",
+             f"{len(s.unknown_sport)} of unknown sport, not counted as runs" if s.unknown_sport else "",
+             f"{len(s.run_by_pace)} taken as runs from their pace" if s.run_by_pace else ""]
+    said = "; ".join(k for k in kinds if k)
+    table.add_row(str(s.imported), "activities imported" + (f" ({said})" if said else ""))
     if s.partial:
-        table.add_row(str(s.partial), "from damaged files: what could be read was kept")
+        table.add_row(str(s.partial), "from damaged files: what could be read was kept (listed below)")
     table.add_row(str(s.duplicates), "already in your log (nothing imported twice)")
+    if s.repeated:
+        table.add_row(str(s.repeated), "given more than once in this import (kept once)")
     table.add_row(str(len(s.skipped)), "files with no activity in them")
     table.add_row(Text(str(len(s.failed)), style="red" if s.failed else ""), "files that could not be read")
     if s.corrected:
         table.add_row(str(len(s.corrected)), "impossible values left out (listed below)")
     parts: list[RenderableType] = [table]
-    if s.corrected:
-        corrected = Table("File", "What was left out", title="Values no run can have", title_style="yellow")
-        for c in s.corrected:
-            name, _, reason = c.partition(": ")
-            corrected.add_row(name, reason)
-        parts.append(corrected)
-    if s.failed:
-        failed = Table("File", "Why it could not be read", title="Not imported", title_style="red")
-        for f in s.failed:
-            failed.add_row(f.source_name, f.reason)
-        parts.append(failed)
+    parts += _files("Read in part", "What was kept and what was lost", s.damaged, "yellow")
+    parts += _files("Sport unknown: kept, not counted as a run", "Why", s.unknown_sport, "yellow")
+    parts += _files("Taken as runs from their pace", "Why", s.run_by_pace, "")
+    parts += _files("Values no run can have", "What was left out", s.corrected, "yellow")
+    parts += _files("Not imported", "Why it could not be read",
+                    [f"{f.source_name}: {f.reason}" for f in s.failed], "red")
+    return Group(*parts)
+
+
+def _files(title: str, heading: str, lines: list[str], style: str) -> list[RenderableType]:
+    """A table of "name: reason" lines whose names wrap (never cut) at any width."""
+    if not lines:
+        return []
+    table = Table(title=title, title_style=style)
+    table.add_column("File", overflow="fold", ratio=1)
+    table.add_column(heading, overflow="fold", ratio=2)
+    for line in lines:
+        name, _, reason = line.partition(": ")
+        table.add_row(name, reason)
+    return [table]
+
+
+def _found_nothing(s: ImportSummary) -> RenderableType:
+    """The warning for an import that found no activity file at all."""
+    text = Text("No activities were found: ", style="bold yellow")
+    if s.files == 0:
+        text.append("the folder is empty, or holds no files backstride reads.")
+    else:
+        text.append(f"none of the {s.files} files read holds an activity.")
+    text.append(" backstride reads FIT, GPX and TCX files (also .gz), Strava activities.csv "
+                "and Strava or Garmin export zips. Nothing was changed in your log.")
+    parts: list[RenderableType] = [text]
+    parts += _files("Files with no activity in them", "Why", s.skipped, "")
     return Group(*parts)
 
 

@@ -21,6 +21,7 @@ from .fit_profile import device_name, file_type_name, sport_name
 from .fit_records import CADENCE_FIELDS, RECORD_FIELDS, RecordSummary, cadence_only, summarise_records
 from .fit_scan import FIT_EPOCH_OFFSET, FitMessage, ScanResult, scan_fit
 from .model import ImportedActivity, Lap
+from .pace import sport_from_pace
 from .result import DecodeResult, fail, skip
 
 __all__ = ["decode_fit", "fit_time"]
@@ -248,12 +249,15 @@ def _from_records(
             break
     sport = sport_name(sport_i, sub_i)
     notes = ["no session message; totals computed from records", *problems]
+    sport_reason = ""
     if sport_i is None:
-        notes.append("sport not stated in the file")
+        guess = sport_from_pace(rec.points)
+        sport, sport_reason = guess.sport, guess.reason
+        notes.append(sport_reason)
     laps = tuple(_lap(lf, sport_i) for lf in laps_all)
     if problems:
         notes.append(f"{rec.count} records and {len(laps)} laps saved")
-    cad = rec.avg_cadence_spm if sport_i in _CADENCE_SPORTS else None
+    cad = rec.avg_cadence_spm if sport_i in _CADENCE_SPORTS or sport == "running" else None
     return DecodeResult(
         activities=[
             ImportedActivity(
@@ -275,6 +279,7 @@ def _from_records(
                 laps=laps,
                 partial=bool(problems),
                 notes="; ".join(notes),
+                sport_reason=sport_reason,
             )
         ]
     )

@@ -25,7 +25,9 @@ class ImportedActivity:
     """What backstride keeps of one recorded activity, whatever file it came from.
 
     ``kind`` is ``"run"`` for running (road, trail, treadmill, track) and
-    ``"cross_training"`` for every other sport, whose name is in ``sport``.
+    ``"cross_training"`` for every other sport, whose name is in ``sport``; a sport the
+    file does not state is ``"unknown"`` (kept as cross-training, never counted as a run)
+    unless the records' pace shows running (then ``sport_reason`` says so).
     Cadence is in steps per minute (both legs), already corrected for FIT's
     per-leg cadence and fractional cadence.
     """
@@ -48,6 +50,7 @@ class ImportedActivity:
     laps: tuple[Lap, ...] = field(default_factory=tuple)
     partial: bool = False  # True when only part of a damaged file could be read
     notes: str = ""
+    sport_reason: str = ""  # set when the file did not state its sport: how ``sport`` was decided
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from typing import Any
 
 from backstride.importers import DecodeResult, ImportedActivity, ImportFailure, decode_all, iter_sources
 from backstride.importers.plausible import check_activity
+from backstride.services.import_notes import SeenActivities, what_was_read
 from backstride.storage import Database, add_imported_file, get_athlete, log_import
 
 __all__ = ["ImportSummary", "count_files", "import_paths"]
@@ -28,29 +29,49 @@ Progress = Callable[[str], None]
 
 @dataclass(slots=True)
 class ImportSummary:
-    """What an import did: counts, and each failure with its reason."""
+    """What an import did: counts, and each file worth a word named with its reason.
+
+    ``duplicates`` are activities already in the log before this import; ``repeated`` are
+    activities given twice within this import (two overlapping CSVs in one export, the
+    same run as FIT and TCX in one zip), stored once.
+    """
 
     files: int = 0
     imported: int = 0
-    duplicates: int = 0
+    duplicates: int = 0  # already in the log before this import
+    repeated: int = 0  # the same activity given more than once in this import, stored once
     not_runs: int = 0  # imported activities of other sports (kept as cross-training)
     partial: int = 0  # imported from damaged files: what could be saved was saved
+    damaged: list[str] = field(default_factory=list)  # "name: what was read and what was lost"
+    unknown_sport: list[str] = field(default_factory=list)  # "name: why the sport is unknown"
+    run_by_pace: list[str] = field(default_factory=list)  # "name: why it was taken as a run"
     corrected: list[str] = field(default_factory=list)  # "name: value dropped: why" (impossible values)
     skipped: list[str] = field(default_factory=list)  # files that hold no activity, with the reason
     failed: list[ImportFailure] = field(default_factory=list)
     bytes: int = 0
     seconds: float = 0.0
 
+    @property
+    def found_nothing(self) -> bool:
+        """True when no activity file was found at all (an empty folder, only other files)."""
+        return not (self.imported or self.duplicates or self.repeated or self.failed)
+
     def to_json_dict(self) -> dict[str, Any]:
         """The summary as plain JSON data."""
         return {
             "files": self.files, "imported": self.imported, "duplicates": self.duplicates,
-            "not_runs": self.not_runs, "partial": self.partial,
-            "skipped": [{"file": s.split(": ", 1)[0], "reason": s.split(": ", 1)[-1]} for s in self.skipped],
+            "repeated": self.repeated, "not_runs": self.not_runs, "partial": self.partial,
+            "found_nothing": self.found_nothing,
+            "damaged": _named(self.damaged), "unknown_sport": _named(self.unknown_sport),
+            "run_by_pace": _named(self.run_by_pace), "skipped": _named(self.skipped),
             "failed": [{"file": f.source_name, "reason": f.reason} for f in self.failed],
-            "corrected": [{"file": c.split(": ", 1)[0], "reason": c.split(": ", 1)[-1]} for c in self.corrected],
+            "corrected": _named(self.corrected),
             "bytes": self.bytes, "seconds": round(self.seconds, 3),
         }
+
+
+def _named(lines: list[str]) -> list[dict[str, str]]:
+    return [{"file": s.split(": ", 1)[0], "reason": s.split(": ", 1)[-1]} for s in lines]
 
 
 def count_files(paths: Iterable[str | os.PathLike[str]]) -> int:
@@ -89,19 +110,32 @@ def import_paths(
     get_athlete(db, athlete_id)  # a missing athlete fails before any work
     on_day = today if today is not None else dt.date.today()
     summary = ImportSummary()
+    seen = SeenActivities()
     start = time.perf_counter()
     for decoded in decode_all(_counted(iter_sources(paths), summary), workers=workers):
         summary.files += 1
         result = _plausible(decoded, on_day, summary)
         # One file = one transaction: every leg of a multisport file, or none of it.
         outcomes = add_imported_file(db, athlete_id, result.activities) if result.activities else []
-        for activity, outcome in zip(result.activities, outcomes, strict=True):
+        stored: list[ImportedActivity] = []
+        for part, (activity, outcome) in enumerate(zip(result.activities, outcomes, strict=True)):
             if outcome == "duplicate":
-                summary.duplicates += 1
+                if seen.holds(activity, part):
+                    summary.repeated += 1
+                else:
+                    summary.duplicates += 1
                 continue
+            seen.add(activity, part)
+            stored.append(activity)
             summary.imported += 1
             summary.not_runs += activity.kind != "run"
             summary.partial += activity.partial
+            if activity.sport == "unknown":
+                summary.unknown_sport.append(f"{activity.source_name}: {activity.sport_reason}")
+            elif activity.sport_reason:
+                summary.run_by_pace.append(f"{activity.source_name}: {activity.sport_reason}")
+        if any(a.partial for a in stored):
+            summary.damaged.append(f"{stored[0].source_name}: {what_was_read(stored)}")
         for failure in result.failures:
             summary.failed.append(failure)
             log_import(db, athlete_id, failure.source_name, "failed", failure.reason)
