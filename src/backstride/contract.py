@@ -19,7 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Valida
 
 __all__ = [
     "BASELINE_RUNNING_KINDS",
+    "FIRST_DATE",
     "HARD_KINDS",
+    "LAST_DATE",
     "RUNNING_KINDS",
     "Action",
     "Activity",
@@ -89,7 +91,11 @@ Terrain = Literal["any", "flat", "soft", "stairs"]
 Pain = Annotated[StrictInt, Field(ge=0, le=10)]
 Score10 = Annotated[StrictInt, Field(ge=0, le=10)]
 Flag = StrictBool
-IsoDate = dt.date
+# The dates backstride plans for: a history or a "today" outside them is a typing slip, and the
+# planner's date arithmetic stays far from date.min/date.max.
+FIRST_DATE = dt.date(1980, 1, 1)
+LAST_DATE = dt.date(2100, 12, 31)
+IsoDate = Annotated[dt.date, Field(ge=FIRST_DATE, le=LAST_DATE)]
 
 
 class _In(BaseModel):
@@ -368,6 +374,8 @@ def _message(err: Any, root: type[BaseModel]) -> str:
     got = _shown(err.get("input"))
     if kind == "missing":
         return "is required but missing"
+    if kind in ("greater_than_equal", "less_than_equal") and isinstance(err.get("input"), (str, dt.date)):
+        return f"must be a date between {FIRST_DATE.isoformat()} and {LAST_DATE.isoformat()} (got {got})"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         lo, hi, exclusive = _field_bounds(tuple(err["loc"]), root)
         if lo is not None and hi is not None:
@@ -424,6 +432,8 @@ def parse_state_text(text: str | bytes) -> State:
         raise InvalidState([InputProblem(where="(input)", message=f"is not valid JSON ({detail})")]) from None
     except RecursionError:
         raise InvalidState([InputProblem(where="(input)", message="is nested too deeply")]) from None
+    except ValueError:  # Python refuses to read integers of more than 4,300 digits
+        raise InvalidState([InputProblem(where="(input)", message="holds a number with too many digits")]) from None
     if not isinstance(data, dict):
         raise InvalidState([InputProblem(where="(input)", message="must be a JSON object")])
     try:

@@ -14,11 +14,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from backstride.cli.output import console, error_console, fail
+from backstride.cli.params import AthleteOpt, day, id_argument
 from backstride.contract import Plan, State
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (default: BACKSTRIDE_DATABASE_URL, "
                                                          "else the local SQLite file).")]
-AthleteOpt = Annotated[int, typer.Option("--athlete", "-a", help="The athlete's id.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 TodayOpt = Annotated[str | None, typer.Option("--today", help="The date to act on (YYYY-MM-DD); default today.")]
 
@@ -34,16 +34,7 @@ TodayOpt = Annotated[str | None, typer.Option("--today", help="The date to act o
 
 
 def _today(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()  # the clock is read here, at the edge, never in the core
-    try:
-        return dt.date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
-    except ValueError:
-        _bad_date(value)
-
-
-def _bad_date(value: str) -> NoReturn:
-    fail([f"--today: is not a real date in the form YYYY-MM-DD (got {value!r})"])
+    return day(value, "--today")
 
 
 
@@ -80,8 +71,9 @@ def state_for_athlete(athlete: int, db_url: str | None, today: str | None) -> St
     """The stored athlete's state (for ``plan --athlete`` and ``decide --athlete``)."""
     from backstride.services.training_log import athlete_state
 
+    on = _today(today)
     with _database(db_url) as db:
-        return athlete_state(db, athlete, _today(today))
+        return athlete_state(db, athlete, on)
 
 
 def remember_plan(athlete: int, db_url: str | None, plan: Plan) -> None:
@@ -224,8 +216,8 @@ def checkin_cmd(
     from backstride.contract import InvalidState, parse_checkin
     from backstride.services.training_log import record_checkin
 
-    day = _today(date)
-    answers: dict[str, Any] = {"date": day.isoformat(), "pain_rest": pain_rest, "pain_during": pain_during,
+    day_ = day(date, "--date")
+    answers: dict[str, Any] = {"date": day_.isoformat(), "pain_rest": pain_rest, "pain_during": pain_during,
                                "pain_after": pain_after, "pain_rising_during": rising, "sharp_pain": sharp,
                                "sleep_hours": sleep, "stress": stress, "confidence": confidence, "notes": notes}
     known = {name for name, _ in _QUESTIONS} | {"unexplained_weight_loss", "recent_trauma"}
@@ -243,7 +235,7 @@ def checkin_cmd(
     except InvalidState as exc:
         fail([f"--{p.where.replace('_', '-')}: {p.message}" for p in exc.problems])
     with _database(db) as database:
-        result = record_checkin(database, athlete, checkin, day)
+        result = record_checkin(database, athlete, checkin, day_)
     tri = result.triage.as_contract()
     if as_json:
         _print_json({"checkin": checkin.model_dump(mode="json", exclude_none=True),
@@ -252,7 +244,7 @@ def checkin_cmd(
     from backstride.cli.render import format_triage
 
     out_console = console()
-    out_console.print(f"Check-in for {day:%A %d %B} saved.")
+    out_console.print(f"Check-in for {day_:%A %d %B} saved.")
     banner = format_triage(tri)
     out_console.print(banner if banner is not None else "No warning signs today. `backstride decide` tells you "
                                                         "what to do today.")
@@ -289,8 +281,9 @@ def causes_cmd(athlete: AthleteOpt, db: DbOpt = None, today: TodayOpt = None, as
     """What in the history may have led to the pain, with the weeks and numbers that show it."""
     from backstride.services.training_log import causes_for
 
+    on = _today(today)
     with _database(db) as database:
-        report = causes_for(database, athlete, _today(today))
+        report = causes_for(database, athlete, on)
     if as_json:
         _print_json(report.to_json_dict())
         return
@@ -309,8 +302,9 @@ def calendar_cmd(
     """Write the week's plan as an iCalendar file for any calendar app."""
     from backstride.services.training_log import calendar_for
 
+    on = _today(today)
     with _database(db) as database:
-        data = calendar_for(database, athlete, _today(today))
+        data = calendar_for(database, athlete, on)
     _write(out, data)
     if as_json:
         _print_json({"file": str(out), "bytes": len(data)})
@@ -468,7 +462,7 @@ def shoes_list(athlete: AthleteOpt, db: DbOpt = None, as_json: JsonOpt = False) 
 
 def shoes_retire(
     athlete: AthleteOpt,
-    shoe: Annotated[int, typer.Argument(help="The shoe's id (see `backstride shoes list`).")],
+    shoe: Annotated[int, id_argument(help="The shoe's id (see `backstride shoes list`).")],
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -491,13 +485,13 @@ def start_cmd(db: DbOpt = None, today: TodayOpt = None) -> None:
     from backstride.services.training_log import decide_for, plan_for
     from backstride.storage import get_athlete, resolve_url
 
-    day = _today(today)
+    day_ = _today(today)
     out_console = console()
     with _database(db) as database:
-        athlete = ensure_demo_athlete(database, day)
+        athlete = ensure_demo_athlete(database, day_)
         who = get_athlete(database, athlete)
-        _, decision = decide_for(database, athlete, day)
-        state, plan = plan_for(database, athlete, day)
+        _, decision = decide_for(database, athlete, day_)
+        state, plan = plan_for(database, athlete, day_)
     out_console.rule(f"backstride — {who.name}")
     out_console.print(format_decision(decision, state.athlete.units))
     out_console.print(format_plan(plan, default_catalogue(), state.athlete.units))
