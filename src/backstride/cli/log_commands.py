@@ -313,10 +313,10 @@ def calendar_cmd(
 
 
 def _write(path: Path, data: bytes) -> None:
+    from backstride.storage.private import write_private
+
     try:
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)  # all or nothing
+        write_private(path, data)  # 0600, all or nothing
     except OSError as exc:
         fail([f"{path}: cannot write it ({exc.strerror})"])
 

@@ -48,8 +48,9 @@ WRITE_OPTION = "backstride_write"
 
 def default_database_url() -> str:
     """The SQLite file ``backstride.db`` in the user's data folder (created if missing)."""
-    folder = Path(platformdirs.user_data_dir("backstride"))
-    folder.mkdir(parents=True, exist_ok=True)
+    from backstride.storage.private import private_folder
+
+    folder = private_folder(Path(platformdirs.user_data_dir("backstride")), tighten=True)
     return URL.create("sqlite+pysqlite", database=str(folder / "backstride.db")).render_as_string()
 
 
@@ -183,8 +184,10 @@ class Database:
             from backstride.storage.migrate import upgrade as run_upgrade
 
             if db.is_sqlite:
+                from backstride.storage.private import private_database_file
+
                 assert db.sqlite_path is not None
-                db.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+                private_database_file(db.sqlite_path)  # 0600 before SQLite creates it (and its -wal/-shm)
             if upgrade:
                 run_upgrade(db)
             else:
