@@ -49,17 +49,19 @@ def _database(url: str | None) -> Iterator[Database]:
     from sqlalchemy.exc import SQLAlchemyError
 
     from backstride.services.training_log import open_database
-    from backstride.storage import DatabaseTooNew, NotFound
+    from backstride.storage import DatabaseBusy, DatabaseTooNew, NotFound
 
     try:
         db = open_database(url)
-    except DatabaseTooNew as exc:
+    except (DatabaseTooNew, DatabaseBusy) as exc:
         fail([f"database: {exc}"])
     except (SQLAlchemyError, OSError, ValueError) as exc:
         fail([f"database: cannot open it ({str(exc).splitlines()[0]})"])
     try:
         yield db
     except NotFound as exc:
+        fail([str(exc)])
+    except DatabaseBusy as exc:
         fail([str(exc)])
     finally:
         db.dispose()
