@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from backstride.core.pain_response import WeekResponse
 from backstride.core.timeline import DAY, Timeline
+from backstride.core.today import TodayCall
 from backstride.core.triage import pain_episode
 from backstride.rules import Catalogue
 
@@ -108,9 +109,14 @@ def _weeks_at_baseline(weeks: Sequence[WeekResponse], baseline: float) -> int:
 
 
 def decide_dose(
-    tl: Timeline, weeks: Sequence[WeekResponse], baseline_km: float, baseline_longest: float, rules: Catalogue
+    tl: Timeline, weeks: Sequence[WeekResponse], baseline_km: float, baseline_longest: float, rules: Catalogue,
+    today_call: TodayCall | None = None,
 ) -> DoseDecision:
-    """The running dose for the 7 days from today, the phase, and the rules that set them."""
+    """The running dose for the 7 days from today, the phase, and the rules that set them.
+
+    When this morning's call changes the picture (a flare, an amber run, severe pain at rest, a sore
+    morning) the week is planned from it: the dose holds and the running stays easy.
+    """
     today = tl.today
     last = weeks[0] if weeks else None
     L = round(last.km, 3) if last is not None else 0.0
@@ -202,6 +208,10 @@ def decide_dose(
             candidates.append((km, "W-HOLD", f"no running last week: hold at {_fmt(km)}, the last week you ran"))
         elif not pain_now:
             candidates.append((B, "W-PROGRESS", "no pain reported and no runs logged: your normal week"))
+    if today_call is not None and today_call.changes_week and level != "red" and not on_break:
+        km = min(L, B) if L > 0 else f_start * B
+        candidates.append((km, "W-HOLD", f"{today_call.why}: the week holds at {_fmt(km)} and stays easy"))
+        d.irritable = True
     if not candidates:  # pain but no runs logged at all
         candidates.append((f_start * B, "W-START", f"your back is irritable: about {f_start:.0%} of your normal week"))
         d.irritable = True
