@@ -6,7 +6,7 @@ from backstride.contract import RUNNING_KINDS, BaselineSession, Plan, State
 from backstride.core.dose import DoseDecision, decide_dose
 from backstride.core.pain_response import WeeklyHistory, weekly_history
 from backstride.core.timeline import Timeline, baseline_run_km, build_timeline
-from backstride.core.today import TodayCall, call_today, shorten_run
+from backstride.core.today import TodayCall, call_today, shorten_today
 from backstride.core.triage import TriageResult, triage
 from backstride.core.week_layout import cadence_target, lay_out_week
 from backstride.rules import Catalogue, default_catalogue
@@ -60,8 +60,8 @@ def plan_week(state: State, rules: Catalogue | None = None, assessment: Assessme
     week = lay_out_week(state, a.timeline, dose, tri, rules, target_cadence if tri.running_allowed else None,
                         no_run_today=call.kind == "no_run")
     if tri.running_allowed and call.kind == "shorter":
-        week.sessions[:] = [shorten_run(s, rules, a.timeline.easy_pace)
-                            if s.date == state.today and s.kind in RUNNING_KINDS else s for s in week.sessions]
+        week.sessions[:] = shorten_today(week.sessions, state.today, rules, a.timeline.easy_pace, dose.floor_km,
+                                         dose.floor_cap_km or dose.spike_cap_km)
 
     cited: list[tuple[str, str]] = [(r.rule, r.text) for r in tri.reasons]
     if tri.running_allowed and call.changes_week:

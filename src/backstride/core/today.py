@@ -7,6 +7,8 @@ the daily decision is that row, so ``plan`` and ``decide`` always agree.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,7 +17,7 @@ from backstride.core.pain_response import RunResponse, is_run_day, run_response
 from backstride.core.timeline import DAY, Timeline
 from backstride.rules import Catalogue
 
-__all__ = ["TodayCall", "TodayKind", "call_today", "shorten_run"]
+__all__ = ["TodayCall", "TodayKind", "call_today", "shorten_run", "shorten_today"]
 
 TodayKind = Literal["as_planned", "shorter", "no_run"]
 _EASY_KINDS = ("easy", "recovery", "run_walk", "long_run_walk")
@@ -62,7 +64,7 @@ def call_today(tl: Timeline, rules: Catalogue) -> TodayCall:
     if morning is not None and morning > rules.value("P-AMBER", "max_pain_during"):
         return make("shorter", "B-DECIDE", f"your back is sore this morning ({morning}/10)")
     if yesterday.level == "amber":
-        return make("shorter", "P-AMBER", f"yesterday's run gave moderate pain ({yesterday.why})")
+        return make("shorter", "P-AMBER", f"yesterday's run was amber: {yesterday.why}")
     return make("as_planned", "", "")
 
 
@@ -95,3 +97,38 @@ def shorten_run(run: Session, rules: Catalogue, pace_min_per_km: float) -> Sessi
 def is_run(session: Session) -> bool:
     """A running session (not rest, walk, strength, mobility or cross-training)."""
     return session.kind in RUNNING_KINDS
+
+
+def shorten_today(sessions: list[Session], today: dt.date, rules: Catalogue, pace_min_per_km: float,
+                  floor_km: float, cap_km: float | None) -> list[Session]:
+    """Today's run shorter and easier; after a flare the week still holds the least W-FLARE allows.
+
+    What today's run gives up goes to the week's other runs, in proportion, none above the cap.
+    """
+    out = [shorten_run(s, rules, pace_min_per_km) if s.date == today and is_run(s) else s for s in sessions]
+    held = sum(s.distance_km or 0.0 for s in out if is_run(s))
+    missing = round(floor_km - held, 1)
+    later = [i for i, s in enumerate(out) if is_run(s) and s.date != today and s.distance_km
+             and s.kind in _EASY_KINDS]
+    cap = cap_km if cap_km is not None else float("inf")
+    while missing > 0.05 and later:
+        room = {i: cap - (out[i].distance_km or 0.0) for i in later if cap - (out[i].distance_km or 0.0) > 0.05}
+        if not room:
+            break
+        total = sum(out[i].distance_km or 0.0 for i in room)
+        given = 0.0
+        for i in room:
+            s = out[i]
+            add = min(room[i], math.ceil(missing * (s.distance_km or 0.0) / total * 10) / 10)
+            out[i] = _lengthen(s, add)
+            given += add
+        missing = round(missing - given, 1)
+    return out
+
+
+def _lengthen(s: Session, add_km: float) -> Session:
+    km = round((s.distance_km or 0.0) + add_km, 1)
+    minutes = (s.duration_min or 0.0) * km / (s.distance_km or km)
+    old = f"{s.distance_km:.1f} km"
+    return s.model_copy(update={"distance_km": km, "duration_min": round(minutes, 1),
+                                "notes": s.notes.replace(old, f"{km:.1f} km", 1)})

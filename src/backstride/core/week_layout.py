@@ -453,7 +453,7 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
                 r.km = 0.0
         got = _allocate(runs, target)
     if floor > 0 and sum(_rounded(runs)) < floor - 1e-6:  # as the plan will show it, in tenths
-        got = _hold_flare_floor(runs, slots, floor, target, cap, dose.spike_cap_km)
+        got = _hold_flare_floor(runs, slots, floor, target, cap, dose.floor_cap_km or dose.spike_cap_km)
     if got < target - 0.05:
         w.cite("L-SPIKE", f"no single run above {cap:.1f} km (110% of your longest run in 30 days), "
                           f"so this week holds {got:.1f} km")
@@ -686,7 +686,8 @@ def _add_cross_training(w: _Week, dose: DoseDecision, runs: list[_Run]) -> None:
         act = options[i % len(options)]
         w.add(date=d, kind="cross_training", activity=act, duration_min=minutes, rpe_max=5, rules=("X-SWAP",),
               notes=f"{minutes:.0f} min {_CROSS_NAMES[act]} at a steady, comfortable effort instead of a run.")
-    w.cite("X-SWAP", f"{min(len(free), dose.swaps)} run{'s' if dose.swaps > 1 else ''} swapped for "
+    swapped = min(len(free), dose.swaps)
+    w.cite("X-SWAP", f"{'one run' if swapped == 1 else f'{swapped} runs'} swapped for "
                      f"{minutes:.0f} min of low-impact cardio" + (" (swimming is the gentlest all-round movement)"
                                                                  if options[0] in ("swim", "deep_water_running")
                                                                  else ""))
