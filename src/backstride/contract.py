@@ -19,7 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Valida
 
 __all__ = [
     "BASELINE_RUNNING_KINDS",
+    "FIRST_DATE",
     "HARD_KINDS",
+    "LAST_DATE",
     "RUNNING_KINDS",
     "Action",
     "Activity",
@@ -90,7 +92,11 @@ Terrain = Literal["any", "flat", "soft", "stairs"]
 Pain = Annotated[StrictInt, Field(ge=0, le=10)]
 Score10 = Annotated[StrictInt, Field(ge=0, le=10)]
 Flag = StrictBool
-IsoDate = dt.date
+# The dates backstride plans for: a history or a "today" outside them is a typing slip, and the
+# planner's date arithmetic stays far from date.min/date.max.
+FIRST_DATE = dt.date(1980, 1, 1)
+LAST_DATE = dt.date(2100, 12, 31)
+IsoDate = Annotated[dt.date, Field(ge=FIRST_DATE, le=LAST_DATE)]
 
 
 class _In(BaseModel):
@@ -373,6 +379,8 @@ def _message(err: Any, root: type[BaseModel]) -> str:
     got = _shown(err.get("input"))
     if kind == "missing":
         return "is required but missing"
+    if kind in ("greater_than_equal", "less_than_equal") and isinstance(err.get("input"), (str, dt.date)):
+        return f"must be a date between {FIRST_DATE.isoformat()} and {LAST_DATE.isoformat()} (got {got})"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         lo, hi, exclusive = _field_bounds(tuple(err["loc"]), root)
         if lo is not None and hi is not None:

@@ -19,6 +19,7 @@ from typing import Annotated
 import typer
 
 from backstride.cli.output import console, fail
+from backstride.cli.params import OptionalAthleteOpt, day
 from backstride.contract import InvalidState, State, parse_state_text
 
 app = typer.Typer(
@@ -86,6 +87,7 @@ def _state_from_options(input_: str | None, athlete: int | None, db: str | None,
     if athlete is not None:
         from backstride.cli.log_commands import state_for_athlete
 
+        day(today, "--today")  # refused before the database is opened
         return state_for_athlete(athlete, db, today)
     fail(["give --input FILE (or - for stdin), or --athlete ID"])
 
@@ -96,7 +98,7 @@ def _state_from_options(input_: str | None, athlete: int | None, db: str | None,
 def plan(
     input_: InputOpt = None,
     as_json: JsonOpt = False,
-    athlete: Annotated[int | None, typer.Option("--athlete", "-a", help="Plan for a stored athlete.")] = None,
+    athlete: OptionalAthleteOpt = None,
     db: Annotated[str | None, typer.Option("--db", help="Database URL (default: the local SQLite file).")] = None,
     today: Annotated[str | None, typer.Option("--today", help="Plan from this date (YYYY-MM-DD).")] = None,
 ) -> None:
@@ -122,7 +124,7 @@ def plan(
 def decide(
     input_: InputOpt = None,
     as_json: JsonOpt = False,
-    athlete: Annotated[int | None, typer.Option("--athlete", "-a", help="Decide for a stored athlete.")] = None,
+    athlete: OptionalAthleteOpt = None,
     db: Annotated[str | None, typer.Option("--db", help="Database URL (default: the local SQLite file).")] = None,
     today: Annotated[str | None, typer.Option("--today", help="Decide for this date (YYYY-MM-DD).")] = None,
 ) -> None:

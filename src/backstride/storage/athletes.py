@@ -168,7 +168,8 @@ def state_for(db: Database, athlete_id: int, today: dt.date, *, history_days: in
         }
         activities = [
             checked.model_dump(mode="json", exclude_none=True)
-            for checked in (check_activity(_contract_activity(row), today).activity for row in activity_rows)
+            for checked in (check_activity(a, today).activity
+                            for a in map(_contract_activity, activity_rows) if a is not None)
             if checked is not None
         ]
     return to_contract(
@@ -187,13 +188,18 @@ def _values(row: object, fields: tuple[str, ...]) -> dict[str, Any]:
     return {field: getattr(row, field) for field in fields}
 
 
-def _contract_activity(row: ActivityRow) -> Activity:
+def _contract_activity(row: ActivityRow) -> Activity | None:
+    """The stored row as the contract's activity; a value it refuses is dropped, and a row whose date lies
+    outside the dates backstride plans for (stored by an earlier version) is left out altogether."""
     values = json_ready(_values(row, _ACTIVITY_FIELDS))
     while True:
         try:
             return to_contract(Activity, values)
         except ValidationError as exc:
-            bad = {str(err["loc"][0]) for err in exc.errors() if err["loc"]} - {"date", "kind"}
+            fields = {str(err["loc"][0]) for err in exc.errors() if err["loc"]}
+            if "date" in fields:
+                return None
+            bad = fields - {"kind"}
             if not bad:
                 raise
             for field in bad:
