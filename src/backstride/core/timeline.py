@@ -13,11 +13,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
+from types import MappingProxyType
 
 from backstride.contract import ACTIVITY_RUNNING_KINDS, BASELINE_RUNNING_KINDS, HARD_KINDS, Activity, Checkin, State
 from backstride.rules import Catalogue
 
-__all__ = ["DAY", "WINDOW_DAYS", "Timeline", "build_timeline", "daterange"]
+__all__ = ["DAY", "RED_FLAG_QUESTIONS", "STANDING_FACTS", "WINDOW_DAYS", "FlagAnswers", "Timeline", "build_timeline",
+           "daterange", "flag_answers"]
 
 DAY = dt.timedelta(days=1)
 # Everything the planner reads lies within this many days before today (the 12 weeks of weekly
@@ -37,6 +39,62 @@ def daterange(start: dt.date, end: dt.date) -> Iterator[dt.date]:
 def _days(start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
     # The planner asks for the same few weeks many times: a cached tuple beats a generator.
     return tuple(start + i * DAY for i in range((end - start).days))
+
+
+# The yes/no warning-sign questions of a check-in (T-PERSIST-FLAGS): a yes stays in force until a later
+# check-in answers the same question no; a check-in that leaves the question out does not clear it.
+RED_FLAG_QUESTIONS = ("bladder_bowel_change", "saddle_numbness", "leg_weakness", "both_legs", "numbness_tingling",
+                      "radiating_below_knee", "fever_unwell", "night_pain", "walking_pain", "limping")
+# Standing facts: once said, they stay until a clinician has cleared the athlete to run.
+STANDING_FACTS = ("recent_trauma", "unexplained_weight_loss")
+
+
+@dataclass(frozen=True, slots=True)
+class FlagAnswers:
+    """The warning signs in force today, each with the day of the check-in that reported it."""
+
+    since: Mapping[str, dt.date]  # question -> day of the yes that is still in force
+
+    def __contains__(self, question: object) -> bool:
+        return question in self.since
+
+    def as_checkin(self, today: dt.date) -> Checkin:
+        """A check-in holding every sign in force as yes (and nothing else), for the triage rules to read."""
+        values: dict[str, object] = {f: (True if f in self.since else None) for f in _FLAG_FIELDS}
+        return Checkin.model_construct(None, date=today, **values)
+
+    def earliest(self, questions: Sequence[str]) -> dt.date | None:
+        """The earliest day among these questions' yes answers (None when none is in force)."""
+        return min((self.since[q] for q in questions if q in self.since), default=None)
+
+
+_FLAG_FIELDS = RED_FLAG_QUESTIONS + STANDING_FACTS
+
+
+def flag_answers(history: Sequence[Checkin], today: dt.date, cleared: bool) -> FlagAnswers:
+    """Read every check-in up to today: the latest explicit answer to each question, yes standing facts.
+
+    The history is in date order (same-day check-ins in the order given, the later answer winning), so
+    it is read from the end, and the questions stop being looked for once each has its latest answer.
+    """
+    end = bisect.bisect_right(history, today, key=_DATE)
+    since: dict[str, dt.date] = {}
+    open_questions = set(RED_FLAG_QUESTIONS)
+    for c in reversed(history[:end]):
+        if not open_questions:
+            break
+        for q in tuple(open_questions):
+            answer = getattr(c, q)
+            if answer is not None:
+                open_questions.discard(q)
+                if answer:
+                    since[q] = c.date
+    if not cleared:
+        for q in STANDING_FACTS:
+            first = next((c.date for c in history[:end] if getattr(c, q)), None)
+            if first is not None:
+                since[q] = first
+    return FlagAnswers(since=MappingProxyType(since))
 
 
 def _merge(first: Checkin, second: Checkin) -> Checkin:
@@ -68,6 +126,7 @@ class Timeline:
     hard_dates: list[dt.date]
     hard_km_by_date: list[float]
     pain_dates: list[dt.date]  # days up to today whose check-in reports any pain, sorted
+    flags: FlagAnswers  # the warning signs in force today, read from the whole history
     memo: dict[object, object] = field(default_factory=dict)  # results derived from this timeline
 
     # --- check-ins -------------------------------------------------------------------------
@@ -213,6 +272,7 @@ def build_timeline(state: State, catalogue: Catalogue, window_days: int = WINDOW
         today=today, checkins=checkins, run_km=run_km, run_min=run_min, longest_km=longest,
         activities=by_day, easy_pace=pace, walk_pace=walk_pace,
         checkin_dates=list(checkins), run_dates_sorted=list(run_km), pain_dates=pain_dates,
+        flags=flag_answers(history, today, "cleared_to_run" in state.athlete.diagnoses),
         km_by_run_date=list(run_km.values()), minutes_by_run_date=list(run_min.values()),
         longest_by_run_date=list(longest.values()), hard_dates=list(hard), hard_km_by_date=list(hard.values()),
     )
