@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from backstride.contract import Checkin, Reason, State, Triage
 from backstride.core.pain_response import WeekResponse, pre_run_pain
+from backstride.core.signals import severe_mornings
 from backstride.core.timeline import DAY, STANDING_FACTS, Timeline, daterange
-from backstride.core.words import join, sentence
+from backstride.core.words import count, in_a_row, join, number, sentence
 from backstride.rules import Catalogue
 
 __all__ = ["LEVEL_ORDER", "TriageResult", "pain_episode", "triage"]
@@ -203,6 +204,31 @@ def _flag_reasons(state: State, tl: Timeline) -> list[tuple[str, str]]:
     return found
 
 
+def _dose_reasons(tl: Timeline, weeks: Sequence[WeekResponse], rules: Catalogue) -> list[tuple[str, str]]:
+    """P-SEVERE-REST (severe mornings in a row of days) and T-NODOSE (red or amber weeks in a row)."""
+    found: list[tuple[str, str]] = []
+    severe = rules.value("P-SEVERE-REST", "severe_points")
+    window = int(rules.value("P-SEVERE-REST", "window_days"))
+    need = int(rules.value("P-SEVERE-REST", "mornings"))
+    mornings = severe_mornings(tl, severe, window)
+    if mornings >= need:
+        found.append(("P-SEVERE-REST",
+                      f"Your pain at rest has been severe ({number(severe)}/10 or more) on "
+                      f"{count(mornings, 'morning')} in the last {count(window, 'day')}. Please have your back "
+                      "assessed by a doctor or physiotherapist; on a morning like that, no run: rest, or gentle "
+                      "cross-training if it is comfortable."))
+    n = int(rules.value("T-NODOSE", "weeks_in_a_row"))
+    if n <= len(weeks) and all(weeks[k].level in ("red", "amber") for k in range(n)):
+        minutes = number(rules.value("T-NODOSE", "test_run_min"))
+        tests = count(int(rules.value("T-NODOSE", "test_runs_per_week")), "test")
+        found.append(("T-NODOSE",
+                      "We have not found a running dose your back tolerates yet: get it assessed by a "
+                      f"physiotherapist or doctor. Your runs have given red or amber answers {in_a_row(n, 'week')}. "
+                      f"Until then running is held to short run:walk tests ({minutes} min, {tests} a week) beside "
+                      "cross-training."))
+    return found
+
+
 def triage(state: State, tl: Timeline, weeks: Sequence[WeekResponse], rules: Catalogue) -> TriageResult:
     """Screen the signs in force and the history; the worst level wins."""
     athlete = state.athlete
@@ -227,6 +253,7 @@ def triage(state: State, tl: Timeline, weeks: Sequence[WeekResponse], rules: Cat
         found.append(("T-PERSIST",
                       f"{sentence(join(persist))} Please have your back assessed by a physiotherapist or "
                       "doctor; meanwhile you can keep training in the gentler way planned below."))
+    found += _dose_reasons(tl, weeks, rules)
     earlier = [q for q, day in tl.flags.since.items() if day < tl.today and q != "both_legs"]
     if found and earlier:
         found.append(("T-PERSIST-FLAGS",
@@ -243,6 +270,6 @@ def triage(state: State, tl: Timeline, weeks: Sequence[WeekResponse], rules: Cat
         if rule.stops_running:
             stopped.append(rule_id)
     order = {rid: i for i, rid in enumerate(("T-EMERG", "T-NEURO", "T-SERIOUS", "T-DIAG", "T-WALK", "T-PERSIST",
-                                                 "T-PERSIST-FLAGS"))}
+                                                 "P-SEVERE-REST", "T-NODOSE", "T-PERSIST-FLAGS"))}
     found.sort(key=lambda f: order[f[0]])
     return TriageResult(level, tuple(Reason(rule=r, text=t) for r, t in found), tuple(stopped))
