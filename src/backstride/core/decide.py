@@ -10,6 +10,7 @@ from __future__ import annotations
 from backstride.contract import RUNNING_KINDS, Action, Decision, Reason, Session, State
 from backstride.core.pain_response import RunResponse, is_run_day, run_response
 from backstride.core.planner import Assessment, plan_week
+from backstride.core.signals import today_signals
 from backstride.core.timeline import DAY
 from backstride.rules import Catalogue, default_catalogue
 
@@ -116,9 +117,14 @@ def decide_today(state: State, rules: Catalogue | None = None) -> Decision:
         return Decision(date=today, action="run_shorter_easier", triage=tri.as_contract(), session=session,
                         stop_if=stop_signs(morning, rules), reasons=tuple(reasons))
 
-    text = ("Your back answered well" if yesterday.level == "green"
-            else "Nothing in this morning's check-in says otherwise")
-    reasons.append(Reason(rule=yesterday.rule or "P-GREEN", text=f"{text}: run as planned."))
+    if yesterday.level == "green":
+        reasons.append(Reason(rule=yesterday.rule or "P-GREEN", text="Your back answered well: run as planned."))
+    elif checkin is not None:
+        reasons.append(Reason(rule="P-GREEN", text="Nothing in this morning's check-in says otherwise: "
+                                                   "run as planned."))
+    else:  # no answer is no answer (B-NO-ANSWER): said first, never read as green
+        signals = today_signals(tl, rules)
+        reasons[0:0] = [r for r in signals.reasons if r not in reasons]
     reasons.append(Reason(rule=run.rules[0], text=f"Today's plan: {run.notes.split('. ')[0]}."))
     return Decision(date=today, action="run_as_planned", triage=tri.as_contract(), session=run,
                     stop_if=stop_signs(morning, rules), reasons=tuple(reasons))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from backstride.contract import Checkin, Reason, State, Triage
 from backstride.core.pain_response import WeekResponse, pre_run_pain
-from backstride.core.signals import severe_mornings
+from backstride.core.signals import severe_mornings, today_signals
 from backstride.core.timeline import DAY, STANDING_FACTS, Timeline, daterange
 from backstride.core.words import count, in_a_row, join, number, sentence
 from backstride.rules import Catalogue
@@ -254,6 +254,9 @@ def triage(state: State, tl: Timeline, weeks: Sequence[WeekResponse], rules: Cat
                       f"{sentence(join(persist))} Please have your back assessed by a physiotherapist or "
                       "doctor; meanwhile you can keep training in the gentler way planned below."))
     found += _dose_reasons(tl, weeks, rules)
+    signals = today_signals(tl, rules)
+    if signals.stale:  # named in the plan and the day's advice alike: the week is not built on fresh answers
+        found += [(r.rule, r.text) for r in signals.reasons if r.rule == "B-NO-ANSWER"]
     earlier = [q for q, day in tl.flags.since.items() if day < tl.today and q != "both_legs"]
     if found and earlier:
         found.append(("T-PERSIST-FLAGS",
@@ -270,6 +273,6 @@ def triage(state: State, tl: Timeline, weeks: Sequence[WeekResponse], rules: Cat
         if rule.stops_running:
             stopped.append(rule_id)
     order = {rid: i for i, rid in enumerate(("T-EMERG", "T-NEURO", "T-SERIOUS", "T-DIAG", "T-WALK", "T-PERSIST",
-                                                 "P-SEVERE-REST", "T-NODOSE", "T-PERSIST-FLAGS"))}
+                                                 "P-SEVERE-REST", "T-NODOSE", "T-PERSIST-FLAGS", "B-NO-ANSWER"))}
     found.sort(key=lambda f: order[f[0]])
     return TriageResult(level, tuple(Reason(rule=r, text=t) for r, t in found), tuple(stopped))
