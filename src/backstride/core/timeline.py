@@ -19,7 +19,7 @@ from backstride.contract import ACTIVITY_RUNNING_KINDS, BASELINE_RUNNING_KINDS, 
 from backstride.rules import Catalogue
 
 __all__ = ["DAY", "RED_FLAG_QUESTIONS", "STANDING_FACTS", "WINDOW_DAYS", "FlagAnswers", "Timeline", "build_timeline",
-           "daterange", "flag_answers"]
+           "daterange", "flag_answers", "reports_run"]
 
 DAY = dt.timedelta(days=1)
 # Everything the planner reads lies within this many days before today (the 12 weeks of weekly
@@ -97,6 +97,12 @@ def flag_answers(history: Sequence[Checkin], today: dt.date, cleared: bool) -> F
     return FlagAnswers(since=MappingProxyType(since))
 
 
+def reports_run(c: Checkin) -> bool:
+    """Whether a check-in answers the run questions (pain during or after, rising, sharp): the runner ran."""
+    return (c.pain_during is not None or c.pain_after is not None or bool(c.pain_rising_during)
+            or bool(c.sharp_pain))
+
+
 def _merge(first: Checkin, second: Checkin) -> Checkin:
     """Two check-ins on one day: the later one's answers win, the earlier fills gaps."""
     merged = {f: getattr(second, f) if getattr(second, f) is not None else getattr(first, f)
@@ -127,6 +133,9 @@ class Timeline:
     hard_km_by_date: list[float]
     pain_dates: list[dt.date]  # days up to today whose check-in reports any pain, sorted
     flags: FlagAnswers  # the warning signs in force today, read from the whole history
+    # Days whose check-in reports a run (pain during or after, rising, sharp) with no running activity
+    # logged: run days for the 24-hour rule and the weekly answers, distance unknown. Sorted.
+    reported_run_dates: list[dt.date]
     memo: dict[object, object] = field(default_factory=dict)  # results derived from this timeline
 
     # --- check-ins -------------------------------------------------------------------------
@@ -191,18 +200,32 @@ class Timeline:
         i = bisect.bisect_left(self.hard_dates, start)
         return sum(self.hard_km_by_date[i:bisect.bisect_left(self.hard_dates, end, i)], 0.0)
 
+    def ran_on(self, day: dt.date) -> bool:
+        """A day with a logged run, or a check-in that reports one (its distance unknown)."""
+        return day in self.run_km or (bool(self.reported_run_dates) and day in self._reported())
+
+    def _reported(self) -> frozenset[dt.date]:
+        found = self.memo.get("reported")
+        if not isinstance(found, frozenset):
+            found = self.memo["reported"] = frozenset(self.reported_run_dates)
+        return found
+
     def run_dates(self, start: dt.date, end: dt.date) -> list[dt.date]:
-        """Days with a run from start to end (exclusive)."""
-        return [d for d in daterange(start, end) if d in self.run_km]
+        """Days with a run from start to end (exclusive), reported-only runs included."""
+        return [d for d in daterange(start, end) if self.ran_on(d)]
 
     def last_run_before(self, day: dt.date) -> dt.date | None:
-        """The latest day with a run before a day."""
-        i = bisect.bisect_left(self.run_dates_sorted, day)
-        return self.run_dates_sorted[i - 1] if i else None
+        """The latest day with a run before a day (logged, or reported in a check-in)."""
+        found = []
+        for dates in (self.run_dates_sorted, self.reported_run_dates):
+            i = bisect.bisect_left(dates, day)
+            if i:
+                found.append(dates[i - 1])
+        return max(found, default=None)
 
     def has_any_run(self) -> bool:
-        """Whether the history holds any run at all."""
-        return bool(self.run_km)
+        """Whether the history holds any run at all (logged, or reported in a check-in)."""
+        return bool(self.run_km) or bool(self.reported_run_dates)
 
     def activity_kinds(self, start: dt.date, end: dt.date) -> set[str]:
         """Kinds of activity done from start to end (exclusive)."""
@@ -272,6 +295,7 @@ def build_timeline(state: State, catalogue: Catalogue, window_days: int = WINDOW
         today=today, checkins=checkins, run_km=run_km, run_min=run_min, longest_km=longest,
         activities=by_day, easy_pace=pace, walk_pace=walk_pace,
         checkin_dates=list(checkins), run_dates_sorted=list(run_km), pain_dates=pain_dates,
+        reported_run_dates=[d for d, c in checkins.items() if d not in run_km and reports_run(c)],
         flags=flag_answers(history, today, "cleared_to_run" in state.athlete.diagnoses),
         km_by_run_date=list(run_km.values()), minutes_by_run_date=list(run_min.values()),
         longest_by_run_date=list(longest.values()), hard_dates=list(hard), hard_km_by_date=list(hard.values()),

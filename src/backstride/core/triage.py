@@ -150,7 +150,7 @@ def _persist_reasons(tl: Timeline, weeks: Sequence[WeekResponse], night_pain: bo
         later = [tl.checkin(day + k * DAY) for k in range(2, linger + 2)]
         scores = [c.pain_rest for c in later if c is not None and c.pain_rest is not None]
         if len(scores) >= 1 and all(s >= before + rise for s in scores) and not any(
-            d in tl.run_km for d in daterange(day + DAY, day + (linger + 1) * DAY)
+            tl.ran_on(d) for d in daterange(day + DAY, day + (linger + 1) * DAY)
         ):
             out.append(f"pain was still up {linger} days after your run on {day.isoformat()}")
             break
