@@ -6,14 +6,17 @@ Every text the core writes goes through these, so "1 runs", "1 week in a row",
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Literal
 
-__all__ = ["KM_PER_MI", "Units", "count", "distance", "distance_value", "in_a_row", "join", "number", "percent",
-           "sentence"]
+__all__ = ["KM_PER_MI", "KM_PER_MILE", "Units", "count", "distance", "distance_value", "in_a_row", "in_units", "join",
+           "number", "percent", "sentence"]
 
 Units = Literal["km", "mi"]
 KM_PER_MI = 1.609344
+KM_PER_MILE = KM_PER_MI
+_KM = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?:(-|–| to )(\d+(?:\.\d+)?))? ?km\b(?!/)")
 _IRREGULAR = {"strength session": "strength sessions", "cross-training session": "cross-training sessions"}
 
 
@@ -72,3 +75,24 @@ def sentence(text: str) -> str:
         return ""
     body = body[0].upper() + body[1:]
     return body if body[-1] in "!?" else body + "."
+
+
+def _mi(value: str) -> str:
+    decimals = len(value.split(".")[1]) if "." in value else 0
+    miles = float(value) / KM_PER_MI
+    # Whole kilometres become whole miles unless that loses the size of a short distance.
+    if decimals == 0 and miles >= 10:
+        return f"{miles:.0f}"
+    return f"{miles:.1f}"
+
+
+def in_units(text: str, units: str) -> str:
+    """``text`` with every distance written in km rewritten in the runner's units (unchanged for km)."""
+    if units != "mi" or "km" not in text:
+        return text
+
+    def swap(m: re.Match[str]) -> str:
+        low, sep, high = m.group(1), m.group(2), m.group(3)
+        return f"{_mi(low)}{sep}{_mi(high)} mi" if high else f"{_mi(low)} mi"
+
+    return _KM.sub(swap, text)
