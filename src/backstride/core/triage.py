@@ -139,7 +139,7 @@ def _persist_reasons(tl: Timeline, weeks: Sequence[WeekResponse], night_pain: bo
             break
         reds += 1
     if reds >= need:
-        out.append(f"runs have flared your back {reds} weeks in a row even with less running")
+        out.append(f"runs have flared your back {in_a_row(reds, 'week')} even with less running")
     # Morning pain still raised 48-72 h after a session.
     linger = int(rules.value(p, "lingering_days"))
     rise = rules.value(p, "lingering_rise_points")
