@@ -51,6 +51,23 @@ def cited(doc: Plan | Decision) -> set[str]:
     return ids
 
 
+def texts(doc: Plan | Decision) -> list[str]:
+    """Every text the runner reads in a plan or a decision (reasons, notes, stop signs)."""
+    out = [r.text for r in doc.triage.reasons]
+    if isinstance(doc, Plan):
+        out += [r.why for r in doc.rules_applied] + [s.notes for s in doc.sessions if s.notes]
+    else:
+        out += [r.text for r in doc.reasons] + list(doc.stop_if)
+        if doc.session is not None and doc.session.notes:
+            out.append(doc.session.notes)
+    return out
+
+
+def _says(doc: Plan | Decision, wanted: Any) -> list[str]:
+    joined = "\n".join(texts(doc))
+    return [f"no text says {w!r}" for w in _as_list(wanted) if w not in joined]
+
+
 def contract_failures(plan: Plan, state: State) -> list[str]:
     """The checks the contract applies to every plan."""
     out: list[str] = []
@@ -109,6 +126,7 @@ def _count(plan: Plan, spec: dict[str, Any]) -> list[str]:
 
 
 PLAN_CHECKS: dict[str, Callable[[Plan, State, Any], list[str]]] = {
+    "says": lambda p, s, v: _says(p, v),
     "triage": lambda p, s, v: [] if p.triage.level in _as_list(v) else [f"triage {p.triage.level}, expected {v}"],
     "phase": lambda p, s, v: [] if p.phase in _as_list(v) else [f"phase {p.phase}, expected {v}"],
     "running_allowed": lambda p, s, v: [] if p.running_allowed is v else [f"running_allowed is {p.running_allowed}"],
@@ -166,6 +184,7 @@ PLAN_CHECKS: dict[str, Callable[[Plan, State, Any], list[str]]] = {
 }
 
 DECISION_CHECKS: dict[str, Callable[[Decision, State, Any], list[str]]] = {
+    "says": lambda d, s, v: _says(d, v),
     "action": lambda d, s, v: [] if d.action in _as_list(v) else [f"action {d.action}, expected {v}"],
     "triage": lambda d, s, v: [] if d.triage.level in _as_list(v) else [f"triage {d.triage.level}, expected {v}"],
     "cites": lambda d, s, v: [f"does not cite {r} (cites {sorted(cited(d))})" for r in v if r not in cited(d)],

@@ -11,6 +11,7 @@ import datetime as dt
 
 from backstride.contract import RUNNING_KINDS, Action, Decision, Reason, Session, State
 from backstride.core.planner import Assessment, plan_week
+from backstride.core.signals import today_signals
 from backstride.core.today import TodayCall
 from backstride.core.triage import TriageResult
 from backstride.rules import Catalogue, default_catalogue
@@ -62,9 +63,8 @@ def decide_today(state: State, rules: Catalogue | None = None) -> Decision:
         return Decision(date=today, action=action, triage=tri.as_contract(), session=session, stop_if=(),
                         reasons=tuple(reasons))
 
-    if not call.has_checkin:
-        reasons.append(Reason(rule="B-DECIDE", text="No check-in yet this morning: answer it before you run, "
-                                                    "so today's call can read how your back is."))
+    # No answer is no answer (B-NO-ANSWER): a missing check-in, or one without pain at rest, is said first.
+    reasons[0:0] = [r for r in today_signals(a.timeline, rules).reasons if r.rule == "B-NO-ANSWER" and r not in reasons]
     if run is None:
         return _no_run(today, tri, call, other, morning, reasons, rules)
 

@@ -17,6 +17,7 @@ from backstride.core.timeline import DAY, Timeline
 from backstride.core.today import TodayCall
 from backstride.core.tolerated import ToleratedDose, tolerated_dose
 from backstride.core.triage import pain_episode
+from backstride.core.words import in_a_row
 from backstride.rules import Catalogue
 
 __all__ = ["TRIAL_STEPS", "DoseDecision", "decide_dose"]
@@ -87,7 +88,8 @@ def _trial_in_force(weeks: Sequence[WeekResponse], keep_weeks: int) -> tuple[tup
     if bad >= 1:
         steps = TRIAL_STEPS[: min(bad, len(TRIAL_STEPS))]
         latest = steps[-1]
-        why = (f"{bad} week{'s' if bad > 1 else ''} in a row {'have' if bad > 1 else 'has'} not been green, "
+        weeks_text = "last week has" if bad == 1 else f"{in_a_row(bad, 'week')} have"
+        why = (f"{weeks_text} not been green, "
                f"so this week changes one more thing: {_TRIAL_TEXT[latest]}")
         return steps, why
     good = _streak(weeks, {"green"}, limit=keep_weeks + 1)

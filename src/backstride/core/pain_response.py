@@ -95,6 +95,8 @@ def run_response(tl: Timeline, day: dt.date, rules: Catalogue) -> RunResponse:
             red = ("P-RED-24H", f"next morning pain was {nxt}/10, up from {base}/10 before the run")
         elif rise <= tolerance and green is None and amber is None:
             green = ("P-GREEN", f"next morning pain {nxt}/10, no worse than before")
+    if day not in tl.run_km and (red or amber or green):  # reported in the check-in, nothing logged
+        red, amber, green = (_unlogged(x) for x in (red, amber, green))
     if red is not None:
         return RunResponse(day, "red", *red)
     if amber is not None:
@@ -104,12 +106,13 @@ def run_response(tl: Timeline, day: dt.date, rules: Catalogue) -> RunResponse:
     return RunResponse(day, "unknown", "", "no pain scores recorded around this run")
 
 
+def _unlogged(found: tuple[str, str] | None) -> tuple[str, str] | None:
+    return None if found is None else (found[0], f"{found[1]} (a run reported in your check-in, distance unknown)")
+
+
 def is_run_day(tl: Timeline, day: dt.date) -> bool:
-    """A day with a logged run, or a check-in that reports pain during a run."""
-    if day in tl.run_km:
-        return True
-    c = tl.checkins.get(day)
-    return c is not None and (c.pain_during is not None or bool(c.pain_rising_during) or bool(c.sharp_pain))
+    """A day with a logged run, or a check-in that reports one (pain during or after, rising, sharp)."""
+    return tl.ran_on(day)
 
 
 def week_response(tl: Timeline, start: dt.date, rules: Catalogue) -> WeekResponse:

@@ -13,11 +13,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
+from types import MappingProxyType
 
 from backstride.contract import ACTIVITY_RUNNING_KINDS, BASELINE_RUNNING_KINDS, HARD_KINDS, Activity, Checkin, State
 from backstride.rules import Catalogue
 
-__all__ = ["DAY", "WINDOW_DAYS", "Timeline", "build_timeline", "daterange"]
+__all__ = ["DAY", "RED_FLAG_QUESTIONS", "STANDING_FACTS", "WINDOW_DAYS", "FlagAnswers", "Timeline", "build_timeline",
+           "daterange", "flag_answers", "reports_run"]
 
 DAY = dt.timedelta(days=1)
 # Everything the planner reads lies within this many days before today (the 12 weeks of weekly
@@ -37,6 +39,68 @@ def daterange(start: dt.date, end: dt.date) -> Iterator[dt.date]:
 def _days(start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
     # The planner asks for the same few weeks many times: a cached tuple beats a generator.
     return tuple(start + i * DAY for i in range((end - start).days))
+
+
+# The yes/no warning-sign questions of a check-in (T-PERSIST-FLAGS): a yes stays in force until a later
+# check-in answers the same question no; a check-in that leaves the question out does not clear it.
+RED_FLAG_QUESTIONS = ("bladder_bowel_change", "saddle_numbness", "leg_weakness", "both_legs", "numbness_tingling",
+                      "radiating_below_knee", "fever_unwell", "night_pain", "walking_pain", "limping")
+# Standing facts: once said, they stay until a clinician has cleared the athlete to run.
+STANDING_FACTS = ("recent_trauma", "unexplained_weight_loss")
+
+
+@dataclass(frozen=True, slots=True)
+class FlagAnswers:
+    """The warning signs in force today, each with the day of the check-in that reported it."""
+
+    since: Mapping[str, dt.date]  # question -> day of the yes that is still in force
+
+    def __contains__(self, question: object) -> bool:
+        return question in self.since
+
+    def as_checkin(self, today: dt.date) -> Checkin:
+        """A check-in holding every sign in force as yes (and nothing else), for the triage rules to read."""
+        values: dict[str, object] = {f: (True if f in self.since else None) for f in _FLAG_FIELDS}
+        return Checkin.model_construct(None, date=today, **values)
+
+    def earliest(self, questions: Sequence[str]) -> dt.date | None:
+        """The earliest day among these questions' yes answers (None when none is in force)."""
+        return min((self.since[q] for q in questions if q in self.since), default=None)
+
+
+_FLAG_FIELDS = RED_FLAG_QUESTIONS + STANDING_FACTS
+
+
+def flag_answers(history: Sequence[Checkin], today: dt.date, cleared: bool) -> FlagAnswers:
+    """Read every check-in up to today: the latest explicit answer to each question, yes standing facts.
+
+    The history is in date order (same-day check-ins in the order given, the later answer winning), so
+    it is read from the end, and the questions stop being looked for once each has its latest answer.
+    """
+    end = bisect.bisect_right(history, today, key=_DATE)
+    since: dict[str, dt.date] = {}
+    open_questions = set(RED_FLAG_QUESTIONS)
+    for c in reversed(history[:end]):
+        if not open_questions:
+            break
+        for q in tuple(open_questions):
+            answer = getattr(c, q)
+            if answer is not None:
+                open_questions.discard(q)
+                if answer:
+                    since[q] = c.date
+    if not cleared:
+        for q in STANDING_FACTS:
+            first = next((c.date for c in history[:end] if getattr(c, q)), None)
+            if first is not None:
+                since[q] = first
+    return FlagAnswers(since=MappingProxyType(since))
+
+
+def reports_run(c: Checkin) -> bool:
+    """Whether a check-in answers the run questions (pain during or after, rising, sharp): the runner ran."""
+    return (c.pain_during is not None or c.pain_after is not None or bool(c.pain_rising_during)
+            or bool(c.sharp_pain))
 
 
 def _merge(first: Checkin, second: Checkin) -> Checkin:
@@ -68,6 +132,10 @@ class Timeline:
     hard_dates: list[dt.date]
     hard_km_by_date: list[float]
     pain_dates: list[dt.date]  # days up to today whose check-in reports any pain, sorted
+    flags: FlagAnswers  # the warning signs in force today, read from the whole history
+    # Days whose check-in reports a run (pain during or after, rising, sharp) with no running activity
+    # logged: run days for the 24-hour rule and the weekly answers, distance unknown. Sorted.
+    reported_run_dates: list[dt.date]
     memo: dict[object, object] = field(default_factory=dict)  # results derived from this timeline
 
     # --- check-ins -------------------------------------------------------------------------
@@ -132,18 +200,32 @@ class Timeline:
         i = bisect.bisect_left(self.hard_dates, start)
         return sum(self.hard_km_by_date[i:bisect.bisect_left(self.hard_dates, end, i)], 0.0)
 
+    def ran_on(self, day: dt.date) -> bool:
+        """A day with a logged run, or a check-in that reports one (its distance unknown)."""
+        return day in self.run_km or (bool(self.reported_run_dates) and day in self._reported())
+
+    def _reported(self) -> frozenset[dt.date]:
+        found = self.memo.get("reported")
+        if not isinstance(found, frozenset):
+            found = self.memo["reported"] = frozenset(self.reported_run_dates)
+        return found
+
     def run_dates(self, start: dt.date, end: dt.date) -> list[dt.date]:
-        """Days with a run from start to end (exclusive)."""
-        return [d for d in daterange(start, end) if d in self.run_km]
+        """Days with a run from start to end (exclusive), reported-only runs included."""
+        return [d for d in daterange(start, end) if self.ran_on(d)]
 
     def last_run_before(self, day: dt.date) -> dt.date | None:
-        """The latest day with a run before a day."""
-        i = bisect.bisect_left(self.run_dates_sorted, day)
-        return self.run_dates_sorted[i - 1] if i else None
+        """The latest day with a run before a day (logged, or reported in a check-in)."""
+        found = []
+        for dates in (self.run_dates_sorted, self.reported_run_dates):
+            i = bisect.bisect_left(dates, day)
+            if i:
+                found.append(dates[i - 1])
+        return max(found, default=None)
 
     def has_any_run(self) -> bool:
-        """Whether the history holds any run at all."""
-        return bool(self.run_km)
+        """Whether the history holds any run at all (logged, or reported in a check-in)."""
+        return bool(self.run_km) or bool(self.reported_run_dates)
 
     def activity_kinds(self, start: dt.date, end: dt.date) -> set[str]:
         """Kinds of activity done from start to end (exclusive)."""
@@ -213,6 +295,8 @@ def build_timeline(state: State, catalogue: Catalogue, window_days: int = WINDOW
         today=today, checkins=checkins, run_km=run_km, run_min=run_min, longest_km=longest,
         activities=by_day, easy_pace=pace, walk_pace=walk_pace,
         checkin_dates=list(checkins), run_dates_sorted=list(run_km), pain_dates=pain_dates,
+        reported_run_dates=[d for d, c in checkins.items() if d not in run_km and reports_run(c)],
+        flags=flag_answers(history, today, "cleared_to_run" in state.athlete.diagnoses),
         km_by_run_date=list(run_km.values()), minutes_by_run_date=list(run_min.values()),
         longest_by_run_date=list(longest.values()), hard_dates=list(hard), hard_km_by_date=list(hard.values()),
     )

@@ -1,8 +1,10 @@
 """Red-flag screening, checked on every check-in before anything else.
 
 The worst level wins: emergency > see_clinician_soon > see_clinician > none.
-Red flags are read from the latest check-in on or before today; the history
-rule (T-PERSIST) reads every check-in and run.
+A warning sign answered yes stays in force until a later check-in answers the
+same question no; standing facts (a fall before the pain, unexplained weight
+loss, a history of cancer) until a clinician clears the athlete to run
+(T-PERSIST-FLAGS). The history rule (T-PERSIST) reads every check-in and run.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from backstride.contract import Checkin, Reason, State, Triage
-from backstride.core.flags import answers_in_force
 from backstride.core.pain_response import WeekResponse, pre_run_pain
-from backstride.core.timeline import DAY, Timeline, daterange
+from backstride.core.signals import severe_mornings, today_signals
+from backstride.core.timeline import DAY, STANDING_FACTS, Timeline, daterange
+from backstride.core.words import count, in_a_row, join, number, sentence
 from backstride.rules import Catalogue
 
 __all__ = ["LEVEL_ORDER", "TriageResult", "pain_episode", "triage"]
@@ -53,12 +56,6 @@ class TriageResult:
     def as_contract(self) -> Triage:
         """The contract's triage object."""
         return Triage(level=self.level, reasons=self.reasons)  # type: ignore[arg-type]
-
-
-def _join(signs: list[str]) -> str:
-    if len(signs) == 1:
-        return signs[0]
-    return ", ".join(signs[:-1]) + " and " + signs[-1]
 
 
 def _emergency_signs(c: Checkin) -> list[str]:
@@ -116,14 +113,12 @@ def _weekly_mean_pain(tl: Timeline, start: dt.date) -> float | None:
     return sum(scores) / len(scores) if scores else None
 
 
-def _persist_reasons(
-    tl: Timeline, weeks: Sequence[WeekResponse], latest: Checkin | None, rules: Catalogue
-) -> list[str]:
+def _persist_reasons(tl: Timeline, weeks: Sequence[WeekResponse], night_pain: bool, rules: Catalogue) -> list[str]:
     """Each way the pain is lingering or coming back (T-PERSIST)."""
     out: list[str] = []
     today = tl.today
     p = "T-PERSIST"
-    if latest is not None and latest.night_pain:
+    if night_pain:
         out.append("your pain is worse at rest or at night")
     episode = pain_episode(tl, int(rules.value(p, "episode_gap_days")))
     if episode is not None and (today - episode[1]).days <= 7:
@@ -144,7 +139,7 @@ def _persist_reasons(
             break
         reds += 1
     if reds >= need:
-        out.append(f"runs have flared your back {reds} weeks in a row even with less running")
+        out.append(f"runs have flared your back {in_a_row(reds, 'week')} even with less running")
     # Morning pain still raised 48-72 h after a session.
     linger = int(rules.value(p, "lingering_days"))
     rise = rules.value(p, "lingering_rise_points")
@@ -155,107 +150,120 @@ def _persist_reasons(
         later = [tl.checkin(day + k * DAY) for k in range(2, linger + 2)]
         scores = [c.pain_rest for c in later if c is not None and c.pain_rest is not None]
         if len(scores) >= 1 and all(s >= before + rise for s in scores) and not any(
-            d in tl.run_km for d in daterange(day + DAY, day + (linger + 1) * DAY)
+            tl.ran_on(d) for d in daterange(day + DAY, day + (linger + 1) * DAY)
         ):
             out.append(f"pain was still up {linger} days after your run on {day.isoformat()}")
             break
     return out
 
 
-def _no_tolerable_dose(weeks: Sequence[WeekResponse], rules: Catalogue) -> int:
-    """Red or amber weeks in a row, most recent first, when there are enough of them (T-NODOSE), else 0."""
-    need = int(rules.value("T-NODOSE", "weeks_in_a_row"))
-    count = 0
-    for week in weeks:
-        if week.level not in ("red", "amber"):
-            break
-        count += 1
-    return count if count >= need else 0
+def _since(tl: Timeline, questions: Sequence[str]) -> str:
+    """' (on DATE, and no check-in since has answered no)' when a sign in force was reported before today."""
+    first = tl.flags.earliest(questions)
+    if first is None or first >= tl.today:
+        return ""
+    return f" (on {first.isoformat()}, and no check-in since has answered no)"
 
 
-def _severe_mornings(tl: Timeline, rules: Catalogue) -> int:
-    """Mornings with severe pain at rest within the window up to today, when there are enough (P-SEVERE-REST)."""
-    severe = rules.value("P-SEVERE-REST", "severe_points")
-    window = int(rules.value("P-SEVERE-REST", "window_days"))
-    count = sum(1 for d in daterange(tl.today - (window - 1) * DAY, tl.today + DAY)
-                if (c := tl.checkins.get(d)) is not None and c.pain_rest is not None and c.pain_rest >= severe)
-    return count if count >= rules.value("P-SEVERE-REST", "mornings") else 0
+_EMERG_QUESTIONS = ("bladder_bowel_change", "saddle_numbness", "both_legs", "leg_weakness", "numbness_tingling",
+                    "radiating_below_knee")
+_NEURO_QUESTIONS = ("numbness_tingling", "radiating_below_knee", "leg_weakness", "fever_unwell")
 
 
-def triage(state: State, tl: Timeline, weeks: Sequence[WeekResponse], rules: Catalogue) -> TriageResult:
-    """Screen the answers in force today and the history; the worst level wins.
-
-    Each warning sign is read from the latest check-in that answered its question (T-PERSIST-FLAGS):
-    a yes stays until answered no, and a standing fact until a clinician's clearance.
-    """
+def _flag_reasons(state: State, tl: Timeline) -> list[tuple[str, str]]:
+    """T-EMERG, T-NEURO and T-SERIOUS from the signs in force today (T-PERSIST-FLAGS)."""
+    signs_now = tl.flags.as_checkin(tl.today)
     athlete = state.athlete
+    found: list[tuple[str, str]] = []
+    signs = _emergency_signs(signs_now)
+    if signs:
+        found.append(("T-EMERG",
+                      f"EMERGENCY — you reported {join(signs)}{_since(tl, _EMERG_QUESTIONS)}. This can mean "
+                      "pressure on the nerves at the base of the spine (cauda equina syndrome), which needs "
+                      "treatment within hours. Go to an emergency department now, or call your emergency number. "
+                      "Do not run or train."))
+    signs = _neuro_signs(signs_now)
+    if signs:
+        found.append(("T-NEURO",
+                      f"You reported {join(signs)}{_since(tl, _NEURO_QUESTIONS)}. Stop running for now and see a "
+                      "doctor or physiotherapist within the next day or two, so they can check the nerves."))
     cleared = "cleared_to_run" in athlete.diagnoses
-    in_force = answers_in_force(state.checkins, state.today, cleared)
-    latest: Checkin | None = in_force.answers
-    found: list[tuple[str, str]] = []  # (rule id, text)
-    if latest is not None:
-        signs = _emergency_signs(latest)
-        if signs:
-            found.append(("T-EMERG",
-                          f"EMERGENCY — you reported {_join(signs)}. This can mean pressure on the nerves at the "
-                          "base of the spine (cauda equina syndrome), which needs treatment within hours. "
-                          "Go to an emergency department now, or call your emergency number. "
-                          "Do not run or train."))
-        signs = _neuro_signs(latest)
-        if signs:
-            found.append(("T-NEURO",
-                          f"You reported {_join(signs)}. Stop running for now and see a doctor or "
-                          "physiotherapist within the next day or two, so they can check the nerves."))
     serious = []
     if athlete.history_of_cancer and not cleared:
         serious.append("a history of cancer")
-    if latest is not None and latest.unexplained_weight_loss:
+    if "unexplained_weight_loss" in tl.flags:
         serious.append("weight loss you cannot explain")
-    if latest is not None and latest.recent_trauma:
+    if "recent_trauma" in tl.flags:
         serious.append("a fall, accident or knock before the pain began"
                        + (" (with osteoporosis or long-term steroids)" if athlete.osteoporosis_or_steroids else ""))
     if serious:
         found.append(("T-SERIOUS",
-                      f"You mentioned {_join(serious)}. Most back pain is nothing serious, but a doctor "
-                      "should check this before you run again: book an appointment within the next few days."))
+                      f"You mentioned {join(serious)}{_since(tl, STANDING_FACTS)}. Most back pain is nothing "
+                      "serious, but a doctor should check this before you run again: book an appointment within "
+                      "the next few days. This stays until a clinician has cleared you to run."))
+    return found
+
+
+def _dose_reasons(tl: Timeline, weeks: Sequence[WeekResponse], rules: Catalogue) -> list[tuple[str, str]]:
+    """P-SEVERE-REST (severe mornings in a row of days) and T-NODOSE (red or amber weeks in a row)."""
+    found: list[tuple[str, str]] = []
+    severe = rules.value("P-SEVERE-REST", "severe_points")
+    window = int(rules.value("P-SEVERE-REST", "window_days"))
+    need = int(rules.value("P-SEVERE-REST", "mornings"))
+    mornings = severe_mornings(tl, severe, window)
+    if mornings >= need:
+        found.append(("P-SEVERE-REST",
+                      f"Your pain at rest has been severe ({number(severe)}/10 or more) on "
+                      f"{count(mornings, 'morning')} in the last {count(window, 'day')}. Please have your back "
+                      "assessed by a doctor or physiotherapist; on a morning like that, no run: rest, or gentle "
+                      "cross-training if it is comfortable."))
+    n = int(rules.value("T-NODOSE", "weeks_in_a_row"))
+    if n <= len(weeks) and all(weeks[k].level in ("red", "amber") for k in range(n)):
+        minutes = number(rules.value("T-NODOSE", "test_run_min"))
+        tests = count(int(rules.value("T-NODOSE", "test_runs_per_week")), "test")
+        found.append(("T-NODOSE",
+                      "We have not found a running dose your back tolerates yet: get it assessed by a "
+                      f"physiotherapist or doctor. Your runs have given red or amber answers {in_a_row(n, 'week')}. "
+                      f"Until then running is held to short run:walk tests ({minutes} min, {tests} a week) beside "
+                      "cross-training."))
+    return found
+
+
+def triage(state: State, tl: Timeline, weeks: Sequence[WeekResponse], rules: Catalogue) -> TriageResult:
+    """Screen the signs in force and the history; the worst level wins."""
+    athlete = state.athlete
+    cleared = "cleared_to_run" in athlete.diagnoses
+    found = _flag_reasons(state, tl)
     diagnosed = [_DIAGNOSES[d] for d in athlete.diagnoses if d in _DIAGNOSES]
     if diagnosed and not cleared:
         found.append(("T-DIAG",
-                      f"Your clinician has diagnosed {_join(diagnosed)}. No running until they clear you to run; "
+                      f"Your clinician has diagnosed {join(diagnosed)}. No running until they clear you to run; "
                       "cross-training and your rehab exercises are fine."))
-    if latest is not None and (latest.walking_pain or latest.limping):
-        what = ("your back hurts when you walk" if latest.walking_pain else "") + (
-            (" and " if latest.walking_pain else "") + "the pain changes how you walk" if latest.limping else "")
-        when = "Today" if not (set(in_force.carried(state.today)) & {"walking_pain", "limping"}) else \
-            "Your last answer was that"
+    walking, limping = "walking_pain" in tl.flags, "limping" in tl.flags
+    if walking or limping:
+        what = join([("your back hurts when you walk" if walking else ""),
+                     ("the pain changes how you walk" if limping else "")])
+        since = _since(tl, ("walking_pain", "limping"))
+        when = f"You said {what}{since}" if since else f"Today {what}"
         found.append(("T-WALK",
-                      f"{when} {what}. No running for now: walk and cross-train as far as it is comfortable, "
+                      f"{when}. No running for now: walk and cross-train as far as it is comfortable, "
                       "and check in again tomorrow."))
-    carried = in_force.carried(state.today)
-    if carried and found:
-        first = min(in_force.since[f] for f in carried)
-        found.append(("T-PERSIST-FLAGS",
-                      f"A warning sign you reported on {first.day} {first:%B} still counts: it stays until a "
-                      "check-in answers that question no (or a clinician clears it)."))
-    nodose = _no_tolerable_dose(weeks, rules)
-    if nodose:
-        found.append(("T-NODOSE",
-                      f"We have not found a running dose your back tolerates yet: {nodose} weeks in a row your "
-                      "runs have flared it or given moderate pain, even with less running. Please get it assessed "
-                      "by a physiotherapist or doctor; until then running is held to short run:walk tests beside "
-                      "cross-training."))
-    severe = _severe_mornings(tl, rules)
-    if severe:
-        points, days = rules.value("P-SEVERE-REST", "severe_points"), rules.value("P-SEVERE-REST", "window_days")
-        found.append(("P-SEVERE-REST",
-                      f"Your back has been severely painful at rest on {severe} mornings in the last {days:.0f} "
-                      f"days ({points:.0f}/10 or more). Please have it assessed by a physiotherapist or doctor "
-                      "within the next few days; no running on a morning like that."))
-    persist = _persist_reasons(tl, weeks, latest, rules)
+    persist = _persist_reasons(tl, weeks, "night_pain" in tl.flags, rules)
     if persist:
         found.append(("T-PERSIST",
-                      f"{_join(persist).capitalize()}. Please have your back assessed by a physiotherapist or "
+                      f"{sentence(join(persist))} Please have your back assessed by a physiotherapist or "
                       "doctor; meanwhile you can keep training in the gentler way planned below."))
+    found += _dose_reasons(tl, weeks, rules)
+    signals = today_signals(tl, rules)
+    if signals.stale:  # named in the plan and the day's advice alike: the week is not built on fresh answers
+        found += [(r.rule, r.text) for r in signals.reasons if r.rule == "B-NO-ANSWER"]
+    earlier = [q for q, day in tl.flags.since.items() if day < tl.today and q != "both_legs"]
+    if found and earlier:
+        found.append(("T-PERSIST-FLAGS",
+                      "A warning sign stays in force until a later check-in answers that question no: leaving "
+                      "the question out does not clear it" + ("; a fall, an accident or weight loss you cannot "
+                      "explain stays until a clinician has cleared you to run" if set(earlier) & set(STANDING_FACTS)
+                                                           else "") + "."))
     level = "none"
     stopped: list[str] = []
     for rule_id, _ in found:
@@ -264,7 +272,7 @@ def triage(state: State, tl: Timeline, weeks: Sequence[WeekResponse], rules: Cat
             level = rule.level
         if rule.stops_running:
             stopped.append(rule_id)
-    order = {rid: i for i, rid in enumerate(("T-EMERG", "T-NEURO", "T-SERIOUS", "T-DIAG", "T-WALK",
-                                             "T-PERSIST-FLAGS", "T-NODOSE", "P-SEVERE-REST", "T-PERSIST"))}
+    order = {rid: i for i, rid in enumerate(("T-EMERG", "T-NEURO", "T-SERIOUS", "T-DIAG", "T-WALK", "T-PERSIST",
+                                                 "P-SEVERE-REST", "T-NODOSE", "T-PERSIST-FLAGS", "B-NO-ANSWER"))}
     found.sort(key=lambda f: order[f[0]])
     return TriageResult(level, tuple(Reason(rule=r, text=t) for r, t in found), tuple(stopped))
