@@ -27,3 +27,10 @@ def test_the_first_screen_gives_the_two_commands() -> None:
     first = (REPO / "README.md").read_text().split("---", 1)[0]
     commands = [line.strip().split("#")[0].strip() for line in first.splitlines() if line.startswith("    ")]
     assert commands == ["./run.sh", "./test.sh"]
+
+
+def test_the_cli_reference_is_generated_from_the_commands_and_current() -> None:
+    from backstride.cli.reference import reference
+
+    assert (REPO / "docs" / "cli.md").read_text() == reference(), \
+        "docs/cli.md is stale: run python -m backstride.cli.reference > docs/cli.md"

@@ -13,6 +13,7 @@ from backstride.storage import migrate
 from backstride.storage.athletes import create_athlete, state_for
 from backstride.storage.engine import Database
 from backstride.storage.erase import erase_athlete
+from backstride.storage.plans import planned_days, save_plan
 from backstride.storage.tables import Base
 from tests.storage.storage_builders import full_state, row_counts
 
@@ -59,15 +60,32 @@ def test_opening_twice_is_a_no_op(db_url: str) -> None:
 # Rows written in the schema *as it was* at each revision (plain SQL, so later changes to tables.py
 # cannot break them). Add an entry when a revision changes these tables; a revision without one
 # reuses the latest earlier entry.
-SEED_SQL: dict[str, list[str]] = {
-    "0001": [
+_SEED_0001 = [
         "INSERT INTO athletes (id, name, created_at, units, diagnoses) "
         "VALUES (7, 'seed', '2026-01-01 00:00:00', 'km', '[]')",
         "INSERT INTO checkins (athlete_id, date, pain_rest, notes, updated_at) "
         "VALUES (7, '2026-01-02', 3, 'seeded', '2026-01-02 00:00:00')",
         "INSERT INTO activities (athlete_id, date, kind, distance_km, partial, created_at, content_sha256) "
         "VALUES (7, '2026-01-02', 'run', 5.5, false, '2026-01-02 00:00:00', 'abc')",
-        "INSERT INTO laps (activity_id, position, distance_m) SELECT id, 0, 1000 FROM activities WHERE athlete_id = 7",
+    "INSERT INTO laps (activity_id, position, distance_m) SELECT id, 0, 1000 FROM activities WHERE athlete_id = 7",
+]
+SEED_SQL: dict[str, list[str]] = {
+    "0001": [
+        *_SEED_0001,
+        # two plans covering 2026-01-03: the later one is what the day keeps
+        "INSERT INTO plans (athlete_id, week_start, created_at, plan) VALUES (7, '2026-01-02', '2026-01-02 06:00:00', "
+        "'{\"phase\": \"calm\", \"sessions\": [{\"date\": \"2026-01-02\", \"kind\": \"rest\", "
+        "\"rules\": [], \"notes\": \"Rest day.\"}, {\"date\": \"2026-01-03\", \"kind\": \"easy\", "
+        "\"distance_km\": 6.0, \"rules\": [\"I-EASY\"], \"notes\": \"Easy 6 km\"}]}')",
+        "INSERT INTO plans (athlete_id, week_start, created_at, plan) VALUES (7, '2026-01-03', '2026-01-03 06:00:00', "
+        "'{\"phase\": \"rebuild\", \"sessions\": [{\"date\": \"2026-01-03\", \"kind\": \"easy\", "
+        "\"distance_km\": 4.5, \"rules\": [\"I-EASY\"], \"notes\": \"Easy 4.5 km\"}]}')",
+    ],
+    "0003": [
+        *_SEED_0001,
+        "INSERT INTO planned_days (athlete_id, date, week_start, phase, sessions, updated_at) VALUES (7, '2026-01-03', "
+        "'2026-01-03', 'rebuild', '[{\"date\": \"2026-01-03\", \"kind\": \"easy\", \"distance_km\": 4.5, "
+        "\"rules\": []}]', '2026-01-03 06:00:00')",
     ],
 }
 
@@ -90,6 +108,10 @@ def test_upgrading_from_each_earlier_revision_keeps_the_data(db_url: str, revisi
         state = state_for(db, 7, dt.date(2026, 1, 3))
         assert [(c.date, c.pain_rest, c.notes) for c in state.checkins] == [(dt.date(2026, 1, 2), 3, "seeded")]
         assert [(a.kind, a.distance_km) for a in state.activities] == [("run", 5.5)]
+        if migrate.revisions().index(revision) < migrate.revisions().index("0003"):  # stored plans converted
+            days = planned_days(db, 7, dt.date(2026, 1, 1), dt.date(2026, 1, 9))
+            assert [(d.date, d.phase, [(s.kind, s.distance_km) for s in d.sessions]) for d in days] == [
+                (dt.date(2026, 1, 2), "calm", [("rest", None)]), (dt.date(2026, 1, 3), "rebuild", [("easy", 4.5)])]
         # the cascades survive the table rebuilds of batch migrations
         erase_athlete(db, 7)
         assert set(row_counts(db).values()) == {0}
@@ -142,3 +164,27 @@ def test_a_migration_that_fails_halfway_leaves_the_old_revision(db: Database) ->
         migrate._run(db, upgrade_then_fail)
     assert migrate.current_revision(db) is None
     assert not set(inspect(db.engine).get_table_names()) & set(Base.metadata.tables)
+
+
+def test_downgrading_below_0003_keeps_what_was_planned_as_plan_rows(db: Database) -> None:
+    from backstride.contract import Plan
+
+    athlete = create_athlete(db, full_state(activities=[]))
+    plan = Plan.model_validate({
+        "week_start": "2026-11-30", "triage": {"level": "none"}, "running_allowed": True, "phase": "calm",
+        "volume": {"baseline_run_km": 32, "last_week_run_km": 28, "planned_run_km": 9},
+        "sessions": [{"date": "2026-11-30", "kind": "easy", "distance_km": 5, "rules": ["I-EASY"]},
+                     {"date": "2026-12-02", "kind": "run_walk", "distance_km": 4,
+                      "run_walk": {"run_min": 4, "walk_min": 1}, "rules": ["L-RUNWALK"]}],
+        "rules_applied": []})
+    save_plan(db, athlete, plan)
+    migrate.downgrade(db, "0002")
+    with db.session() as session:
+        [stored] = session.execute(text("SELECT plan FROM plans")).scalars().all()
+    import json
+
+    data = json.loads(stored) if isinstance(stored, str) else stored
+    assert [(s["date"], s["kind"]) for s in data["sessions"]] == [("2026-11-30", "easy"), ("2026-12-02", "run_walk")]
+    migrate.upgrade(db)
+    days = planned_days(db, athlete, dt.date(2026, 11, 30), dt.date(2026, 12, 6))
+    assert [d.sessions for d in days] == [(s.model_copy(update={"notes": ""}),) for s in plan.sessions]

@@ -38,12 +38,18 @@ def _example_states() -> list[Any]:
 
 
 def _canonical(state: State) -> State:
-    """The state as storage gives it back: check-ins by date (last one per date), activities by date."""
-    checkins = {c.date: c for c in state.checkins}
+    """The state as storage gives it back: check-ins by date (same-day ones merged), activities by date, each
+    activity as the plausibility check leaves it (a value no human session has is not handed on)."""
+    from backstride.importers.plausible import check_activity
+    from backstride.storage.checkins import merge_same_day
+
+    checkins = {c.date: c for c in merge_same_day(state.checkins)}
+    kept = [checked.activity for a in state.activities
+            if (checked := check_activity(a, state.today)).activity is not None]
     return state.model_copy(
         update={
             "checkins": tuple(sorted(checkins.values(), key=lambda c: c.date)),
-            "activities": tuple(sorted(state.activities, key=lambda a: a.date)),
+            "activities": tuple(sorted(kept, key=lambda a: a.date)),
         }
     )
 
@@ -179,7 +185,7 @@ athlete = st.builds(
     shoes=st.lists(
         st.builds(
             lambda n, km: {"name": n, "km": km},
-            st.text(st.characters(exclude_characters="\x00"), min_size=1, max_size=20),
+            st.text(st.characters(exclude_characters="\x00", exclude_categories=("Cs",)), min_size=1, max_size=20),
             _number(0, 2000),
         ),
         max_size=3,
@@ -196,7 +202,7 @@ checkin = st.builds(
     sleep_hours=_optional(_number(0, 24)),
     stress=pain,
     confidence=pain,
-    notes=_optional(st.text(st.characters(exclude_characters="\x00"), max_size=200)),
+    notes=_optional(st.text(st.characters(exclude_characters="\x00", exclude_categories=("Cs",)), max_size=200)),
 )
 activity = st.builds(
     lambda date, **rest: _drop_none(date=date.isoformat(), **rest),

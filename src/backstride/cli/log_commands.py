@@ -14,61 +14,62 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from backstride.cli.output import console, error_console, fail
+from backstride.cli.params import AthleteOpt as AthleteOpt
+from backstride.cli.params import day, id_argument
 from backstride.contract import Plan, State
+from backstride.services.checkin_questions import ASKED_EACH_MORNING, LEG_DETAIL, LEG_SYMPTOMS, SYMPTOM_NAMES
 
 if TYPE_CHECKING:
     from backstride.storage import Database
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (default: BACKSTRIDE_DATABASE_URL, "
                                                          "else the local SQLite file).")]
-AthleteOpt = Annotated[int, typer.Option("--athlete", "-a", help="The athlete's id.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 TodayOpt = Annotated[str | None, typer.Option("--today", help="The date to act on (YYYY-MM-DD); default today.")]
 
 
 
 
-def _today(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()  # the clock is read here, at the edge, never in the core
-    try:
-        return dt.date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
-    except ValueError:
-        _bad_date(value)
-
-
-def _bad_date(value: str) -> NoReturn:
-    fail([f"--today: is not a real date in the form YYYY-MM-DD (got {value!r})"])
+def today_option(value: str | None, option: str = "--today", *, past_only: bool = False) -> dt.date:
+    """The date given as ``option`` (default: today), range-checked (cli.params.day); ``past_only`` refuses
+    a day after today, for what has already happened."""
+    given = day(value, option)
+    now = dt.date.today()  # the clock is read here, at the edge, never in the core
+    if past_only and given > now:
+        fail([f"{option}: {value} is in the future; you can record only what has happened (today is {now})"])
+    return given
 
 
 
 
-def _print_json(data: Any) -> None:
+def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 @contextmanager
-def _database(url: str | None) -> Iterator[Database]:
+def opened(url: str | None) -> Iterator[Database]:
     """Open the database, turning storage errors into one clear line and exit status 2."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from backstride.services.training_log import open_database
-    from backstride.storage import DatabaseTooNew, NotFound
+    from backstride.storage import DatabaseBusy, DatabaseTooNew, NotFound
 
     try:
         db = open_database(url)
-    except DatabaseTooNew as exc:
+    except (DatabaseTooNew, DatabaseBusy) as exc:
         fail([f"database: {exc}"])
     except (SQLAlchemyError, OSError, ValueError) as exc:
         fail([f"database: cannot open it ({str(exc).splitlines()[0]})"])
     try:
         yield db
     except NotFound as exc:
+        fail([str(exc)])
+    except DatabaseBusy as exc:
         fail([str(exc)])
     finally:
         db.dispose()
@@ -80,51 +81,28 @@ def state_for_athlete(athlete: int, db_url: str | None, today: str | None) -> St
     """The stored athlete's state (for ``plan --athlete`` and ``decide --athlete``)."""
     from backstride.services.training_log import athlete_state
 
-    with _database(db_url) as db:
-        return athlete_state(db, athlete, _today(today))
+    with opened(db_url) as db:
+        return athlete_state(db, athlete, today_option(today))
 
 
 def remember_plan(athlete: int, db_url: str | None, plan: Plan) -> None:
     """Keep an issued plan in the log."""
     from backstride.storage import save_plan
 
-    with _database(db_url) as db:
+    with opened(db_url) as db:
         save_plan(db, athlete, plan)
 
 
 # --- commands ---------------------------------------------------------------------------------------
 
-def athlete_create(
-    from_state: Annotated[str, typer.Option("--from-state", help="A backstride.state/1 JSON file, or -.")],
-    name: Annotated[str, typer.Option("--name", help="The athlete's name.")] = "athlete",
-    timezone: Annotated[str | None, typer.Option("--timezone", help="IANA time zone, e.g. Europe/Paris.")] = None,
-    db: DbOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Store a new athlete from a state file; prints the new athlete's id."""
-    from backstride.cli.main import read_state
-    from backstride.services.training_log import store_athlete
-
-    state = read_state(from_state)
-    with _database(db) as database:
-        try:
-            new_id = store_athlete(database, state, name=name, timezone=timezone)
-        except ValueError as exc:
-            fail([f"--timezone: {exc}"])
-    if as_json:
-        _print_json({"id": new_id})
-    else:
-        sys.stdout.write(f"{new_id}\n")
-
-
 def athlete_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """The athletes in the log."""
     from backstride.storage import list_athletes
 
-    with _database(db) as database:
+    with opened(db) as database:
         athletes = list_athletes(database)
     if as_json:
-        _print_json([{"id": a.id, "name": a.name, "created_at": a.created_at} for a in athletes])
+        print_json([{"id": a.id, "name": a.name, "created_at": a.created_at} for a in athletes])
         return
     from rich.table import Table
 
@@ -134,10 +112,12 @@ def athlete_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
     console().print(table)
 
 
-def state_cmd(athlete: AthleteOpt, db: DbOpt = None, today: TodayOpt = None) -> None:
-    """Print the athlete's backstride.state/1: what the planner reads."""
+def state_cmd(athlete: AthleteOpt, db: DbOpt = None, today: TodayOpt = None,
+              as_json: Annotated[bool, typer.Option("--json", help="Accepted for symmetry: the state is always "
+                                                               "JSON.")] = False) -> None:
+    """Print the athlete's backstride.state/1 (always JSON): what the planner reads."""
     state = state_for_athlete(athlete, db, today)
-    _print_json(state.to_json_dict())
+    print_json(state.to_json_dict())
 
 
 def import_cmd(
@@ -155,7 +135,7 @@ def import_cmd(
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         fail([f"{p}: no such file or folder" for p in missing])
-    with _database(db) as database:
+    with opened(db) as database:
         if as_json or not sys.stderr.isatty():
             summary = import_paths(database, athlete, paths, workers=workers)
         else:
@@ -175,7 +155,7 @@ def import_cmd(
                 summary = import_paths(database, athlete, paths, workers=workers, on_file=tick)
                 bar.update(task, total=bar.tasks[0].completed)
     if as_json:
-        _print_json(summary.to_json_dict())
+        print_json(summary.to_json_dict())
     else:
         from backstride.cli.render_log import format_import_summary
 
@@ -185,18 +165,8 @@ def import_cmd(
 
 
 
-_QUESTIONS = (
-    ("walking_pain", "Is your back quite painful when you walk?"),
-    ("limping", "Does the pain make you limp or change how you walk?"),
-    ("radiating_below_knee", "Does pain shoot down a leg below the knee?"),
-    ("numbness_tingling", "Any tingling or numbness in a leg or foot?"),
-    ("leg_weakness", "Does a leg feel weak or clumsy?"),
-    ("both_legs", "Are the leg symptoms in both legs?"),
-    ("saddle_numbness", "Any numbness around your groin, buttocks or genitals?"),
-    ("bladder_bowel_change", "Any new trouble passing urine, or controlling your bladder or bowel?"),
-    ("fever_unwell", "Do you feel generally unwell or feverish?"),
-    ("night_pain", "Is the pain worse at rest or at night?"),
-)
+# The check-in fields whose option is not the field's own name.
+_CHECKIN_OPTIONS = {"sleep_hours": "--sleep", "pain_rising_during": "--rising", "sharp_pain": "--sharp"}
 
 
 def checkin_cmd(
@@ -208,11 +178,10 @@ def checkin_cmd(
     rising: Annotated[bool | None, typer.Option("--rising/--not-rising", help="Pain kept rising during the run.")]
     = None,
     sharp: Annotated[bool | None, typer.Option("--sharp/--not-sharp", help="Sharp pain during the run.")] = None,
-    flag: Annotated[list[str] | None, typer.Option("--yes", help="A symptom you have (repeatable): walking_pain, "
-                                                   "limping, radiating_below_knee, numbness_tingling, leg_weakness, "
-                                                   "both_legs, saddle_numbness, bladder_bowel_change, "
-                                                   "fever_unwell, night_pain, unexplained_weight_loss, "
-                                                   "recent_trauma.")] = None,
+    flag: Annotated[list[str] | None, typer.Option("--yes", help="A symptom you have (repeatable): "
+                                                   + ", ".join(SYMPTOM_NAMES) + ".")] = None,
+    no_flag: Annotated[list[str] | None, typer.Option("--no", help="A symptom you no longer have (repeatable; a "
+                                                      "yes stays until it is answered no).")] = None,
     sleep: Annotated[float | None, typer.Option("--sleep", help="Hours of sleep last night.")] = None,
     stress: Annotated[int | None, typer.Option("--stress", help="Stress, 0-10.")] = None,
     confidence: Annotated[int | None, typer.Option("--confidence", help="Confidence about running, 0-10.")] = None,
@@ -224,16 +193,18 @@ def checkin_cmd(
     from backstride.contract import InvalidState, parse_checkin
     from backstride.services.training_log import record_checkin
 
-    day = _today(date)
-    answers: dict[str, Any] = {"date": day.isoformat(), "pain_rest": pain_rest, "pain_during": pain_during,
+    when = today_option(date, "--date", past_only=True)
+    answers: dict[str, Any] = {"date": when.isoformat(), "pain_rest": pain_rest, "pain_during": pain_during,
                                "pain_after": pain_after, "pain_rising_during": rising, "sharp_pain": sharp,
                                "sleep_hours": sleep, "stress": stress, "confidence": confidence, "notes": notes}
-    known = {name for name, _ in _QUESTIONS} | {"unexplained_weight_loss", "recent_trauma"}
-    for f in flag or []:
-        if f not in known:
-            fail([f"--yes: unknown symptom {f!r}; one of {', '.join(sorted(known))}"])
-        answers[f] = True
-    asked = all(v is None for k, v in answers.items() if k != "date") and not flag
+    for option, given, value in (("--yes", flag, True), ("--no", no_flag, False)):
+        for f in given or []:
+            if f not in SYMPTOM_NAMES:
+                fail([f"{option}: unknown symptom {f!r}; one of {', '.join(sorted(SYMPTOM_NAMES))}"])
+            if answers.get(f) is True and value is False:
+                fail([f"--yes {f} and --no {f}: answer it one way"])
+            answers[f] = value
+    asked = all(v is None for k, v in answers.items() if k != "date")
     if asked:
         if not sys.stdin.isatty():
             fail(["give the answers as options (e.g. --pain-rest 2), or run in a terminal to be asked"])
@@ -241,21 +212,42 @@ def checkin_cmd(
     try:
         checkin = parse_checkin({k: v for k, v in answers.items() if v is not None})
     except InvalidState as exc:
-        fail([f"--{p.where.replace('_', '-')}: {p.message}" for p in exc.problems])
-    with _database(db) as database:
-        result = record_checkin(database, athlete, checkin, day)
+        fail([f"{_CHECKIN_OPTIONS.get(p.where, '--' + p.where.replace('_', '-'))}: {p.message}"
+              for p in exc.problems])
+    with opened(db) as database:
+        result = record_checkin(database, athlete, checkin, when)
     tri = result.triage.as_contract()
     if as_json:
-        _print_json({"checkin": checkin.model_dump(mode="json", exclude_none=True),
-                     "triage": tri.model_dump(mode="json"), "running_allowed": result.triage.running_allowed})
+        print_json({"checkin": result.checkin.model_dump(mode="json", exclude_none=True),
+                    "triage": tri.model_dump(mode="json"), "running_allowed": result.triage.running_allowed,
+                    "run": None if result.run is None else {"level": result.run.level, "rule": result.run.rule,
+                                                             "why": result.run.why},
+                    "replanned": result.replanned is not None})
         return
     from backstride.cli.render import format_triage
 
     out_console = console()
-    out_console.print(f"Check-in for {day:%A %d %B} saved.")
+    out_console.print(f"Check-in for {when:%A %d %B} saved.")
     banner = format_triage(tri)
-    out_console.print(banner if banner is not None else "No warning signs today. `backstride decide` tells you "
-                                                        "what to do today.")
+    if banner is not None:
+        out_console.print(banner)
+    out_console.print(_run_answer_text(result, athlete, banner is None))
+
+
+def _run_answer_text(result: Any, athlete: int, no_banner: bool) -> str:
+    """What the check-in says about the day's run, in a sentence, and what happens next."""
+    run_answer = result.run
+    if run_answer is not None and run_answer.level == "red":
+        return (f"That run was too much for your back ({run_answer.why}) [{run_answer.rule}]. The rest of the week "
+                f"is planned again from today, lighter: see `backstride plan -a {athlete}`.")
+    if run_answer is not None and run_answer.level == "amber":
+        return (f"Your back found that run a bit much ({run_answer.why}) [{run_answer.rule}]: the next run "
+                f"stays shorter and easy. `backstride decide -a {athlete}` says what to do today.")
+    if run_answer is not None and run_answer.level == "green":
+        return (f"Your back answered that run well ({run_answer.why}). `backstride decide -a {athlete}` says what "
+                "to do today.")
+    start = "No warning signs in this check-in. " if no_banner else ""
+    return f"{start}`backstride decide -a {athlete}` tells you what to do today."
 
 
 def _ask() -> dict[str, Any]:
@@ -275,13 +267,10 @@ def _ask() -> dict[str, Any]:
         out["pain_rising_during"] = Confirm.ask("Did the pain keep rising as you ran?", default=False)
         out["sharp_pain"] = Confirm.ask("Any sharp pain?", default=False)
         out["pain_after"] = score("Pain a few hours after, 0-10", allow_skip=True)
-    for name, question in _QUESTIONS:
-        if name in out:  # "both legs?" is asked only when there are leg symptoms
-            continue
+    for name, question, _ in ASKED_EACH_MORNING:
+        if name == LEG_DETAIL and not any(out.get(s) for s in LEG_SYMPTOMS):
+            continue  # "both legs?" is asked only when there are leg symptoms
         out[name] = Confirm.ask(question, default=False)
-        if name == "leg_weakness" and not (out.get("numbness_tingling") or out.get("radiating_below_knee")
-                                           or out["leg_weakness"]):
-            out["both_legs"] = False
     return out
 
 
@@ -289,10 +278,10 @@ def causes_cmd(athlete: AthleteOpt, db: DbOpt = None, today: TodayOpt = None, as
     """What in the history may have led to the pain, with the weeks and numbers that show it."""
     from backstride.services.training_log import causes_for
 
-    with _database(db) as database:
-        report = causes_for(database, athlete, _today(today))
+    with opened(db) as database:
+        report = causes_for(database, athlete, today_option(today))
     if as_json:
-        _print_json(report.to_json_dict())
+        print_json(report.to_json_dict())
         return
     from backstride.cli.render_log import format_causes
 
@@ -309,20 +298,20 @@ def calendar_cmd(
     """Write the week's plan as an iCalendar file for any calendar app."""
     from backstride.services.training_log import calendar_for
 
-    with _database(db) as database:
-        data = calendar_for(database, athlete, _today(today))
+    with opened(db) as database:
+        data = calendar_for(database, athlete, today_option(today))
     _write(out, data)
     if as_json:
-        _print_json({"file": str(out), "bytes": len(data)})
+        print_json({"file": str(out), "bytes": len(data)})
     else:
         console().print(f"Wrote {out}: open it with your calendar app.")
 
 
 def _write(path: Path, data: bytes) -> None:
+    from backstride.storage.private import write_private
+
     try:
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)  # all or nothing
+        write_private(path, data)  # 0600, all or nothing
     except OSError as exc:
         fail([f"{path}: cannot write it ({exc.strerror})"])
 
@@ -330,7 +319,8 @@ def _write(path: Path, data: bytes) -> None:
 def export_cmd(
     athlete: AthleteOpt,
     out: Annotated[Path, typer.Argument(help="The file to write (.json, or a .zip of CSV files).")],
-    fmt: Annotated[str, typer.Option("--format", help="json or csv")] = "json",
+    fmt: Annotated[str | None, typer.Option("--format", help="json or csv (default: from the file name: "
+                                                          ".json, or .zip for CSV files)")] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file.")] = False,
     db: DbOpt = None,
     as_json: JsonOpt = False,
@@ -338,20 +328,41 @@ def export_cmd(
     """Everything stored about one athlete, as JSON or CSV (a zip of one CSV per table)."""
     from backstride.storage import export_athlete, export_athlete_csv
 
-    if fmt not in ("json", "csv"):
-        fail([f"--format: must be json or csv (got {fmt!r})"])
+    fmt = _export_format(out, fmt)
+    if out.is_dir():
+        fail([f"{out}: is a folder; give the name of the file to write"])
     if out.exists() and not overwrite:
         fail([f"{out}: already exists (add --overwrite to replace it)"])
-    with _database(db) as database:
+    with opened(db) as database:
         if fmt == "json":
             _write(out, json.dumps(export_athlete(database, athlete), indent=2, ensure_ascii=False,
                                    default=str).encode())
         else:
             export_athlete_csv(database, athlete, out, overwrite=overwrite)
     if as_json:
-        _print_json({"file": str(out), "format": fmt})
+        print_json({"file": str(out), "format": fmt})
     else:
         console().print(f"Wrote {out}.")
+
+
+_SUFFIX_FORMAT = {".json": "json", ".zip": "csv"}
+
+
+def _export_format(out: Path, fmt: str | None) -> str:
+    """The export format: the one asked for, else the file name's; a mismatch between them is refused."""
+    if fmt is not None and fmt not in ("json", "csv"):
+        fail([f"--format: must be json or csv (got {fmt!r})"])
+    by_suffix = _SUFFIX_FORMAT.get(out.suffix.lower())
+    if fmt is None:
+        if by_suffix is None:
+            fail([f"{out}: name the file .json (one JSON document) or .zip (CSV files), or give --format"])
+        return by_suffix
+    if fmt == "csv" and by_suffix != "csv":
+        fail([f"--format csv: writes a zip of CSV files; name the file .zip (got {out.name})"])
+    if by_suffix is not None and by_suffix != fmt:
+        want = "a .zip" if fmt == "csv" else "a .json"
+        fail([f"--format {fmt}: writes {want} file, but {out.name} is named for {by_suffix}"])
+    return fmt
 
 
 def erase_cmd(
@@ -363,16 +374,17 @@ def erase_cmd(
     """Erase an athlete and everything about them, for good."""
     from backstride.storage import erase_athlete, get_athlete
 
-    with _database(db) as database:
+    with opened(db) as database:
         who = get_athlete(database, athlete)
         if not yes:
             if not sys.stdin.isatty():
                 fail(["erase asks for confirmation: add --yes to erase without asking"])
             if not typer.confirm(f"Erase {who.name} (athlete {athlete}) and all their data for good?"):
+                console().print(f"Nothing was erased: {who.name}'s log is as it was.")
                 raise typer.Exit(1)
         report = erase_athlete(database, athlete)
     if as_json:
-        _print_json({"erased": athlete, **dataclasses.asdict(report)})
+        print_json({"erased": athlete, **dataclasses.asdict(report)})
     else:
         console().print(f"Erased {who.name} (athlete {athlete}) and all their data.")
 
@@ -388,13 +400,13 @@ def backup_cmd(
 
     if out.exists() and not overwrite:
         fail([f"{out}: already exists (add --overwrite to replace it)"])
-    with _database(db) as database:
+    with opened(db) as database:
         try:
             report = backup(database, out, overwrite=overwrite)
         except (BackupError, OSError) as exc:
             fail([f"{out}: {exc}"])
     if as_json:
-        _print_json(dataclasses.asdict(report))
+        print_json(dataclasses.asdict(report))
     else:
         console().print(f"Backed up to {out} and checked it.")
 
@@ -412,7 +424,7 @@ def weeks_cmd(
     state = state_for_athlete(athlete, db, today)
     rows = weekly_progress(state, weeks)
     if as_json:
-        _print_json([r.to_json_dict() for r in rows])
+        print_json([r.to_json_dict() for r in rows])
         return
     from backstride.cli.render_log import format_weeks
 
@@ -423,62 +435,69 @@ def shoes_add(
     athlete: AthleteOpt,
     name: Annotated[str, typer.Argument(help="What you call the shoes, e.g. 'Pegasus 41 (blue)'.")],
     start_km: Annotated[float, typer.Option("--km", help="Distance they already have, in km.", min=0)] = 0.0,
+    since: Annotated[str | None, typer.Option("--since", help="The day they came into use (default today); "
+                                              "only runs from that day count against them.")] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add a pair of running shoes; new runs count against them from now on."""
+    """Add a pair of running shoes; runs from the day they came into use count against them."""
     from backstride.storage import add_shoe
 
-    with _database(db) as database:
+    added_on = today_option(since, "--since", past_only=True)
+    with opened(db) as database:
         try:
-            shoe = add_shoe(database, athlete, name, start_km=start_km)
+            shoe = add_shoe(database, athlete, name, start_km=start_km, added_on=added_on)
         except ValueError as exc:
             fail([f"name: {exc}"])
     if as_json:
-        _print_json({"id": shoe})
+        print_json({"id": shoe})
     else:
         console().print(f"Added {name!r} (shoe {shoe}); new runs count against them.")
 
 
 def shoes_list(athlete: AthleteOpt, db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """Your shoes and their distance, with a note when they are due for replacing (E-SHOES)."""
+    from backstride.cli.units import distance_text
+    from backstride.core.shoes import shoe_wear
     from backstride.rules import default_catalogue
-    from backstride.storage import list_shoes
+    from backstride.storage import get_athlete, list_shoes
 
-    with _database(db) as database:
+    with opened(db) as database:
         shoes = list_shoes(database, athlete)
+        units = get_athlete(database, athlete).units
     rules = default_catalogue()
-    warn, replace = rules.value("E-SHOES", "warn_km"), rules.value("E-SHOES", "replace_km")
+    words = {"fine": "fine", "check": "check them for wear", "replace": "replace them"}
 
     def advice(km: float, retired: bool) -> str:
-        if retired:
-            return "retired"
-        return "replace them" if km >= replace else "check them for wear" if km >= warn else "fine"
+        return "retired" if retired else words[shoe_wear(km, rules)]
 
     if as_json:
-        _print_json([{**dataclasses.asdict(s), "advice": advice(s.km, s.retired)} for s in shoes])
+        print_json([{**dataclasses.asdict(s), "advice": advice(s.km, s.retired)} for s in shoes])
         return
     from rich.table import Table
 
-    table = Table("Id", "Shoes", "km", "Since", "", title="Running shoes (replace every 480-800 km)")
+    low = distance_text(rules.value("E-SHOES", "warn_km"), units, 0)
+    high = distance_text(rules.value("E-SHOES", "replace_km"), units, 0)
+    table = Table("Id", "Shoes", "Distance", "Since", "", title=f"Running shoes (replace every {low} to {high})")
     for s in shoes:
-        table.add_row(str(s.id), s.name, f"{s.km:.0f}", f"{s.added_on:%d %b %Y}", advice(s.km, s.retired))
+        table.add_row(str(s.id), s.name, distance_text(s.km, units, 0), f"{s.added_on:%d %b %Y}",
+                      advice(s.km, s.retired))
     console().print(table)
 
 
 def shoes_retire(
     athlete: AthleteOpt,
-    shoe: Annotated[int, typer.Argument(help="The shoe's id (see `backstride shoes list`).")],
+    shoe: Annotated[int, id_argument(help="The shoe's id (see `backstride shoes list`).")],
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Retire a pair of shoes: they keep their runs but get no new ones."""
     from backstride.storage import retire_shoe
 
-    with _database(db) as database:
+    with opened(db) as database:
         retire_shoe(database, athlete, shoe)
     if as_json:
-        _print_json({"retired": shoe})
+        print_json({"retired": shoe})
     else:
         console().print(f"Shoe {shoe} retired.")
 
@@ -491,13 +510,13 @@ def start_cmd(db: DbOpt = None, today: TodayOpt = None) -> None:
     from backstride.services.training_log import decide_for, plan_for
     from backstride.storage import get_athlete, resolve_url
 
-    day = _today(today)
+    when = today_option(today)
     out_console = console()
-    with _database(db) as database:
-        athlete = ensure_demo_athlete(database, day)
+    with opened(db) as database:
+        athlete = ensure_demo_athlete(database, when)
         who = get_athlete(database, athlete)
-        _, decision = decide_for(database, athlete, day)
-        state, plan = plan_for(database, athlete, day)
+        _, decision = decide_for(database, athlete, when)
+        state, plan = plan_for(database, athlete, when)
     out_console.rule(f"backstride — {who.name}")
     out_console.print(format_decision(decision, state.athlete.units))
     out_console.print(format_plan(plan, default_catalogue(), state.athlete.units))
@@ -512,10 +531,28 @@ def start_cmd(db: DbOpt = None, today: TodayOpt = None) -> None:
         "backstride does not diagnose: when it says see a clinician, please do.")
 
 
+def athlete_units_km(athlete: int, db_url: str | None, value: float | None, option: str) -> float | None:
+    """A distance the runner typed in their own units, in km (the log and the planner keep km)."""
+    if value is None:
+        return None
+    if value < 0:
+        fail([f"{option}: must be 0 or more (got {value:g})"])
+    from backstride.cli.units import to_km
+    from backstride.storage import get_athlete
+
+    with opened(db_url) as db:
+        return to_km(value, get_athlete(db, athlete).units)
+
+
 def register(app: typer.Typer) -> None:
     """Add the training-log commands to the ``backstride`` command line."""
+    from backstride.cli import athlete_commands, manual_commands, schema_commands
+
+    app.add_typer(manual_commands.app, name="log")
     athletes = typer.Typer(help="Athletes in the training log.", no_args_is_help=True)
-    athletes.command("create")(athlete_create)
+    athletes.command("create")(athlete_commands.athlete_create)
+    athletes.command("edit")(athlete_commands.athlete_edit)
+    athletes.command("clear")(athlete_commands.athlete_clear)
     athletes.command("list")(athlete_list)
     app.add_typer(athletes, name="athlete")
     shoes = typer.Typer(help="Running shoes: distance counted from your runs.", no_args_is_help=True)
@@ -524,6 +561,7 @@ def register(app: typer.Typer) -> None:
     shoes.command("retire")(shoes_retire)
     app.add_typer(shoes, name="shoes")
     app.command("start")(start_cmd)
+    app.command("schema")(schema_commands.schema_cmd)
     app.command("state")(state_cmd)
     app.command("import")(import_cmd)
     app.command("checkin")(checkin_cmd)

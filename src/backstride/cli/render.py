@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from backstride.contract import RUNNING_KINDS, Decision, Plan, Session, Triage
+from backstride.core.words import in_units
 from backstride.rules import Catalogue
 
 __all__ = ["format_decision", "format_plan", "format_rules", "format_triage"]
@@ -42,13 +43,13 @@ def _dist(km: float | None, units: str) -> str:
     return f"{km / KM_PER_MILE:.1f} mi" if units == "mi" else f"{km:.1f} km"
 
 
-def format_triage(triage: Triage) -> RenderableType | None:
+def format_triage(triage: Triage, units: str = "km") -> RenderableType | None:
     """A banner for any triage level above none (unmistakable for an emergency)."""
     if not triage.reasons:
         return None
     text = Text()
     for r in triage.reasons:
-        text.append(f"{r.text}  ", style="bold" if triage.level == "emergency" else "")
+        text.append(f"{in_units(r.text, units)}  ", style="bold" if triage.level == "emergency" else "")
         text.append(f"[{r.rule}]\n", style="dim")
     if triage.level == "emergency":
         return Panel(text, title="EMERGENCY — GO TO AN EMERGENCY DEPARTMENT NOW", border_style="bold red",
@@ -77,7 +78,7 @@ def _session_what(s: Session, units: str) -> str:
 def format_plan(plan: Plan, catalogue: Catalogue, units: str = "km") -> RenderableType:
     """A week a runner reads at a glance: banner, the days, then the reasons."""
     parts: list[RenderableType] = []
-    banner = format_triage(plan.triage)
+    banner = format_triage(plan.triage, units)
     if banner is not None:
         parts.append(banner)
     v = plan.volume
@@ -111,7 +112,7 @@ def format_plan(plan: Plan, catalogue: Catalogue, units: str = "km") -> Renderab
     for r in plan.rules_applied:
         title = catalogue.rule(r.id).title if r.id in catalogue else r.id
         why.append(f"• {title}: ", style="bold")
-        why.append(f"{r.why}. ")
+        why.append(f"{in_units(r.why, units).rstrip('.')}. ")
         why.append(f"[{r.id}; source: {r.source}]\n", style="dim")
     parts.append(why)
     return Group(*parts)
@@ -120,7 +121,7 @@ def format_plan(plan: Plan, catalogue: Catalogue, units: str = "km") -> Renderab
 def format_decision(decision: Decision, units: str = "km") -> RenderableType:
     """Today's action, the session, what means stop, and why."""
     parts: list[RenderableType] = []
-    banner = format_triage(decision.triage)
+    banner = format_triage(decision.triage, units)
     if banner is not None:
         parts.append(banner)
     style = "bold red" if decision.action == "seek_care" else "bold green" if decision.action == "run_as_planned" \
@@ -139,15 +140,15 @@ def format_decision(decision: Decision, units: str = "km") -> RenderableType:
             line.append(f", effort up to {s.rpe_max}/10")
         parts.append(line)
         if s.notes:
-            parts.append(Text(s.notes, style="italic"))
+            parts.append(Text(in_units(s.notes, units), style="italic"))
     if decision.stop_if:
         stop = Text("Stop if:\n", style="bold")
         for sign in decision.stop_if:
-            stop.append(f"• {sign}\n")
+            stop.append(f"• {in_units(sign, units)}\n")
         parts.append(stop)
     why = Text("Why\n", style="bold")
     for r in decision.reasons:
-        why.append(f"• {r.text} ")
+        why.append(f"• {in_units(r.text, units)} ")
         why.append(f"[{r.rule}]\n", style="dim")
     parts.append(why)
     return Group(*parts)

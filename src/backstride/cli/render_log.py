@@ -30,7 +30,15 @@ def format_import_summary(s: ImportSummary) -> RenderableType:
     table.add_row(str(s.duplicates), "already in your log (nothing imported twice)")
     table.add_row(str(len(s.skipped)), "files with no activity in them")
     table.add_row(Text(str(len(s.failed)), style="red" if s.failed else ""), "files that could not be read")
+    if s.corrected:
+        table.add_row(str(len(s.corrected)), "impossible values left out (listed below)")
     parts: list[RenderableType] = [table]
+    if s.corrected:
+        corrected = Table("File", "What was left out", title="Values no run can have", title_style="yellow")
+        for c in s.corrected:
+            name, _, reason = c.partition(": ")
+            corrected.add_row(name, reason)
+        parts.append(corrected)
     if s.failed:
         failed = Table("File", "Why it could not be read", title="Not imported", title_style="red")
         for f in s.failed:
@@ -39,38 +47,46 @@ def format_import_summary(s: ImportSummary) -> RenderableType:
     return Group(*parts)
 
 
-def _bar(value: float, top: float, width: int = 16) -> str:
+def _bar(value: float, top: float, width: int = 4) -> str:
     n = 0 if top <= 0 else round(width * value / top)
     return "█" * n + "·" * (width - n)
 
 
+_RESPONSE_MARK = {"green": "✓ green", "amber": "! amber", "red": "✗ red", "unknown": "? -"}
+
+
 def format_weeks(rows: list[WeekProgress], units: str = "km") -> RenderableType:
-    """Pain against load, one row a week, oldest first."""
+    """Pain against load, one row a Monday week, oldest first; fits 80 columns, marks in symbols and words."""
+    from rich import box
+
     factor = 1 / KM_PER_MILE if units == "mi" else 1.0
     unit = "mi" if units == "mi" else "km"
     top = max((r.run_km for r in rows), default=0.0)
-    table = Table(title="Pain against load, week by week", expand=True)
-    for name, justify in (("Week of", "left"), (f"Running ({unit})", "left"), ("Runs", "right"),
-                          ("Longest", "right"), ("Change", "right"), ("Load ratio", "right"),
-                          ("Morning pain", "right"), ("Back's answer", "left"), ("Other", "left")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table = Table(title="Pain against load, Monday weeks", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+    for name, justify in (("Week of", "left"), (unit, "left"), ("Runs", "right"), ("Long", "right"),
+                          ("Change", "right"), ("Ratio", "right"), ("Pain", "right"), ("Back", "left"),
+                          ("Also", "left")):
+        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for r in rows:
-        change = "" if r.change is None else f"{r.change:+.0%}"
-        ratio = "" if r.acwr is None else f"{r.acwr:.2f}"
+        fast = r.change is not None and r.change > 0.1
+        spike = r.acwr is not None and r.acwr > 1.5
+        change = "" if r.change is None else f"{r.change:+.0%}" + (" ▲" if fast else "")
+        ratio = "" if r.acwr is None else f"{r.acwr:.2f}" + (" ▲" if spike else "")
         table.add_row(
             f"{r.start:%d %b}",
             f"{_bar(r.run_km, top)} {r.run_km * factor:.1f}",
             str(r.runs),
             f"{r.longest_km * factor:.1f}",
-            Text(change, style="bold red" if r.change is not None and r.change > 0.1 else ""),
-            Text(ratio, style="bold red" if r.acwr is not None and r.acwr > 1.5 else ""),
-            "" if r.morning_pain is None else f"{r.morning_pain:.1f}/10",
-            Text(r.response, style=_RESPONSE_STYLE[r.response]),
-            ", ".join(x for x in (f"{r.cross_training} cross" if r.cross_training else "",
-                                  f"{r.strength} strength" if r.strength else "") if x),
+            Text(change, style="bold red" if fast else ""),
+            Text(ratio, style="bold red" if spike else ""),
+            "" if r.morning_pain is None else f"{r.morning_pain:.1f}",
+            Text(_RESPONSE_MARK[r.response], style=_RESPONSE_STYLE[r.response]),
+            " ".join(x for x in (f"{r.cross_training}X" if r.cross_training else "",
+                                 f"{r.strength}S" if r.strength else "") if x),
         )
-    note = Text("Change above +10% and a load ratio above 1.5 are marked: rises that fast often come before "
-                "a flare.", style="dim")
+    note = Text(f"Long: longest run ({unit}). Pain: average morning pain /10. Back: how the back answered the "
+                "week. Also: X cross-training, S strength sessions. ▲ marks a rise above +10% or a load ratio "
+                "above 1.5: rises that fast often come before a flare.", style="dim")
     return Group(table, note)
 
 

@@ -24,8 +24,10 @@ from types import MappingProxyType
 from typing import Any
 
 from backstride.contract import ACTIVITY_RUNNING_KINDS, Activity, Checkin, State
+from backstride.core.shoes import shoe_wear
 from backstride.core.timeline import DAY, Timeline, build_timeline, daterange
 from backstride.core.triage import pain_episode
+from backstride.core.weeks import week_start
 from backstride.rules import Catalogue, default_catalogue
 
 __all__ = ["Cause", "CausesReport", "Question", "find_causes"]
@@ -119,10 +121,6 @@ class CausesReport:
 
 # --- the weeks examined and small helpers -----------------------------------------------------------
 
-def _monday(day: dt.date) -> dt.date:
-    return day - day.weekday() * DAY
-
-
 def _sentence(parts: list[str]) -> str:
     """Parts joined with semicolons, the first letter raised (str.capitalize would lower the rest)."""
     text = "; ".join(parts)
@@ -167,7 +165,7 @@ class _Ctx:
 
     def after_pain(self, monday: dt.date) -> str:
         """A note for weeks after the one the pain began in: load then kept the pain going, not started it."""
-        if self.pain_began is not None and monday > _monday(self.pain_began):
+        if self.pain_began is not None and monday > week_start(self.pain_began):
             return " (after the pain began)"
         return ""
 
@@ -193,13 +191,13 @@ class _Ctx:
 def _context(state: State, tl: Timeline, rules: Catalogue) -> _Ctx:
     weeks_before = int(rules.value("C-WINDOW", "weeks_before"))
     gap = int(rules.value("T-PERSIST", "episode_gap_days"))  # the same episode triage and dose use
-    this_monday = _monday(tl.today)
+    this_monday = week_start(tl.today)
     episode = pain_episode(tl, gap)
     pain_began: dt.date | None = None
     # The latest episode, unless it settled so long ago that its run-up is no longer the recent past.
     if episode is not None and (tl.today - episode[1]).days <= weeks_before * 7:
         pain_began = episode[0]
-        first = _monday(pain_began) - weeks_before * WEEK
+        first = week_start(pain_began) - weeks_before * WEEK
     else:
         first = this_monday - (weeks_before - 1) * WEEK
     end = tl.today + DAY
@@ -208,7 +206,7 @@ def _context(state: State, tl: Timeline, rules: Catalogue) -> _Ctx:
     weeks: tuple[dt.date, ...] = ()
     if logged_from is not None:
         # Weeks before the log begins are not "no running": they are unknown, so they are not examined.
-        start = max(first, _monday(logged_from))
+        start = max(first, week_start(logged_from))
         weeks = tuple(start + i * WEEK for i in range((this_monday - start).days // 7 + 1))
     return _Ctx(state, tl, rules, first, end, pain_began, logged_from, weeks)
 
@@ -342,10 +340,10 @@ def _run_spike(c: _Ctx) -> _Finding:
                "largest_rise_pct": largest}
     if spikes:
         shown = "; ".join(f"{day}: {c.dist(run)} when your longest in the {days} days before was "
-                          f"{c.dist(before)} ({(run / before - 1) * 100:+.0f}%){c.after_pain(_monday(day))}"
+                          f"{c.dist(before)} ({(run / before - 1) * 100:+.0f}%){c.after_pain(week_start(day))}"
                           for day, run, before in spikes)
         return c.cause(
-            rid, found=True, weeks=[_monday(d) for d, _, _ in spikes], numbers=numbers, rule="L-SPIKE",
+            rid, found=True, weeks=[week_start(d) for d, _, _ in spikes], numbers=numbers, rule="L-SPIKE",
             evidence=f"{shown}. A single run more than {over} longer than your recent longest is a spike.",
             advice=f"Keep each run within about {over} of your longest in the last {days} days, and "
                    f"lengthen the long run a little at a time. Your plan does this for you (L-SPIKE).",
@@ -440,12 +438,13 @@ def _shoes(c: _Ctx) -> _Finding:
                         "No shoes are listed in your profile. Worn-out cushioning is a common cause (002): "
                         "shoes last about 480-800 km (300-500 miles).")
     warn, replace = c.rules.value("E-SHOES", "warn_km"), c.rules.value("E-SHOES", "replace_km")
-    # At or over warn_km, like the planner's own E-SHOES reminder, so the two never disagree.
-    worn = sorted((s for s in shoes if s.km >= warn), key=lambda s: (-s.km, s.name))
+    # One verdict (core.shoes), read by the planner's reminder and the shoe list too, so they never disagree.
+    worn = sorted((s for s in shoes if shoe_wear(s.km, c.rules) != "fine"), key=lambda s: (-s.km, s.name))
     highest = max(s.km for s in shoes)
     numbers = {"warn_km": warn, "replace_km": replace, "highest_km": highest, "shoes_worn": len(worn)}
     if worn:
-        listed = "; ".join(f"{s.name}: {c.dist(s.km)}{' (past the replace point)' if s.km >= replace else ''}"
+        past = " (past the replace point)"
+        listed = "; ".join(f"{s.name}: {c.dist(s.km)}{past if shoe_wear(s.km, c.rules) == 'replace' else ''}"
                            for s in worn)
         names = " and ".join(s.name for s in worn)
         return c.cause(
@@ -473,8 +472,8 @@ def _downhill(c: _Ctx) -> _Finding:
         km = a.distance_km if a.distance_km is not None else (a.duration_min or 0.0) / c.tl.easy_pace
         if km <= 0:
             continue
-        gain, dist = by_week.get(_monday(a.date), (0.0, 0.0))
-        by_week[_monday(a.date)] = (gain + a.elevation_gain_m, dist + km)
+        gain, dist = by_week.get(week_start(a.date), (0.0, 0.0))
+        by_week[week_start(a.date)] = (gain + a.elevation_gain_m, dist + km)
     total_gain = sum(g for g, _ in by_week.values())
     total_km = sum(k for _, k in by_week.values())
     if total_km < min_km:
@@ -534,7 +533,7 @@ def _cadence(c: _Ctx) -> _Finding:
         numbers |= {f"{k}_median_spm": median, f"{k}_runs": len(g), f"{k}_min_spm": limits[k]}
         if median < limits[k]:
             low = True
-            low_weeks += [_monday(d) for s, d in g if s < limits[k]]
+            low_weeks += [week_start(d) for s, d in g if s < limits[k]]
             parts.append(f"median {median:.0f} steps a minute over {len(g)} runs {words[k]} "
                          f"(below {limits[k]:g})")
         else:
@@ -566,7 +565,7 @@ def _checkin_average(
     for ch in c.checkins():
         v = value(ch)
         if v is not None:
-            per_week.setdefault(_monday(ch.date), []).append(v)
+            per_week.setdefault(week_start(ch.date), []).append(v)
     values = [v for vs in per_week.values() for v in vs]
     mean = sum(values) / len(values) if values else 0.0
     return mean, len(values), {w: sum(vs) / len(vs) for w, vs in sorted(per_week.items())}

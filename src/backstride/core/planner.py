@@ -5,6 +5,7 @@ from __future__ import annotations
 from backstride.contract import RUNNING_KINDS, BaselineSession, Plan, State
 from backstride.core.dose import DoseDecision, decide_dose
 from backstride.core.pain_response import WeeklyHistory, weekly_history
+from backstride.core.shoes import shoe_wear
 from backstride.core.timeline import Timeline, baseline_run_km, build_timeline
 from backstride.core.today import TodayCall, call_today, shorten_today
 from backstride.core.triage import TriageResult, triage
@@ -40,12 +41,12 @@ def assess(state: State, rules: Catalogue | None = None) -> Assessment:
 
 
 def _shoe_warnings(state: State, rules: Catalogue) -> list[tuple[str, str]]:
-    warn, replace = rules.value("E-SHOES", "warn_km"), rules.value("E-SHOES", "replace_km")
     out = []
     for shoe in state.athlete.shoes:
-        if shoe.km >= replace:
+        wear = shoe_wear(shoe.km, rules)
+        if wear == "replace":
             out.append(f"your {shoe.name} have {shoe.km:.0f} km: time to replace them (every 480-800 km)")
-        elif shoe.km >= warn:
+        elif wear == "check":
             out.append(f"your {shoe.name} have {shoe.km:.0f} km: check them for wear and plan new ones by 800 km")
     return [("E-SHOES", "; ".join(out))] if out else []
 

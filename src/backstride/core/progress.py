@@ -13,6 +13,7 @@ from typing import Any
 from backstride.contract import ACTIVITY_RUNNING_KINDS, State
 from backstride.core.pain_response import week_response
 from backstride.core.timeline import DAY, Timeline, build_timeline
+from backstride.core.weeks import week_days, weeks_ending
 from backstride.rules import Catalogue, default_catalogue
 
 __all__ = ["WeekProgress", "acute_chronic_ratio", "weekly_progress"]
@@ -51,16 +52,16 @@ def acute_chronic_ratio(tl: Timeline, end: dt.date) -> float | None:
 
 
 def weekly_progress(state: State, weeks: int = 12, rules: Catalogue | None = None) -> list[WeekProgress]:
-    """The last ``weeks`` weeks before ``state.today``, oldest first."""
+    """The last ``weeks`` Monday-to-Sunday weeks up to the week of ``state.today`` (so far), oldest first."""
     rules = rules or default_catalogue()
     tl = build_timeline(state, rules, window_days=7 * (weeks + 6))  # and the 5 weeks before, for the ratios
     out: list[WeekProgress] = []
     previous: float | None = None
-    for k in range(weeks, 0, -1):
-        start = state.today - 7 * k * DAY
+    mondays = weeks_ending(state.today, weeks)
+    for k, start in zip(range(weeks, 0, -1), mondays, strict=True):
         end = start + 7 * DAY
         km = tl.km(start, end)
-        days = [start + i * DAY for i in range(7)]
+        days = list(week_days(start))
         runs = sum(1 for d in days for a in tl.activities.get(d, ()) if a.kind in ACTIVITY_RUNNING_KINDS)
         pains = [c.pain_rest for d in days if (c := tl.checkin(d)) is not None and c.pain_rest is not None]
         conf = [c.confidence for d in days if (c := tl.checkin(d)) is not None and c.confidence is not None]

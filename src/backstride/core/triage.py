@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from backstride.contract import Checkin, Reason, State, Triage
+from backstride.core.flags import answers_in_force
 from backstride.core.pain_response import WeekResponse, pre_run_pain
 from backstride.core.timeline import DAY, Timeline, daterange
 from backstride.rules import Catalogue
@@ -161,10 +162,36 @@ def _persist_reasons(
     return out
 
 
+def _no_tolerable_dose(weeks: Sequence[WeekResponse], rules: Catalogue) -> int:
+    """Red or amber weeks in a row, most recent first, when there are enough of them (T-NODOSE), else 0."""
+    need = int(rules.value("T-NODOSE", "weeks_in_a_row"))
+    count = 0
+    for week in weeks:
+        if week.level not in ("red", "amber"):
+            break
+        count += 1
+    return count if count >= need else 0
+
+
+def _severe_mornings(tl: Timeline, rules: Catalogue) -> int:
+    """Mornings with severe pain at rest within the window up to today, when there are enough (P-SEVERE-REST)."""
+    severe = rules.value("P-SEVERE-REST", "severe_points")
+    window = int(rules.value("P-SEVERE-REST", "window_days"))
+    count = sum(1 for d in daterange(tl.today - (window - 1) * DAY, tl.today + DAY)
+                if (c := tl.checkins.get(d)) is not None and c.pain_rest is not None and c.pain_rest >= severe)
+    return count if count >= rules.value("P-SEVERE-REST", "mornings") else 0
+
+
 def triage(state: State, tl: Timeline, weeks: Sequence[WeekResponse], rules: Catalogue) -> TriageResult:
-    """Screen the latest check-in and the history; the worst level wins."""
-    latest = tl.latest_checkin(state.today)
+    """Screen the answers in force today and the history; the worst level wins.
+
+    Each warning sign is read from the latest check-in that answered its question (T-PERSIST-FLAGS):
+    a yes stays until answered no, and a standing fact until a clinician's clearance.
+    """
     athlete = state.athlete
+    cleared = "cleared_to_run" in athlete.diagnoses
+    in_force = answers_in_force(state.checkins, state.today, cleared)
+    latest: Checkin | None = in_force.answers
     found: list[tuple[str, str]] = []  # (rule id, text)
     if latest is not None:
         signs = _emergency_signs(latest)
@@ -179,7 +206,6 @@ def triage(state: State, tl: Timeline, weeks: Sequence[WeekResponse], rules: Cat
             found.append(("T-NEURO",
                           f"You reported {_join(signs)}. Stop running for now and see a doctor or "
                           "physiotherapist within the next day or two, so they can check the nerves."))
-    cleared = "cleared_to_run" in athlete.diagnoses
     serious = []
     if athlete.history_of_cancer and not cleared:
         serious.append("a history of cancer")
@@ -200,9 +226,31 @@ def triage(state: State, tl: Timeline, weeks: Sequence[WeekResponse], rules: Cat
     if latest is not None and (latest.walking_pain or latest.limping):
         what = ("your back hurts when you walk" if latest.walking_pain else "") + (
             (" and " if latest.walking_pain else "") + "the pain changes how you walk" if latest.limping else "")
+        when = "Today" if not (set(in_force.carried(state.today)) & {"walking_pain", "limping"}) else \
+            "Your last answer was that"
         found.append(("T-WALK",
-                      f"Today {what}. No running for now: walk and cross-train as far as it is comfortable, "
+                      f"{when} {what}. No running for now: walk and cross-train as far as it is comfortable, "
                       "and check in again tomorrow."))
+    carried = in_force.carried(state.today)
+    if carried and found:
+        first = min(in_force.since[f] for f in carried)
+        found.append(("T-PERSIST-FLAGS",
+                      f"A warning sign you reported on {first.day} {first:%B} still counts: it stays until a "
+                      "check-in answers that question no (or a clinician clears it)."))
+    nodose = _no_tolerable_dose(weeks, rules)
+    if nodose:
+        found.append(("T-NODOSE",
+                      f"We have not found a running dose your back tolerates yet: {nodose} weeks in a row your "
+                      "runs have flared it or given moderate pain, even with less running. Please get it assessed "
+                      "by a physiotherapist or doctor; until then running is held to short run:walk tests beside "
+                      "cross-training."))
+    severe = _severe_mornings(tl, rules)
+    if severe:
+        points, days = rules.value("P-SEVERE-REST", "severe_points"), rules.value("P-SEVERE-REST", "window_days")
+        found.append(("P-SEVERE-REST",
+                      f"Your back has been severely painful at rest on {severe} mornings in the last {days:.0f} "
+                      f"days ({points:.0f}/10 or more). Please have it assessed by a physiotherapist or doctor "
+                      "within the next few days; no running on a morning like that."))
     persist = _persist_reasons(tl, weeks, latest, rules)
     if persist:
         found.append(("T-PERSIST",
@@ -216,6 +264,7 @@ def triage(state: State, tl: Timeline, weeks: Sequence[WeekResponse], rules: Cat
             level = rule.level
         if rule.stops_running:
             stopped.append(rule_id)
-    order = {rid: i for i, rid in enumerate(("T-EMERG", "T-NEURO", "T-SERIOUS", "T-DIAG", "T-WALK", "T-PERSIST"))}
+    order = {rid: i for i, rid in enumerate(("T-EMERG", "T-NEURO", "T-SERIOUS", "T-DIAG", "T-WALK",
+                                             "T-PERSIST-FLAGS", "T-NODOSE", "P-SEVERE-REST", "T-PERSIST"))}
     found.sort(key=lambda f: order[f[0]])
     return TriageResult(level, tuple(Reason(rule=r, text=t) for r, t in found), tuple(stopped))

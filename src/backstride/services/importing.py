@@ -8,6 +8,7 @@ files: each is committed with its activities, laps and log rows, or not at all.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 import zipfile
@@ -16,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from backstride.importers import ImportFailure, decode_all, iter_sources
+from backstride.importers import DecodeResult, ImportedActivity, ImportFailure, decode_all, iter_sources
+from backstride.importers.plausible import check_activity
 from backstride.storage import Database, add_imported_file, get_athlete, log_import
 
 __all__ = ["ImportSummary", "count_files", "import_paths"]
@@ -33,6 +35,7 @@ class ImportSummary:
     duplicates: int = 0
     not_runs: int = 0  # imported activities of other sports (kept as cross-training)
     partial: int = 0  # imported from damaged files: what could be saved was saved
+    corrected: list[str] = field(default_factory=list)  # "name: value dropped: why" (impossible values)
     skipped: list[str] = field(default_factory=list)  # files that hold no activity, with the reason
     failed: list[ImportFailure] = field(default_factory=list)
     bytes: int = 0
@@ -45,6 +48,7 @@ class ImportSummary:
             "not_runs": self.not_runs, "partial": self.partial,
             "skipped": [{"file": s.split(": ", 1)[0], "reason": s.split(": ", 1)[-1]} for s in self.skipped],
             "failed": [{"file": f.source_name, "reason": f.reason} for f in self.failed],
+            "corrected": [{"file": c.split(": ", 1)[0], "reason": c.split(": ", 1)[-1]} for c in self.corrected],
             "bytes": self.bytes, "seconds": round(self.seconds, 3),
         }
 
@@ -56,7 +60,7 @@ def count_files(paths: Iterable[str | os.PathLike[str]]) -> int:
         p = Path(raw)
         if p.is_dir():
             n += sum(1 for q in p.rglob("*") if q.is_file() and not q.name.startswith("."))
-        elif p.suffix.lower() == ".zip" and zipfile.is_zipfile(p):
+        elif p.suffix.lower() == ".zip" and p.is_file() and zipfile.is_zipfile(p):  # is_file: no FIFO
             try:
                 with zipfile.ZipFile(p) as zf:
                     n += sum(1 for i in zf.infolist() if not i.is_dir() and "__MACOSX" not in i.filename)
@@ -74,13 +78,21 @@ def import_paths(
     *,
     workers: int | None = None,
     on_file: Progress | None = None,
+    today: dt.date | None = None,
 ) -> ImportSummary:
-    """Import files, folders and export zips for one athlete; ``on_file`` is called after each file."""
+    """Import files, folders and export zips for one athlete; ``on_file`` is called after each file.
+
+    Every activity is checked by :func:`~backstride.importers.plausible.check_activity` against
+    ``today`` (default: the local date) before it is stored: impossible values are dropped and
+    named in ``corrected``, impossible activities are refused and named in ``failed``.
+    """
     get_athlete(db, athlete_id)  # a missing athlete fails before any work
+    on_day = today if today is not None else dt.date.today()
     summary = ImportSummary()
     start = time.perf_counter()
-    for result in decode_all(_counted(iter_sources(paths), summary), workers=workers):
+    for decoded in decode_all(_counted(iter_sources(paths), summary), workers=workers):
         summary.files += 1
+        result = _plausible(decoded, on_day, summary)
         # One file = one transaction: every leg of a multisport file, or none of it.
         outcomes = add_imported_file(db, athlete_id, result.activities) if result.activities else []
         for activity, outcome in zip(result.activities, outcomes, strict=True):
@@ -104,6 +116,20 @@ def import_paths(
             on_file(name)
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _plausible(result: DecodeResult, today: dt.date, summary: ImportSummary) -> DecodeResult:
+    """The result with every activity checked: impossible ones become failures, impossible values go."""
+    kept: list[ImportedActivity] = []
+    failures = list(result.failures)
+    for activity in result.activities:
+        checked = check_activity(activity, today)
+        if checked.activity is None:
+            failures.append(ImportFailure(activity.source_name, "; ".join(checked.problems)))
+            continue
+        summary.corrected.extend(f"{activity.source_name}: {p}" for p in checked.problems)
+        kept.append(checked.activity)
+    return DecodeResult(kept, failures, list(result.skipped))
 
 
 def _counted(sources: Iterable[Any], summary: ImportSummary) -> Iterable[Any]:

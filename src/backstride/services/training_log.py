@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from backstride.contract import Checkin, Decision, Plan, State
 from backstride.core.causes import CausesReport, find_causes
 from backstride.core.decide import decide_today
+from backstride.core.pain_response import RunResponse, run_response
 from backstride.core.planner import assess, plan_week
 from backstride.core.triage import TriageResult
 from backstride.exports.calendar import plan_to_ics
@@ -71,18 +72,37 @@ def decide_for(db: Database, athlete_id: int, today: dt.date) -> tuple[State, De
 
 @dataclass(frozen=True, slots=True)
 class CheckinResult:
-    """A saved check-in and what triage says about it right away."""
+    """A saved check-in, what triage says about it right away, and the run's answer when it holds one."""
 
-    checkin: Checkin
+    checkin: Checkin  # the day's record after the merge
     triage: TriageResult
+    run: RunResponse | None = None  # the body's answer to that day's run, when the check-in reports one
+    replanned: Plan | None = None  # the week planned again from today after a run that was too much
+
+
+_RUN_ANSWERS = ("pain_during", "pain_rising_during", "sharp_pain", "pain_after")
 
 
 def record_checkin(db: Database, athlete_id: int, checkin: Checkin, today: dt.date) -> CheckinResult:
-    """Save a check-in (replacing that day's) and screen it for red flags at once."""
+    """Save a check-in (merged into that day's) and screen it at once.
+
+    When it reports a run (pain during or after, rising or sharp pain), the run's answer is read with the
+    24-hour rule, with or without a watch file for that run; a red answer re-plans the week from today.
+    """
     get_athlete(db, athlete_id)
     upsert_checkin(db, athlete_id, checkin)
-    state = athlete_state(db, athlete_id, max(today, checkin.date))
-    return CheckinResult(checkin, assess(state).triage)
+    day = max(today, checkin.date)
+    state = athlete_state(db, athlete_id, day)
+    a = assess(state)
+    merged = a.timeline.checkin(checkin.date) or checkin
+    if not any(getattr(checkin, f) is not None for f in _RUN_ANSWERS):
+        return CheckinResult(merged, a.triage)
+    answer = run_response(a.timeline, checkin.date, a.rules)
+    replanned = None
+    if answer.level == "red":
+        replanned = plan_week(state, a.rules, a)
+        save_plan(db, athlete_id, replanned)
+    return CheckinResult(merged, a.triage, answer, replanned)
 
 
 def causes_for(db: Database, athlete_id: int, today: dt.date) -> CausesReport:

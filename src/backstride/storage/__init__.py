@@ -16,7 +16,15 @@ is only loaded when a database is opened.
 from __future__ import annotations
 
 from backstride.storage.activities import StoredActivity, add_activity, list_activities
-from backstride.storage.athletes import AthleteSummary, create_athlete, get_athlete, list_athletes, state_for
+from backstride.storage.athletes import (
+    AthleteSummary,
+    cleared_on,
+    create_athlete,
+    get_athlete,
+    list_athletes,
+    state_for,
+    update_athlete,
+)
 from backstride.storage.backup import BackupError, BackupReport, backup
 from backstride.storage.checkins import list_checkins, upsert_checkin
 from backstride.storage.engine import (
@@ -27,7 +35,7 @@ from backstride.storage.engine import (
     resolve_url,
 )
 from backstride.storage.erase import ErasureReport, erase_athlete
-from backstride.storage.errors import AthleteNotFound, DatabaseTooNew, NotFound, ShoeNotFound
+from backstride.storage.errors import AthleteNotFound, DatabaseBusy, DatabaseTooNew, NotFound, ShoeNotFound
 from backstride.storage.export import EXPORT_FORMAT, export_athlete, export_athlete_csv
 from backstride.storage.imports import (
     ImportLogEntry,
@@ -37,7 +45,7 @@ from backstride.storage.imports import (
     list_import_log,
     log_import,
 )
-from backstride.storage.plans import StoredPlan, list_plans, save_plan
+from backstride.storage.plans import PlannedDay, planned_days, save_plan
 from backstride.storage.restore import import_athlete_export
 from backstride.storage.shoes import ShoeInfo, add_shoe, list_shoes, retire_shoe
 
@@ -49,20 +57,22 @@ __all__ = [
     "BackupError",
     "BackupReport",
     "Database",
+    "DatabaseBusy",
     "DatabaseTooNew",
     "ErasureReport",
     "ImportLogEntry",
     "ImportOutcome",
     "NotFound",
+    "PlannedDay",
     "ShoeInfo",
     "ShoeNotFound",
     "StoredActivity",
-    "StoredPlan",
     "add_activity",
     "add_imported_activity",
     "add_imported_file",
     "add_shoe",
     "backup",
+    "cleared_on",
     "create_athlete",
     "default_database_url",
     "erase_athlete",
@@ -74,13 +84,14 @@ __all__ = [
     "list_athletes",
     "list_checkins",
     "list_import_log",
-    "list_plans",
     "list_shoes",
     "log_import",
     "make_engine",
+    "planned_days",
     "resolve_url",
     "retire_shoe",
     "save_plan",
     "state_for",
+    "update_athlete",
     "upsert_checkin",
 ]

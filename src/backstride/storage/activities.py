@@ -54,6 +54,7 @@ def add_activity(
     activity: Activity,
     *,
     notes: str | None = None,
+    sport: str | None = None,
     shoe_id: int | None = None,
     assign_current_shoe: bool = True,
 ) -> int:
@@ -66,10 +67,11 @@ def add_activity(
             raise AthleteNotFound(athlete_id)
         row = activity_row_from_contract(athlete_id, activity, utcnow())
         row.notes = notes
+        row.sport = sport
         if shoe_id is not None:
             row.shoe_id = owned_shoe(session, athlete_id, shoe_id).id
         elif assign_current_shoe and activity.kind in ACTIVITY_RUNNING_KINDS:
-            row.shoe_id = current_shoe_id(session, athlete_id)
+            row.shoe_id = current_shoe_id(session, athlete_id, on=activity.date)
         session.add(row)
         session.flush()
         return row.id

@@ -12,12 +12,13 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from backstride.contract import Activity, BaselineSession, Checkin, State
+from backstride.contract import Activity, Athlete, BaselineSession, Checkin, State
+from backstride.importers.plausible import check_activity
 from backstride.storage.activities import activity_row_from_contract
-from backstride.storage.checkins import checkin_row_values
+from backstride.storage.checkins import checkin_row_values, merge_same_day
 from backstride.storage.convert import json_ready, to_contract
 from backstride.storage.engine import Database
 from backstride.storage.errors import AthleteNotFound
@@ -31,7 +32,10 @@ from backstride.storage.tables import (
     utcnow,
 )
 
-__all__ = ["AthleteSummary", "create_athlete", "get_athlete", "list_athletes", "require_athlete", "state_for"]
+__all__ = [
+    "AthleteSummary", "cleared_on", "create_athlete", "get_athlete", "list_athletes", "require_athlete", "state_for",
+    "update_athlete",
+]
 
 _PROFILE_FIELDS = (
     "units",
@@ -52,12 +56,13 @@ _CHECKIN_FIELDS = tuple(Checkin.model_fields)
 
 @dataclass(frozen=True, slots=True)
 class AthleteSummary:
-    """An athlete as listed: id, name, when created, and the IANA timezone if set."""
+    """An athlete as listed: id, name, when created, the IANA timezone if set, and their units."""
 
     id: int
     name: str
     created_at: dt.datetime
     timezone: str | None
+    units: str = "km"
 
 
 def require_athlete(session: Session, athlete_id: int) -> AthleteRow:
@@ -71,9 +76,10 @@ def require_athlete(session: Session, athlete_id: int) -> AthleteRow:
 def create_athlete(db: Database, state: State, *, name: str = "athlete", timezone: str | None = None) -> int:
     """Store the athlete of ``state`` with its baseline, check-ins, activities and shoes; return the id.
 
-    One transaction. When ``state`` has two check-ins for one date, the later one in the list wins
-    (as an upsert would). Shoes are stored with their ``km`` as the starting distance, added on
-    ``state.today``. ``timezone`` (IANA, e.g. ``"Europe/Paris"``) sets the local date of imported runs.
+    One transaction. Two check-ins for one date merge field by field, the later one's answers winning
+    (as saving them one after the other would, and as the planner reads them). Shoes are stored with
+    their ``km`` as the starting distance, added on ``state.today``. ``timezone`` (IANA, e.g.
+    ``"Europe/Paris"``) sets the local date of imported runs.
     """
     if timezone is not None:
         try:
@@ -92,8 +98,7 @@ def create_athlete(db: Database, state: State, *, name: str = "athlete", timezon
         session.flush()
         for position, baseline in enumerate(profile.baseline.sessions):
             session.add(BaselineSessionRow(athlete_id=athlete.id, position=position, **baseline.model_dump()))
-        latest = {checkin.date: checkin for checkin in state.checkins}
-        for checkin in sorted(latest.values(), key=lambda c: c.date):
+        for checkin in merge_same_day(state.checkins):
             session.add(CheckinRow(athlete_id=athlete.id, updated_at=now, **checkin_row_values(checkin)))
         for activity in state.activities:
             session.add(activity_row_from_contract(athlete.id, activity, now))
@@ -114,14 +119,14 @@ def list_athletes(db: Database) -> list[AthleteSummary]:
     """Every athlete, by id."""
     with db.session() as session:
         rows = session.scalars(select(AthleteRow).order_by(AthleteRow.id)).all()
-        return [AthleteSummary(r.id, r.name, r.created_at, r.timezone) for r in rows]
+        return [AthleteSummary(r.id, r.name, r.created_at, r.timezone, r.units or "km") for r in rows]
 
 
 def get_athlete(db: Database, athlete_id: int) -> AthleteSummary:
     """One athlete, or :class:`AthleteNotFound`."""
     with db.session() as session:
         r = require_athlete(session, athlete_id)
-        return AthleteSummary(r.id, r.name, r.created_at, r.timezone)
+        return AthleteSummary(r.id, r.name, r.created_at, r.timezone, r.units or "km")
 
 
 def state_for(db: Database, athlete_id: int, today: dt.date, *, history_days: int | None = None) -> State:
@@ -161,7 +166,12 @@ def state_for(db: Database, athlete_id: int, today: dt.date, *, history_days: in
             "baseline": {"sessions": baseline},
             "shoes": shoes,
         }
-        activities = [_contract_activity(row).model_dump(mode="json", exclude_none=True) for row in activity_rows]
+        activities = [
+            checked.model_dump(mode="json", exclude_none=True)
+            for checked in (check_activity(a, today).activity
+                            for a in map(_contract_activity, activity_rows) if a is not None)
+            if checked is not None
+        ]
     return to_contract(
         State,
         {
@@ -178,14 +188,54 @@ def _values(row: object, fields: tuple[str, ...]) -> dict[str, Any]:
     return {field: getattr(row, field) for field in fields}
 
 
-def _contract_activity(row: ActivityRow) -> Activity:
+def _contract_activity(row: ActivityRow) -> Activity | None:
+    """The stored row as the contract's activity; a value it refuses is dropped, and a row whose date lies
+    outside the dates backstride plans for (stored by an earlier version) is left out altogether."""
     values = json_ready(_values(row, _ACTIVITY_FIELDS))
     while True:
         try:
             return to_contract(Activity, values)
         except ValidationError as exc:
-            bad = {str(err["loc"][0]) for err in exc.errors() if err["loc"]} - {"date", "kind"}
+            fields = {str(err["loc"][0]) for err in exc.errors() if err["loc"]}
+            if "date" in fields:
+                return None
+            bad = fields - {"kind"}
             if not bad:
                 raise
             for field in bad:
                 values.pop(field, None)
+
+
+def update_athlete(
+    db: Database,
+    athlete_id: int,
+    profile: Athlete,
+    *,
+    name: str | None = None,
+    cleared_on: dt.date | None = None,
+) -> None:
+    """Replace the athlete's profile and normal week with ``profile`` (shoes are kept as they are).
+
+    One transaction. ``cleared_on`` records the day a clinician cleared running (``cleared_to_run``).
+    """
+    values: dict[str, Any] = {field: getattr(profile, field) for field in _PROFILE_FIELDS}
+    for field in ("available_days", "diagnoses", "cross_training"):
+        if values[field] is not None:
+            values[field] = list(values[field])
+    with db.write() as session:
+        row = require_athlete(session, athlete_id)
+        for field, value in values.items():
+            setattr(row, field, value)
+        if name is not None:
+            row.name = name
+        if cleared_on is not None:
+            row.cleared_on = cleared_on
+        session.execute(delete(BaselineSessionRow).where(BaselineSessionRow.athlete_id == athlete_id))
+        for position, baseline in enumerate(profile.baseline.sessions):
+            session.add(BaselineSessionRow(athlete_id=athlete_id, position=position, **baseline.model_dump()))
+
+
+def cleared_on(db: Database, athlete_id: int) -> dt.date | None:
+    """The day a clinician last cleared the athlete to run, if any."""
+    with db.session() as session:
+        return require_athlete(session, athlete_id).cleared_on

@@ -1,11 +1,12 @@
-"""Daily check-ins: one per athlete and date; saving a second one for a date replaces the first."""
+"""Daily check-ins: one record per athlete and date; a second check-in that day merges into it, field by field."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from backstride.contract import Checkin
@@ -14,7 +15,7 @@ from backstride.storage.engine import Database
 from backstride.storage.errors import AthleteNotFound
 from backstride.storage.tables import AthleteRow, CheckinRow, utcnow
 
-__all__ = ["checkin_from_row", "checkin_row_values", "list_checkins", "upsert_checkin"]
+__all__ = ["checkin_from_row", "checkin_row_values", "list_checkins", "merge_same_day", "upsert_checkin"]
 
 _FIELDS = tuple(Checkin.model_fields)
 
@@ -24,23 +25,36 @@ def checkin_row_values(checkin: Checkin) -> dict[str, Any]:
     return checkin.model_dump()
 
 
+def merge_same_day(checkins: Sequence[Checkin]) -> list[Checkin]:
+    """One check-in per date, by date: same-day ones merged field by field, the later one's answers winning."""
+    merged: dict[dt.date, dict[str, Any]] = {}
+    for c in checkins:
+        day = merged.setdefault(c.date, {})
+        day.update({k: v for k, v in c.model_dump().items() if v is not None})
+    return [Checkin.model_construct(**{f: merged[d].get(f) for f in _FIELDS}) for d in sorted(merged)]
+
+
 def checkin_from_row(row: CheckinRow) -> Checkin:
     """The contract check-in stored in ``row`` (fields left empty are left out)."""
     return to_contract(Checkin, {field: getattr(row, field) for field in _FIELDS})
 
 
 def upsert_checkin(db: Database, athlete_id: int, checkin: Checkin) -> None:
-    """Save the athlete's check-in for ``checkin.date``, replacing any earlier one for that date.
+    """Save the athlete's check-in for ``checkin.date``, merged into any earlier one for that date.
 
-    A replacement replaces every field (a field left empty is cleared). One atomic statement
-    (``INSERT ... ON CONFLICT (athlete_id, date) DO UPDATE``), safe under concurrent saves.
+    Later answers win only for the fields they give: a field left empty keeps the earlier answer, so the
+    morning's pain at rest survives the after-run answers and a red-flag "yes" stays until it is answered
+    "no". One atomic statement (``INSERT ... ON CONFLICT (athlete_id, date) DO UPDATE`` with ``COALESCE``),
+    safe under concurrent saves.
     """
     values = {"athlete_id": athlete_id, "updated_at": utcnow(), **checkin_row_values(checkin)}
     insert = postgresql.insert if db.is_postgresql else sqlite.insert
     stmt = insert(CheckinRow).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=["athlete_id", "date"],
-        set_={name: stmt.excluded[name] for name in values if name not in ("athlete_id", "date")},
+        set_={name: (stmt.excluded[name] if name == "updated_at"
+                     else func.coalesce(stmt.excluded[name], CheckinRow.__table__.c[name]))
+              for name in values if name not in ("athlete_id", "date")},
     )
     with db.write() as session:
         if session.get(AthleteRow, athlete_id) is None:

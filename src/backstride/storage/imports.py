@@ -171,7 +171,7 @@ def _activity_values(
     if shoe_id is not None:
         shoe: int | None = owned_shoe(session, athlete.id, shoe_id).id
     else:
-        shoe = current_shoe_id(session, athlete.id) if activity.kind == "run" else None
+        shoe = current_shoe_id(session, athlete.id, on=local.date()) if activity.kind == "run" else None
     moving_or_elapsed = activity.moving_s if activity.moving_s is not None else activity.elapsed_s
     return {
         "athlete_id": athlete.id,

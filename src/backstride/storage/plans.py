@@ -1,48 +1,69 @@
-"""Issued plans: every ``backstride.plan/1`` given to an athlete is kept as JSON."""
+"""What was planned: one row per planned day, holding the sessions of the latest plan that covered it.
+
+A plan issued on Monday covers Monday to Sunday; one issued on Wednesday replaces Wednesday to
+Sunday and adds the next Monday and Tuesday. So each day keeps what the runner was last told for
+it, and a daily plan costs a few hundred bytes a day instead of a whole plan per call.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
-from backstride.contract import Plan
+from backstride.contract import Plan, Session
 from backstride.storage.engine import Database
 from backstride.storage.errors import AthleteNotFound
-from backstride.storage.tables import AthleteRow, PlanRow, utcnow
+from backstride.storage.tables import AthleteRow, PlannedDayRow, utcnow
 
-__all__ = ["StoredPlan", "list_plans", "save_plan"]
+__all__ = ["PlannedDay", "planned_days", "save_plan"]
 
 
 @dataclass(frozen=True, slots=True)
-class StoredPlan:
-    """An issued plan: its id, week, when it was issued, and the plan JSON data."""
+class PlannedDay:
+    """The sessions planned for one day (notes left out), and the plan that set them."""
 
-    id: int
+    date: dt.date
     week_start: dt.date
-    created_at: dt.datetime
-    plan: dict[str, Any]
+    phase: str
+    sessions: tuple[Session, ...]
+
+
+def _compact(session: Session) -> dict[str, Any]:
+    return session.model_dump(mode="json", exclude_none=True, exclude_defaults=True, exclude={"notes"}) | {
+        "date": session.date.isoformat(), "kind": session.kind, "rules": list(session.rules)}
 
 
 def save_plan(db: Database, athlete_id: int, plan: Plan) -> int:
-    """Keep an issued plan; return its id."""
-    data = json.loads(plan.to_json())
+    """Keep what ``plan`` says for each of its days, replacing what earlier plans said; return the days kept."""
+    by_day: dict[dt.date, list[dict[str, Any]]] = {}
+    for s in plan.sessions:
+        by_day.setdefault(s.date, []).append(_compact(s))
+    now = utcnow()
     with db.write() as session:
         if session.get(AthleteRow, athlete_id) is None:
             raise AthleteNotFound(athlete_id)
-        row = PlanRow(athlete_id=athlete_id, week_start=plan.week_start, created_at=utcnow(), plan=data)
-        session.add(row)
-        session.flush()
-        return row.id
+        existing = {r.date: r for r in session.scalars(select(PlannedDayRow).where(
+            PlannedDayRow.athlete_id == athlete_id, PlannedDayRow.date.in_(sorted(by_day))))}
+        for day, sessions in by_day.items():
+            row = existing.get(day)
+            if row is None:
+                session.add(PlannedDayRow(athlete_id=athlete_id, date=day, week_start=plan.week_start,
+                                          phase=plan.phase, sessions=sessions, updated_at=now))
+            elif (row.sessions, row.phase) != (sessions, plan.phase):
+                row.week_start, row.phase, row.sessions, row.updated_at = plan.week_start, plan.phase, sessions, now
+        return len(by_day)
 
 
-def list_plans(db: Database, athlete_id: int) -> list[StoredPlan]:
-    """The athlete's issued plans, oldest first (``[-1]`` is the latest)."""
+def planned_days(db: Database, athlete_id: int, start: dt.date, end: dt.date) -> list[PlannedDay]:
+    """What was planned for the days from ``start`` to ``end`` (both included), by date."""
     with db.session() as session:
-        rows = session.scalars(
-            select(PlanRow).where(PlanRow.athlete_id == athlete_id).order_by(PlanRow.created_at, PlanRow.id)
-        ).all()
-        return [StoredPlan(r.id, r.week_start, r.created_at, r.plan) for r in rows]
+        if session.get(AthleteRow, athlete_id) is None:
+            raise AthleteNotFound(athlete_id)
+        rows = session.scalars(select(PlannedDayRow).where(
+            PlannedDayRow.athlete_id == athlete_id, PlannedDayRow.date >= start, PlannedDayRow.date <= end,
+        ).order_by(PlannedDayRow.date)).all()
+        return [PlannedDay(r.date, r.week_start, r.phase,
+                           tuple(Session.model_validate({"notes": "", **s}) for s in r.sessions)) for r in rows]

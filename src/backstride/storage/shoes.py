@@ -1,6 +1,8 @@
 """Shoes: add, retire, and their distance (``start_km`` plus every run assigned to them).
 
-New runs go to the athlete's current shoe: the newest one not retired.
+A run goes to the shoe in use on the run's day: the newest one added on or before that day and not
+retired before it. A shoe counts only runs from the day it came into use, so runs from years ago
+imported today never count against a pair bought today.
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from backstride.contract import ACTIVITY_RUNNING_KINDS
@@ -71,24 +73,27 @@ def owned_shoe(session: Session, athlete_id: int, shoe_id: int) -> ShoeRow:
     return shoe
 
 
-def current_shoe_id(session: Session, athlete_id: int) -> int | None:
-    """The athlete's newest shoe that is not retired, if any."""
-    return session.scalars(
-        select(ShoeRow.id)
-        .where(ShoeRow.athlete_id == athlete_id, ShoeRow.retired.is_(False))
-        .order_by(ShoeRow.added_on.desc(), ShoeRow.id.desc())
-        .limit(1)
-    ).first()
+def current_shoe_id(session: Session, athlete_id: int, on: dt.date | None = None) -> int | None:
+    """The shoe in use on ``on`` (default: now): the newest added by then and not retired before it."""
+    query = select(ShoeRow.id).where(ShoeRow.athlete_id == athlete_id)
+    if on is None:
+        query = query.where(ShoeRow.retired.is_(False))
+    else:
+        query = query.where(
+            ShoeRow.added_on <= on, or_(ShoeRow.retired_on.is_(None), ShoeRow.retired_on >= on)
+        ).where(or_(ShoeRow.retired.is_(False), ShoeRow.retired_on.is_not(None)))
+    return session.scalars(query.order_by(ShoeRow.added_on.desc(), ShoeRow.id.desc()).limit(1)).first()
 
 
 def shoe_kms(session: Session, athlete_id: int, *, until: dt.date | None = None) -> list[tuple[ShoeRow, float]]:
-    """Every shoe of the athlete (by id) with its km: ``start_km`` + the runs assigned to it."""
+    """Every shoe of the athlete (by id) with its km: ``start_km`` + its runs from the day it came into use."""
     runs = (
         select(ActivityRow.shoe_id, func.sum(ActivityRow.distance_km))
+        .join(ShoeRow, ShoeRow.id == ActivityRow.shoe_id)
         .where(
             ActivityRow.athlete_id == athlete_id,
-            ActivityRow.shoe_id.is_not(None),
             ActivityRow.kind.in_(sorted(ACTIVITY_RUNNING_KINDS)),
+            ActivityRow.date >= ShoeRow.added_on,
         )
         .group_by(ActivityRow.shoe_id)
     )

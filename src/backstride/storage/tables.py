@@ -39,7 +39,7 @@ __all__ = [
     "CleanText",
     "ImportLogRow",
     "LapRow",
-    "PlanRow",
+    "PlannedDayRow",
     "ShoeRow",
     "UTCDateTime",
     "utcnow",
@@ -132,6 +132,7 @@ class AthleteRow(Base):
     age: Mapped[int | None] = mapped_column(Integer)
     history_of_cancer: Mapped[bool | None] = mapped_column(Boolean)
     osteoporosis_or_steroids: Mapped[bool | None] = mapped_column(Boolean)
+    cleared_on: Mapped[dt.date | None] = mapped_column(Date)  # when a clinician last cleared running
 
 
 class BaselineSessionRow(Base):
@@ -255,17 +256,19 @@ class LapRow(Base):
     avg_cadence_spm: Mapped[float | None] = mapped_column(Float)
 
 
-class PlanRow(Base):
-    """A ``backstride.plan/1`` as issued to the athlete."""
+class PlannedDayRow(Base):
+    """What was planned for one day: the sessions of the latest plan that covered it (updated in place)."""
 
-    __tablename__ = "plans"
-    __table_args__ = (Index("ix_plans_athlete_id_week_start", "athlete_id", "week_start"),)
+    __tablename__ = "planned_days"
+    __table_args__ = (UniqueConstraint("athlete_id", "date"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     athlete_id: Mapped[int] = mapped_column(_athlete_fk())
-    week_start: Mapped[dt.date] = mapped_column(Date)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    date: Mapped[dt.date] = mapped_column(Date)
+    week_start: Mapped[dt.date] = mapped_column(Date)  # the first day of the plan that set this day
+    phase: Mapped[str] = mapped_column(String(16))
+    sessions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # contract sessions without their notes
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class ImportLogRow(Base):
