@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from backstride.core.pain_response import WeekResponse
+from backstride.core.settling import settling
 from backstride.core.timeline import DAY, Timeline
 from backstride.core.today import TodayCall
 from backstride.core.tolerated import ToleratedDose, tolerated_dose
@@ -216,7 +217,13 @@ def decide_dose(
         candidates.append((km, "W-HOLD", f"{moderate or 'moderate pain'} last week: hold at {_fmt(km)}"
                                          + (" (your normal week)" if km < L else "") + " and keep it easy"))
         d.irritable = True
-    if level == "green" and not on_break:
+    calm = settling(tl, weeks, rules)
+    if level == "green" and not on_break and calm.blocks_progress:
+        km = min(L, B)
+        candidates.append((km, "W-HOLD", f"{calm.why}: no build this week, hold at {_fmt(km)} and keep it easy"))
+        d.cite(calm.rule, calm.why)
+        d.irritable = True
+    elif level == "green" and not on_break:
         km = min(L * (1 + rules.value("W-PROGRESS", "max_increase")), B)
         reaches = km >= B - 1e-9
         candidates.append((km, "W-PROGRESS",
