@@ -416,7 +416,15 @@ def _problems(exc: ValidationError, root: type[BaseModel] = BaseModel) -> list[I
 
 
 def parse_state_text(text: str | bytes) -> State:
-    """Parse JSON text as a ``backstride.state/1``; raise :class:`InvalidState` otherwise."""
+    """Parse JSON text as a ``backstride.state/1``; raise :class:`InvalidState` otherwise.
+
+    The text is parsed once, by the contract (JSON mode: dates arrive as strings and are checked to
+    exist; numbers and flags stay strict); only text it refuses is read again, to name the problem.
+    """
+    try:
+        return State.model_validate_json(text)
+    except ValidationError as exc:
+        refused = exc
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -427,11 +435,7 @@ def parse_state_text(text: str | bytes) -> State:
         raise InvalidState([InputProblem(where="(input)", message="is nested too deeply")]) from None
     if not isinstance(data, dict):
         raise InvalidState([InputProblem(where="(input)", message="must be a JSON object")])
-    try:
-        # JSON mode: dates arrive as strings and are checked to exist; numbers and flags stay strict.
-        return State.model_validate_json(text)
-    except ValidationError as exc:
-        raise InvalidState(_problems(exc, State)) from None
+    raise InvalidState(_problems(refused, State)) from None
 
 
 def parse_checkin(data: dict[str, Any]) -> Checkin:
