@@ -7,6 +7,7 @@ rules) run on every plan; scenario files add their expectations by name.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -191,3 +192,134 @@ def decision_failures(decision: Decision) -> list[str]:
     if decision.session is not None and decision.session.kind in RUNNING_KINDS and not decision.stop_if:
         out.append("a run today without stop_if signs")
     return out
+
+
+# --- issue 8: one decision a day, a dose remembered, sessions a person can do -----------------------
+
+def minutes(session: Any, state: State) -> float:
+    """A session's length in minutes: its own time, or its distance at the runner's easy pace."""
+    if session.duration_min is not None:
+        return float(session.duration_min)
+    pace = state.athlete.easy_pace_min_per_km or 6.5
+    return float(session.distance_km or 0) * pace
+
+
+def agreement_failures(plan: Plan, decision: Decision) -> list[str]:
+    """Today's running session in the plan is the one ``decide`` gives (none when it gives no run)."""
+    today = plan.week_start
+    row = next((s for s in runs(plan) if s.date == today), None)
+    given = decision.session if decision.session is not None and decision.session.kind in RUNNING_KINDS else None
+    if row is None and given is None:
+        return []
+    if row is None or given is None:
+        return [f"plan's run today is {row.kind if row else None} {row.distance_km if row else ''}, "
+                f"decide gives {decision.action} {given.kind if given else None} "
+                f"{given.distance_km if given else ''}".replace("  ", " ")]
+    if row.kind != given.kind or abs((row.distance_km or 0) - (given.distance_km or 0)) > 0.05:
+        return [f"plan's run today is {row.kind} {row.distance_km} km, decide gives {given.kind} "
+                f"{given.distance_km} km"]
+    return []
+
+
+_STATED = re.compile(r"(\d+(?:\.\d+)?)% of your normal")
+
+
+def stated_dose_failures(plan: Plan, state: State) -> list[str]:
+    """Every 'N% of your normal' a plan states is the share it plans (3 points or 0.5 km of slack)."""
+    base = baseline_km(state)
+    if base <= 0:
+        return []
+    share = 100 * planned_km(plan) / base
+    slack = max(3.0, 100 * TOL / base)
+    return [f"{r.id} says {m}% of your normal, the plan holds {share:.0f}%" for r in plan.rules_applied
+            for m in _STATED.findall(r.why) if abs(float(m) - share) > slack]
+
+
+def changes_from_last_week(plan: Plan, state: State) -> list[str]:
+    """The training variables this plan changes from what was run last week (B-RETURN-ONE)."""
+    today = state.today
+    week = [a for a in state.activities if a.kind in RUNNING_KINDS | {"run"}
+            and today - dt.timedelta(days=7) <= a.date < today]
+    done_kinds = {a.kind for a in week}
+    planned = runs(plan)
+    kinds = {s.kind for s in planned}
+    out = []
+    if kinds & {"intervals_short", "intervals_long", "tempo", "progression", "race"} and not done_kinds & {
+            "intervals_short", "intervals_long", "tempo", "progression", "race"}:
+        out.append("speed work")
+    if kinds & {"hills", "stairs"} and not done_kinds & {"hills", "stairs"}:
+        out.append("hills or stairs")
+    if "long" in kinds and "long" not in done_kinds:
+        out.append("a continuous long run")
+    if week and len(planned) < len(week):
+        out.append(f"fewer runs ({len(week)} to {len(planned)})")
+    last = sum(a.distance_km or 0 for a in week)
+    if last > 0 and planned_km(plan) > last + max(TOL, 0.02 * last):
+        out.append(f"more running ({last:.1f} to {planned_km(plan):.1f} km)")
+    return out
+
+
+def _per_day(plan: Plan) -> dict[dt.date, int]:
+    out: dict[dt.date, int] = {}
+    for s in plan.sessions:
+        if s.kind != "rest":
+            out[s.date] = out.get(s.date, 0) + 1
+    return out
+
+
+def _text(plan: Plan) -> str:
+    return "\n".join([r.why for r in plan.rules_applied] + [r.text for r in plan.triage.reasons]
+                     + [s.notes for s in plan.sessions])
+
+
+def _decision_text(d: Decision) -> list[str]:
+    return [r.text for r in d.reasons] + [r.text for r in d.triage.reasons]
+
+
+PLAN_CHECKS.update({
+    "no_run_today": lambda p, s, v: [f"a {x.kind} today" for x in runs(p) if x.date == s.today],
+    "agrees_with_decide": lambda p, s, v: agreement_failures(p, _decide(s)),
+    "stated_dose_matches": lambda p, s, v: stated_dose_failures(p, s),
+    "long_share_max": lambda p, s, v: [f"the longest run {max(x.distance_km or 0 for x in runs(p)):.1f} km is over "
+                                       f"{v:.0%} of the week's {planned_km(p):.1f} km" for _ in [0]
+                                       if runs(p) and max(x.distance_km or 0 for x in runs(p))
+                                       > v * planned_km(p) + TOL],
+    "no_progress": lambda p, s, v: [] if planned_km(p) <= last_week_km(s) + TOL
+    else [f"planned {planned_km(p):.1f} km, above last week's {last_week_km(s):.1f} km"],
+    "min_run_minutes": lambda p, s, v: [f"a {minutes(x, s):.0f}-minute {x.kind} on {x.date}" for x in runs(p)
+                                        if minutes(x, s) < v - 0.5],
+    "max_session_minutes": lambda p, s, v: [f"a {minutes(x, s):.0f}-minute {x.kind} on {x.date}" for x in runs(p)
+                                            if minutes(x, s) > v + 0.5],
+    "max_sessions_per_day": lambda p, s, v: [f"{n} sessions on {d}" for d, n in sorted(_per_day(p).items()) if n > v],
+    "changes_at_most": lambda p, s, v: [] if len(changes_from_last_week(p, s)) <= v
+    else [f"changes {changes_from_last_week(p, s)} at once"],
+    "runs_are_run_walk": lambda p, s, v: [f"{x.kind} on {x.date} without walk breaks" for x in runs(p)
+                                          if x.kind not in ("run_walk", "long_run_walk") or x.run_walk is None],
+    "run_walk_ratio": lambda p, s, v: [f"{x.date}: {x.run_walk.run_min}:{x.run_walk.walk_min} jog:walk"
+                                       for x in runs(p) if x.run_walk is not None
+                                       and (x.run_walk.run_min, x.run_walk.walk_min) != tuple(v)],
+    "run_minutes": lambda p, s, v: [f"a {minutes(x, s):.0f}-minute {x.kind} on {x.date}" for x in runs(p)
+                                    if not v[0] - 0.5 <= minutes(x, s) <= v[1] + 0.5],
+    "text_matches": lambda p, s, v: [] if re.search(v, _text(p), flags=re.I) else [f"no text matches {v!r}"],
+    "text_not_matches": lambda p, s, v: [f"a text matches {v!r}"] if re.search(v, _text(p), flags=re.I) else [],
+})
+
+DECISION_CHECKS.update({
+    "agrees_with_plan": lambda d, s, v: agreement_failures(_plan(s), d),
+    "first_reason_matches": lambda d, s, v: [] if d.reasons and re.search(v, d.reasons[0].text, flags=re.I)
+    else [f"the first reason is {d.reasons[0].text if d.reasons else None!r}, expected it to match {v!r}"],
+    "text_not_matches": lambda d, s, v: [f"a reason matches {v!r}: {t!r}" for t in _decision_text(d)
+                                         if re.search(v, t, flags=re.I)],
+})
+
+
+def _decide(state: State) -> Decision:
+    from backstride.core.decide import decide_today
+
+    return decide_today(state)
+
+
+def _plan(state: State) -> Plan:
+    from backstride.core.planner import plan_week
+
+    return plan_week(state)

@@ -19,7 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Valida
 
 __all__ = [
     "BASELINE_RUNNING_KINDS",
+    "FIRST_DATE",
     "HARD_KINDS",
+    "LAST_DATE",
     "RUNNING_KINDS",
     "Action",
     "Activity",
@@ -90,7 +92,11 @@ Terrain = Literal["any", "flat", "soft", "stairs"]
 Pain = Annotated[StrictInt, Field(ge=0, le=10)]
 Score10 = Annotated[StrictInt, Field(ge=0, le=10)]
 Flag = StrictBool
-IsoDate = dt.date
+# The dates backstride plans for: a history or a "today" outside them is a typing slip, and the
+# planner's date arithmetic stays far from date.min/date.max.
+FIRST_DATE = dt.date(1980, 1, 1)
+LAST_DATE = dt.date(2100, 12, 31)
+IsoDate = Annotated[dt.date, Field(ge=FIRST_DATE, le=LAST_DATE)]
 
 
 class _In(BaseModel):
@@ -308,9 +314,13 @@ class InvalidState(ValueError):
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, bytes | bytearray):
+        value = bytes(value[:80]).decode("utf-8", "replace")
+    elif isinstance(value, str) and len(value) > 80:
+        value = value[:80]
     try:
         text = json.dumps(value, allow_nan=False)
-    except ValueError:
+    except (ValueError, TypeError):
         text = str(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -369,6 +379,8 @@ def _message(err: Any, root: type[BaseModel]) -> str:
     got = _shown(err.get("input"))
     if kind == "missing":
         return "is required but missing"
+    if kind in ("greater_than_equal", "less_than_equal") and isinstance(err.get("input"), (str, dt.date)):
+        return f"must be a date between {FIRST_DATE.isoformat()} and {LAST_DATE.isoformat()} (got {got})"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         lo, hi, exclusive = _field_bounds(tuple(err["loc"]), root)
         if lo is not None and hi is not None:
@@ -418,24 +430,23 @@ def _problems(exc: ValidationError, root: type[BaseModel] = BaseModel) -> list[I
 def parse_state_text(text: str | bytes) -> State:
     """Parse JSON text as a ``backstride.state/1``; raise :class:`InvalidState` otherwise.
 
-    The text is parsed once, by the contract (JSON mode: dates arrive as strings and are checked to
-    exist; numbers and flags stay strict); only text it refuses is read again, to name the problem.
+    The text is parsed once, by pydantic's JSON parser (JSON mode: dates arrive as strings and are
+    checked to exist; numbers and flags stay strict).
     """
+    if isinstance(text, bytes):
+        if text.startswith(b"\xef\xbb\xbf"):
+            text = text[3:]
+        try:
+            text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidState([InputProblem(where="(input)", message="is not valid JSON (not UTF-8 text)")]) from None
     try:
         return State.model_validate_json(text)
     except ValidationError as exc:
-        refused = exc
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        detail = f"{exc.msg} at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) \
-            else "not UTF-8 text"
-        raise InvalidState([InputProblem(where="(input)", message=f"is not valid JSON ({detail})")]) from None
-    except RecursionError:
-        raise InvalidState([InputProblem(where="(input)", message="is nested too deeply")]) from None
-    if not isinstance(data, dict):
-        raise InvalidState([InputProblem(where="(input)", message="must be a JSON object")])
-    raise InvalidState(_problems(refused, State)) from None
+        errors = exc.errors(include_url=False)
+        if any(err["type"] == "model_type" and not err["loc"] for err in errors):
+            raise InvalidState([InputProblem(where="(input)", message="must be a JSON object")]) from None
+        raise InvalidState(_problems(exc, State)) from None
 
 
 def parse_checkin(data: dict[str, Any]) -> Checkin:

@@ -25,8 +25,9 @@ def test_the_short_athlete_option_works_as_the_readme_shows(db: str, command: st
 
 @pytest.mark.parametrize(("args", "message"), [
     (("--date", "2026-02-30", "--pain-rest", "2"), "--date: is not a real date"),
-    (("--date", "1900-01-01", "--pain-rest", "2"), "--date: 1900-01-01 is before 1980"),
-    (("--date", "9999-12-31", "--pain-rest", "2"), "--date: 9999-12-31 is in the future"),
+    (("--date", "1900-01-01", "--pain-rest", "2"), "--date: must be between 1980-01-01 and"),
+    (("--date", "9999-12-31", "--pain-rest", "2"), "--date: must be between 1980-01-01 and"),
+    (("--date", "2099-12-31", "--pain-rest", "2"), "--date: 2099-12-31 is in the future"),
     (("--sleep", "30"), "--sleep: must be between 0 and 24"),
     (("--pain-rest", "2", "--stress", "12"), "--stress: must be between 0 and 10"),
 ])

@@ -74,10 +74,14 @@ def test_workout_writes_the_planned_run_and_the_week_as_a_zip(tmp_path: Path) ->
     plan = json.loads(run("plan", "--athlete", "1", "--db", db, "--today", "2026-11-24", "--json").stdout)
     runs = [s for s in plan["sessions"] if s.get("distance_km") and s["kind"] not in ("cross_training", "rest")]
     one = tmp_path / "one.fit"
-    p = run("workout", "-a", "1", "--date", runs[0]["date"], str(one), "--db", db)
+    plain = next((s for s in runs if not s.get("run_walk")), None)  # a run set by distance, not run:walk
+    p = run("workout", "-a", "1", "--date", (plain or runs[0])["date"], str(one), "--db", db)
     assert p.returncode == 0, p.stderr
     [run_step] = [m for m in steps(one.read_bytes()) if m["intensity"] == "active"][:1]
-    assert run_step["duration_distance"] == pytest.approx(runs[0]["distance_km"] * 1000, abs=1)
+    if plain is not None:
+        assert run_step["duration_distance"] == pytest.approx(plain["distance_km"] * 1000, abs=1)
+    else:
+        assert run_step["duration_time"] == pytest.approx(runs[0]["run_walk"]["run_min"] * 60, abs=1)
     week = tmp_path / "week.zip"
     p = run("workout", "-a", "1", "--date", "2026-11-24", str(week), "--db", db, "--json")
     assert p.returncode == 0, p.stderr

@@ -15,6 +15,10 @@ Each file holds a list of scenarios:
         athlete: {cadence_spm: 164}
       expect: {phase: calm, fraction_of_last_week: [0.8, 0.9]}
 
+``xfail: "<finding>"`` marks a scenario the planner does not meet yet (strictly: once it passes, the
+marker must go). In ``history``, ``kinds: {long: long_run_walk}`` records a baseline kind as another
+kind (the runs as they were really done).
+
 A failure prints the scenario's name, the rule, and what was wrong.
 """
 
@@ -78,6 +82,7 @@ def build_state(spec: dict[str, Any]) -> dict[str, Any]:
         weeks = int(hist.get("weeks", 4))
         scale = hist.get("scale", 1.0)
         kind_of = hist.get("kind")
+        kinds = dict(hist.get("kinds", {}))
         for w in range(weeks, 0, -1):
             start = today - dt.timedelta(days=7 * w)
             factor = float(scale[weeks - w] if isinstance(scale, list) else scale)
@@ -85,9 +90,9 @@ def build_state(spec: dict[str, Any]) -> dict[str, Any]:
                 day = start + dt.timedelta(days=d)
                 for s in baseline:
                     if s["day"] == WEEKDAYS[day.weekday()] and s["kind"] not in ("cross_training", "strength"):
-                        activities.append({"date": day.isoformat(), "kind": kind_of or s["kind"].replace(
-                            "intervals", "intervals_long"), "distance_km": round(s.get("distance_km", 0) * factor, 2),
-                            "rpe": 3})
+                        done = kind_of or kinds.get(s["kind"], s["kind"].replace("intervals", "intervals_long"))
+                        activities.append({"date": day.isoformat(), "kind": done,
+                                           "distance_km": round(s.get("distance_km", 0) * factor, 2), "rpe": 3})
                 if "pain_rest" in hist:
                     c = {"date": day.isoformat(), "pain_rest": hist["pain_rest"]}
                     if any(s["day"] == WEEKDAYS[day.weekday()] for s in baseline) and "pain_during" in hist:
@@ -154,7 +159,10 @@ class ScenarioItem(pytest.Item):
 class ScenarioFile(pytest.File):
     def collect(self) -> Any:
         for spec in yaml.safe_load(self.path.read_text(encoding="utf-8")):
-            yield ScenarioItem.from_parent(self, name=spec["name"], spec=spec)
+            item = ScenarioItem.from_parent(self, name=spec["name"], spec=spec)
+            if spec.get("xfail"):
+                item.add_marker(pytest.mark.xfail(reason=str(spec["xfail"]), raises=ScenarioFailure, strict=True))
+            yield item
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.File | None:

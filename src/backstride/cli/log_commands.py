@@ -14,11 +14,13 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from backstride.cli.output import console, error_console, fail
+from backstride.cli.params import AthleteOpt as AthleteOpt
+from backstride.cli.params import day, id_argument
 from backstride.contract import Plan, State
 from backstride.services.checkin_questions import ASKED_EACH_MORNING, LEG_DETAIL, LEG_SYMPTOMS, SYMPTOM_NAMES
 
@@ -27,36 +29,20 @@ if TYPE_CHECKING:
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (default: BACKSTRIDE_DATABASE_URL, "
                                                          "else the local SQLite file).")]
-AthleteOpt = Annotated[int, typer.Option("--athlete", "-a", help="The athlete's id.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 TodayOpt = Annotated[str | None, typer.Option("--today", help="The date to act on (YYYY-MM-DD); default today.")]
 
 
 
 
-_EARLIEST = dt.date(1980, 1, 1)  # before any running watch; a typo, not a check-in
-
-
 def today_option(value: str | None, option: str = "--today", *, past_only: bool = False) -> dt.date:
-    """The date given as ``option`` (default: today), refused with a message naming that option."""
+    """The date given as ``option`` (default: today), range-checked (cli.params.day); ``past_only`` refuses
+    a day after today, for what has already happened."""
+    given = day(value, option)
     now = dt.date.today()  # the clock is read here, at the edge, never in the core
-    if value is None:
-        return now
-    try:
-        day = dt.date.fromisoformat(value) if len(value) == 10 else _bad_date(value, option)
-    except ValueError:
-        _bad_date(value, option)
-    if day < _EARLIEST:
-        fail([f"{option}: {value} is before {_EARLIEST:%Y}; give a date from {_EARLIEST} on"])
-    if past_only and day > now:
+    if past_only and given > now:
         fail([f"{option}: {value} is in the future; you can record only what has happened (today is {now})"])
-    if day.year > 2100:
-        fail([f"{option}: {value} is too far ahead; give a date up to 2100-12-31"])
-    return day
-
-
-def _bad_date(value: str, option: str) -> NoReturn:
-    fail([f"{option}: is not a real date in the form YYYY-MM-DD (got {value!r})"])
+    return given
 
 
 
@@ -71,17 +57,19 @@ def opened(url: str | None) -> Iterator[Database]:
     from sqlalchemy.exc import SQLAlchemyError
 
     from backstride.services.training_log import open_database
-    from backstride.storage import DatabaseTooNew, NotFound
+    from backstride.storage import DatabaseBusy, DatabaseTooNew, NotFound
 
     try:
         db = open_database(url)
-    except DatabaseTooNew as exc:
+    except (DatabaseTooNew, DatabaseBusy) as exc:
         fail([f"database: {exc}"])
     except (SQLAlchemyError, OSError, ValueError) as exc:
         fail([f"database: cannot open it ({str(exc).splitlines()[0]})"])
     try:
         yield db
     except NotFound as exc:
+        fail([str(exc)])
+    except DatabaseBusy as exc:
         fail([str(exc)])
     finally:
         db.dispose()
@@ -205,8 +193,8 @@ def checkin_cmd(
     from backstride.contract import InvalidState, parse_checkin
     from backstride.services.training_log import record_checkin
 
-    day = today_option(date, "--date", past_only=True)
-    answers: dict[str, Any] = {"date": day.isoformat(), "pain_rest": pain_rest, "pain_during": pain_during,
+    when = today_option(date, "--date", past_only=True)
+    answers: dict[str, Any] = {"date": when.isoformat(), "pain_rest": pain_rest, "pain_during": pain_during,
                                "pain_after": pain_after, "pain_rising_during": rising, "sharp_pain": sharp,
                                "sleep_hours": sleep, "stress": stress, "confidence": confidence, "notes": notes}
     for option, given, value in (("--yes", flag, True), ("--no", no_flag, False)):
@@ -227,7 +215,7 @@ def checkin_cmd(
         fail([f"{_CHECKIN_OPTIONS.get(p.where, '--' + p.where.replace('_', '-'))}: {p.message}"
               for p in exc.problems])
     with opened(db) as database:
-        result = record_checkin(database, athlete, checkin, day)
+        result = record_checkin(database, athlete, checkin, when)
     tri = result.triage.as_contract()
     if as_json:
         print_json({"checkin": result.checkin.model_dump(mode="json", exclude_none=True),
@@ -239,7 +227,7 @@ def checkin_cmd(
     from backstride.cli.render import format_triage
 
     out_console = console()
-    out_console.print(f"Check-in for {day:%A %d %B} saved.")
+    out_console.print(f"Check-in for {when:%A %d %B} saved.")
     banner = format_triage(tri)
     if banner is not None:
         out_console.print(banner)
@@ -320,10 +308,10 @@ def calendar_cmd(
 
 
 def _write(path: Path, data: bytes) -> None:
+    from backstride.storage.private import write_private
+
     try:
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)  # all or nothing
+        write_private(path, data)  # 0600, all or nothing
     except OSError as exc:
         fail([f"{path}: cannot write it ({exc.strerror})"])
 
@@ -499,7 +487,7 @@ def shoes_list(athlete: AthleteOpt, db: DbOpt = None, as_json: JsonOpt = False) 
 
 def shoes_retire(
     athlete: AthleteOpt,
-    shoe: Annotated[int, typer.Argument(help="The shoe's id (see `backstride shoes list`).")],
+    shoe: Annotated[int, id_argument(help="The shoe's id (see `backstride shoes list`).")],
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -522,13 +510,13 @@ def start_cmd(db: DbOpt = None, today: TodayOpt = None) -> None:
     from backstride.services.training_log import decide_for, plan_for
     from backstride.storage import get_athlete, resolve_url
 
-    day = today_option(today)
+    when = today_option(today)
     out_console = console()
     with opened(db) as database:
-        athlete = ensure_demo_athlete(database, day)
+        athlete = ensure_demo_athlete(database, when)
         who = get_athlete(database, athlete)
-        _, decision = decide_for(database, athlete, day)
-        state, plan = plan_for(database, athlete, day)
+        _, decision = decide_for(database, athlete, when)
+        state, plan = plan_for(database, athlete, when)
     out_console.rule(f"backstride — {who.name}")
     out_console.print(format_decision(decision, state.athlete.units))
     out_console.print(format_plan(plan, default_catalogue(), state.athlete.units))

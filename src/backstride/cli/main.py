@@ -19,6 +19,7 @@ from typing import Annotated
 import typer
 
 from backstride.cli.output import console, fail
+from backstride.cli.params import OptionalAthleteOpt, day
 from backstride.contract import InvalidState, State, parse_state_text
 
 app = typer.Typer(
@@ -36,27 +37,44 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 
 
 
+# Ten years of daily check-ins and runs is about 3 MB of state; 16 MB is 50 years with room to spare,
+# and keeps a state read and parsed well under 200 MB of memory.
+MAX_STATE_BYTES = 16 * 2**20
+
+
 def read_state(source: str, option: str = "--input") -> State:
     """Read and validate a state from a file or stdin; exit 2 with located messages when it is bad.
 
-    ``option`` is the option the user typed, so that every message names it.
+    ``option`` is the option the user typed, so that every message names it. The text is read
+    through a counted reader (at most MAX_STATE_BYTES + 1 bytes, only from a regular file or
+    stdin) and parsed once.
     """
+    from backstride.files import NotRegular, TooBig, open_regular, read_capped
+
     try:
         if source == "-":
-            text = sys.stdin.read()
+            data = read_capped(sys.stdin.buffer, MAX_STATE_BYTES)
         else:
             path = Path(source)
             if path.is_dir():
                 fail([f"{option}: {source} is a folder; give a backstride.state/1 JSON file"])
-            if not path.is_file():
+            if not path.exists():
                 fail([f"{option}: no such file: {source}"])
-            text = path.read_text(encoding="utf-8")
+            with open_regular(path) as f:
+                data = read_capped(f, MAX_STATE_BYTES)
+    except TooBig:
+        fail([f"{option}: {source} is larger than {MAX_STATE_BYTES // 2**20} MB: not a backstride.state/1 "
+              "backstride can read"])
+    except NotRegular as exc:
+        fail([f"{option}: {source} is {exc}"])
+    except OSError as exc:
+        fail([f"{option}: cannot read {source}: {exc.strerror or exc}"])
+    try:
+        data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError:
         fail([f"{option}: {source} is not UTF-8 text"])
-    except OSError as exc:
-        fail([f"{option}: cannot read {source}: {exc.strerror}"])
     try:
-        return parse_state_text(text)
+        return parse_state_text(data)
     except InvalidState as exc:
         fail([str(p) for p in exc.problems])
 
@@ -69,6 +87,7 @@ def _state_from_options(input_: str | None, athlete: int | None, db: str | None,
     if athlete is not None:
         from backstride.cli.log_commands import state_for_athlete
 
+        day(today, "--today")  # refused before the database is opened
         return state_for_athlete(athlete, db, today, planner=True)
     fail(["give --input FILE (or - for stdin), or --athlete ID"])
 
@@ -79,7 +98,7 @@ def _state_from_options(input_: str | None, athlete: int | None, db: str | None,
 def plan(
     input_: InputOpt = None,
     as_json: JsonOpt = False,
-    athlete: Annotated[int | None, typer.Option("--athlete", "-a", help="Plan for a stored athlete.")] = None,
+    athlete: OptionalAthleteOpt = None,
     db: Annotated[str | None, typer.Option("--db", help="Database URL (default: the local SQLite file).")] = None,
     today: Annotated[str | None, typer.Option("--today", help="Plan from this date (YYYY-MM-DD).")] = None,
 ) -> None:
@@ -105,7 +124,7 @@ def plan(
 def decide(
     input_: InputOpt = None,
     as_json: JsonOpt = False,
-    athlete: Annotated[int | None, typer.Option("--athlete", "-a", help="Decide for a stored athlete.")] = None,
+    athlete: OptionalAthleteOpt = None,
     db: Annotated[str | None, typer.Option("--db", help="Database URL (default: the local SQLite file).")] = None,
     today: Annotated[str | None, typer.Option("--today", help="Decide for this date (YYYY-MM-DD).")] = None,
 ) -> None:

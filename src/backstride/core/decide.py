@@ -7,10 +7,12 @@ signs during the run mean stop.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from backstride.contract import RUNNING_KINDS, Action, Decision, Reason, Session, State
-from backstride.core.pain_response import RunResponse, is_run_day, run_response
 from backstride.core.planner import Assessment, plan_week
-from backstride.core.timeline import DAY
+from backstride.core.today import TodayCall
+from backstride.core.triage import TriageResult
 from backstride.rules import Catalogue, default_catalogue
 
 __all__ = ["decide_today", "stop_signs"]
@@ -33,7 +35,11 @@ def stop_signs(morning_pain: int | None, rules: Catalogue) -> tuple[str, ...]:
 
 
 def decide_today(state: State, rules: Catalogue | None = None) -> Decision:
-    """What to do on ``state.today``, from today's check-in, yesterday's answer and the week's plan."""
+    """What to do on ``state.today``: today's row of the week's plan, with the signs that mean stop.
+
+    The plan already holds this morning's call (no run, or shorter and easier), so the decision
+    and the plan's row for today are the same session.
+    """
     rules = rules or default_catalogue()
     a = Assessment(state, rules)
     tri = a.triage
@@ -43,82 +49,60 @@ def decide_today(state: State, rules: Catalogue | None = None) -> Decision:
     todays = [s for s in plan.sessions if s.date == today]
     run = next((s for s in todays if s.kind in RUNNING_KINDS), None)
     other = next((s for s in todays if s.kind not in RUNNING_KINDS and s.kind != "rest"), None)
+    call = a.today
+    morning = call.morning_pain
 
-    action: Action
     if not tri.running_allowed:
+        action: Action
         if tri.level != "none":
             action = "seek_care"
         else:
             action = "cross_train" if other is not None and other.kind == "cross_training" else "rest"
-        if tri.level == "emergency":
-            session: Session | None = None
-        else:
-            session = other
+        session = None if tri.level == "emergency" else other
         return Decision(date=today, action=action, triage=tri.as_contract(), session=session, stop_if=(),
                         reasons=tuple(reasons))
 
-    tl = a.timeline
-    checkin = tl.checkin(today)
-    morning = checkin.pain_rest if checkin is not None else None
-    yesterday = (run_response(tl, today - DAY, rules) if is_run_day(tl, today - DAY)
-                 else RunResponse(today - DAY, "unknown", "", "no run yesterday"))
-    usual = tl.morning_pain(today - DAY, look_back=6)
-    sore = rules.value("B-DECIDE", "sore_morning_rise")
-
+    if not call.has_checkin:
+        reasons.append(Reason(rule="B-DECIDE", text="No check-in yet this morning: answer it before you run, "
+                                                    "so today's call can read how your back is."))
     if run is None:
-        if other is not None and other.kind == "cross_training":
-            action, session = "cross_train", other
-            reasons.append(Reason(rule="X-SWAP", text="Today is a cross-training day in your plan."))
-        else:
-            action, session = "rest", other
-            reasons.append(Reason(rule=(other.rules[0] if other else "M-MONOTONY"),
-                                  text="No run today in your plan" + (f": {other.kind} instead." if other else
-                                                                     ": a rest day.")))
-        return Decision(date=today, action=action, triage=tri.as_contract(), session=session,
-                        stop_if=stop_signs(morning, rules) if session is not None else (), reasons=tuple(reasons))
+        return _no_run(today, tri, call, other, morning, reasons, rules)
 
-    if yesterday.level == "red":
-        options = a.state.athlete.cross_training or ("bike", "incline_walk")
-        act = next(c for c in ("swim", "deep_water_running", "elliptical", "bike", "incline_walk", "rower",
-                               "ski_erg", "yoga") if c in options)
-        minutes = rules.value("X-SWAP", "min_minutes")
-        session = Session(date=today, kind="cross_training", activity=act, duration_min=minutes, rpe_max=4,
-                          rules=("B-DECIDE", yesterday.rule, "X-SWAP"),
-                          notes=f"No run today. {minutes:.0f} min easy {act.replace('_', ' ')} if it feels fine; "
-                                "otherwise rest.")
-        reasons.append(Reason(rule=yesterday.rule, text=f"Yesterday's run was too much: {yesterday.why}. "
-                                                        "No running today; let your back settle."))
-        reasons.append(Reason(rule="B-DECIDE", text="After a flare, gentle cross-training or rest today."))
-        return Decision(date=today, action="cross_train", triage=tri.as_contract(), session=session,
+    if call.kind == "shorter":
+        reasons.append(Reason(rule=call.rule, text=f"{_cap(call.why)}: shorten today's run and keep it easy."))
+        return Decision(date=today, action="run_shorter_easier", triage=tri.as_contract(), session=run,
                         stop_if=stop_signs(morning, rules), reasons=tuple(reasons))
 
-    shorter = False
-    why = ""
-    if yesterday.level == "amber":
-        shorter, why = True, f"yesterday's run gave moderate pain ({yesterday.why})"
-    if morning is not None and usual is not None and morning - usual >= sore:
-        shorter, why = True, f"your back is sorer this morning ({morning}/10, usually {usual}/10)"
-    elif morning is not None and morning > rules.value("P-AMBER", "max_pain_during"):
-        shorter, why = True, f"your back is sore this morning ({morning}/10)"
-    if shorter:
-        frac = rules.value("B-DECIDE", "shorter_fraction")
-        km = round((run.distance_km or 0.0) * frac, 1)
-        easy_rpe = int(rules.value("I-EASY", "rpe_max"))
-        kind = run.kind if run.kind in ("easy", "recovery", "run_walk", "long_run_walk") else "easy"
-        session = run.model_copy(update={
-            "kind": kind, "distance_km": km, "duration_min": round((run.duration_min or 0.0) * frac, 1),
-            "rpe_max": min(run.rpe_max or easy_rpe, easy_rpe), "reps": None,
-            "terrain": "flat" if run.terrain in (None, "any", "stairs") else run.terrain,
-            "rules": tuple(dict.fromkeys(("B-DECIDE", "P-AMBER", "I-EASY", *run.rules))),
-            "notes": f"Shorter and easier today: {km:.1f} km at an easy effort. " + (run.notes or ""),
-        })
-        reasons.append(Reason(rule="P-AMBER", text=f"{why[0].upper()}{why[1:]}: shorten today's run and keep it easy."))
-        return Decision(date=today, action="run_shorter_easier", triage=tri.as_contract(), session=session,
-                        stop_if=stop_signs(morning, rules), reasons=tuple(reasons))
-
-    text = ("Your back answered well" if yesterday.level == "green"
-            else "Nothing in this morning's check-in says otherwise")
-    reasons.append(Reason(rule=yesterday.rule or "P-GREEN", text=f"{text}: run as planned."))
+    if call.yesterday.level == "green":
+        reasons.append(Reason(rule=call.yesterday.rule or "P-GREEN", text="Your back answered well: run as planned."))
+    elif call.has_checkin:
+        reasons.append(Reason(rule="P-GREEN", text="Nothing in this morning's check-in says otherwise: "
+                                                   "run as planned."))
     reasons.append(Reason(rule=run.rules[0], text=f"Today's plan: {run.notes.split('. ')[0]}."))
     return Decision(date=today, action="run_as_planned", triage=tri.as_contract(), session=run,
                     stop_if=stop_signs(morning, rules), reasons=tuple(reasons))
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _no_run(today: dt.date, tri: TriageResult, call: TodayCall, other: Session | None, morning: int | None,
+            reasons: list[Reason], rules: Catalogue) -> Decision:
+    """No run in today's row: cross-train or rest, and why."""
+    action: Action
+    if call.kind == "no_run":
+        reasons.append(Reason(rule=call.rule, text=f"{_cap(call.why)}. No running today; let your back settle."))
+        reasons.append(Reason(rule="B-DECIDE", text="Gentle cross-training if it is comfortable, or rest."))
+    if other is not None and other.kind == "cross_training":
+        action = "cross_train"
+        if call.kind != "no_run":
+            reasons.append(Reason(rule="X-SWAP", text="Today is a cross-training day in your plan."))
+    else:
+        action = "rest"
+        if call.kind != "no_run":
+            reasons.append(Reason(rule=(other.rules[0] if other else "M-MONOTONY"),
+                                  text="No run today in your plan" + (f": {other.kind} instead." if other else
+                                                                     ": a rest day.")))
+    return Decision(date=today, action=action, triage=tri.as_contract(), session=other,
+                    stop_if=stop_signs(morning, rules) if other is not None else (), reasons=tuple(reasons))

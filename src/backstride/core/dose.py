@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from backstride.core.pain_response import WeekResponse
 from backstride.core.timeline import DAY, Timeline
+from backstride.core.today import TodayCall
+from backstride.core.tolerated import ToleratedDose, tolerated_dose
 from backstride.core.triage import pain_episode
 from backstride.rules import Catalogue
 
@@ -51,6 +53,8 @@ class DoseDecision:
     spike_cap_km: float | None = None  # L-SPIKE: no single run above this
     floor_km: float = 0.0  # the least running the dose rules allow (W-FLARE's range), 0 when no lower bound
     recent_longest_km: float = 0.0
+    floor_cap_km: float | None = None  # after a flare: the longest a run may be to hold W-FLARE's least
+    tolerated: ToleratedDose | None = None  # W-TOLERATED, as read from the history
 
     def cite(self, rule_id: str, why: str) -> None:
         """Record a rule that shaped the plan (first mention wins)."""
@@ -108,9 +112,14 @@ def _weeks_at_baseline(weeks: Sequence[WeekResponse], baseline: float) -> int:
 
 
 def decide_dose(
-    tl: Timeline, weeks: Sequence[WeekResponse], baseline_km: float, baseline_longest: float, rules: Catalogue
+    tl: Timeline, weeks: Sequence[WeekResponse], baseline_km: float, baseline_longest: float, rules: Catalogue,
+    today_call: TodayCall | None = None, tolerated: ToleratedDose | None = None,
 ) -> DoseDecision:
-    """The running dose for the 7 days from today, the phase, and the rules that set them."""
+    """The running dose for the 7 days from today, the phase, and the rules that set them.
+
+    When this morning's call changes the picture (a flare, an amber run, severe pain at rest, a sore
+    morning) the week is planned from it: the dose holds and the running stays easy.
+    """
     today = tl.today
     last = weeks[0] if weeks else None
     L = round(last.km, 3) if last is not None else 0.0
@@ -119,9 +128,22 @@ def decide_dose(
     level = last.level if last is not None else "unknown"
 
     window = int(rules.value("L-SPIKE", "window_days"))
-    d.recent_longest_km = tl.longest(today - window * DAY, today)
+    tol = tolerated if tolerated is not None else tolerated_dose(tl, weeks, rules)
+    d.tolerated = tol
+    # L-SPIKE reads only runs that were not red: a long run that hurt does not raise the cap.
+    d.recent_longest_km = tol.not_red_longest_km
+    if d.recent_longest_km <= 0:  # every recent run was red: the cap comes down from the longest of them
+        d.recent_longest_km = tl.longest(today - window * DAY, today) * (1 - rules.value("W-FLARE", "max_cut"))
     if d.recent_longest_km > 0:
         d.spike_cap_km = d.recent_longest_km * rules.value("L-SPIKE", "max_ratio")
+    if level == "red":  # after a red week no run is longer than last week's longest
+        last_longest = tl.longest(today - 7 * DAY, today)
+        if last_longest > 0 and (d.spike_cap_km is None or last_longest < d.spike_cap_km):
+            d.spike_cap_km = last_longest
+        # Only when the runs that were not red cannot carry the least W-FLARE allows may a run go
+        # above their cap, and never above last week's longest.
+        d.floor_cap_km = min(last_longest, tl.longest(today - window * DAY, today) * rules.value("L-SPIKE",
+                                                                                                 "max_ratio"))
 
     gap = int(rules.value("T-PERSIST", "episode_gap_days"))
     episode = pain_episode(tl, gap)
@@ -166,13 +188,21 @@ def decide_dose(
                            f"no running for {days} days: restart with jog/walk intervals, "
                            f"{_fmt(km)} in all ({rules.value('W-START', 'min_fraction'):.0%} of your normal week)"))
         d.spike_cap_km = None  # nothing recent to compare with; the jog:walk format keeps each run gentle
+    # The week the flare cut starts from: last week, or the tolerated week when that was less (W-TOLERATED).
+    # W-FLARE's range is always read from last week; inside it the week goes below the tolerated week too.
+    ref = min(L, tol.week_km) if tol.week_km is not None and level == "red" else L
     if level == "red":
         cut = rules.value("W-FLARE", "cut")
-        km = L * (1 - cut)
+        km = ref * (1 - cut)
         why = last.worst.why if last is not None and last.worst is not None else "a run flared your back"
-        candidates.append((km, "W-FLARE", f"last week {why}: {cut:.0%} less than last week's {_fmt(L)}"))
+        base_txt = (f"last week's {_fmt(L)}" if ref >= L - 1e-9 else
+                    f"{_fmt(ref)}, the last week your back answered green (W-TOLERATED; last week was {_fmt(L)})")
+        candidates.append((km, "W-FLARE", f"last week {why}: {cut:.0%} less than {base_txt}"))
         d.irritable = True
-    if pain_now and (first_plan or level == "red") and not on_break:
+    repeat_red = level == "red" and len(weeks) > 1 and weeks[1].level == "red"
+    # A single flare once the runner has found a dose cuts from that dose; it never restarts the programme.
+    single_flare = level == "red" and not repeat_red and tol.week_km is not None
+    if pain_now and (first_plan or (level == "red" and not single_flare)) and not on_break:
         km = f_start * B
         why = ("your back is irritable and this is the first plan since the pain began" if first_plan
                else "after a red response the back is irritable again")
@@ -197,11 +227,27 @@ def decide_dose(
             candidates.append((km, "W-HOLD", f"no pain scores for last week's runs, so the dose holds at {_fmt(km)} "
                                              "until check-ins show how your back answers"))
         elif tl.has_any_run():
-            prev = next((w.km for w in weeks[1:3] if w.km > 0), 0.0)
-            km = min(prev, B) if prev > 0 else f_start * B
-            candidates.append((km, "W-HOLD", f"no running last week: hold at {_fmt(km)}, the last week you ran"))
+            ran = next((w for w in weeks[1:3] if w.km > 0), None)
+            prev = ran.km if ran is not None else 0.0
+            if ran is not None and ran.level in ("red", "amber"):
+                # The last week you ran hurt: that answer still stands, read against the tolerated week.
+                cut = rules.value("W-FLARE", "cut") if ran.level == "red" else 0.0
+                ref = min(prev, B, tol.week_km) if tol.week_km is not None else min(prev, B)
+                km = ref * (1 - cut)
+                rule = "W-FLARE" if ran.level == "red" else "W-HOLD"
+                what = ran.worst.why if ran.worst is not None else f"the runs were {ran.level}"
+                candidates.append((km, rule, f"the last week you ran, {what}: {_fmt(km)} this week"
+                                             + (f", {cut:.0%} less than {_fmt(ref)}" if cut else "")))
+                d.irritable = True
+            else:
+                km = min(prev, B) if prev > 0 else f_start * B
+                candidates.append((km, "W-HOLD", f"no running last week: hold at {_fmt(km)}, the last week you ran"))
         elif not pain_now:
             candidates.append((B, "W-PROGRESS", "no pain reported and no runs logged: your normal week"))
+    if today_call is not None and today_call.changes_week and level != "red" and not on_break:
+        km = min(L, B) if L > 0 else f_start * B
+        candidates.append((km, "W-HOLD", f"{today_call.why}: the week holds at {_fmt(km)} and stays easy"))
+        d.irritable = True
     if not candidates:  # pain but no runs logged at all
         candidates.append((f_start * B, "W-START", f"your back is irritable: about {f_start:.0%} of your normal week"))
         d.irritable = True
@@ -210,17 +256,30 @@ def decide_dose(
         w = last.worst
         d.cite(w.rule, f"last week's runs were {level}: on {w.date:%a %d %b} {w.why}")
     km, rule, why = min(candidates, key=lambda c: (c[0], c[1]))
+    floor_from: str | None = None
     if level == "red":  # the flare rule's own range bounds the cut
         # The least is rounded up to the tenth the plan is written in, so the plan never shows less.
         lo = math.ceil(L * (1 - rules.value("W-FLARE", "max_cut")) * 10 - 1e-9) / 10
         hi = L * (1 - rules.value("W-FLARE", "min_cut"))
         if km < lo:
-            km, why = lo, why + f" (not more than {rules.value('W-FLARE', 'max_cut'):.0%} below last week)"
+            km, floor_from = lo, rule
+            rule, why = "W-FLARE", (f"after the flare this week runs {_fmt(lo)}: not more than "
+                                    f"{rules.value('W-FLARE', 'max_cut'):.0%} below last week's {_fmt(L)}")
         km = min(km, hi)
         d.floor_km = lo
     d.target_km, d.dose_rule = km, rule
+    if floor_from is not None:
+        d.cite("W-FLARE", why)
     for _km, c_rule, c_why in sorted(candidates, key=lambda c: (c[0], c[1])):
-        d.cite(c_rule, c_why if c_rule == rule else c_why + f" (the more cautious {rule} sets the dose)")
+        if c_rule == rule:
+            d.cite(c_rule, c_why)
+        elif c_rule == floor_from:
+            d.cite(c_rule, c_why + f" (W-FLARE's range holds the week at {_fmt(km)})")
+        else:
+            d.cite(c_rule, c_why + f" (the more cautious {rule} sets the dose: {_fmt(km)})")
+    if tol.week_km is not None:
+        d.cite("W-TOLERATED", f"the most recent week your back answered green: {_fmt(tol.week_km)}"
+               + (f"; its longest green run {_fmt(tol.longest_km)}" if tol.longest_km else ""))
 
     # Deload: after weeks at the normal volume, a lighter week (only once back to normal training).
     every = int(rules.value("W-DELOAD", "every_weeks"))
@@ -232,6 +291,11 @@ def decide_dose(
         d.cite("W-DELOAD", f"{at_base} weeks at your normal volume: a lighter week at {frac:.0%} of last week")
 
     trial, trial_why = _trial_in_force(weeks, int(rules.value("A-TRIAL", "keep_weeks")))
+    if repeat_red and not {"frequency", "style"} <= set(trial):
+        # Red again: modify more aggressively (000): fewer runs with recovery days between them, run:walk.
+        trial = tuple(dict.fromkeys((*trial, "frequency", "style")))
+        trial_why = ("two red weeks in a row: fewer runs with a recovery day between them, walk breaks in "
+                     "every run, and a run swapped for cross-training")
     d.trial = trial
     if trial_why:
         d.cite("A-TRIAL", trial_why)

@@ -7,6 +7,7 @@ from backstride.core.dose import DoseDecision, decide_dose
 from backstride.core.pain_response import WeeklyHistory, weekly_history
 from backstride.core.shoes import shoe_wear
 from backstride.core.timeline import Timeline, baseline_run_km, build_timeline
+from backstride.core.today import TodayCall, call_today, shorten_today
 from backstride.core.triage import TriageResult, triage
 from backstride.core.week_layout import cadence_target, lay_out_week
 from backstride.rules import Catalogue, default_catalogue
@@ -29,8 +30,9 @@ class Assessment:
         runs: list[BaselineSession] = [s for s in state.athlete.baseline.sessions
                                        if s.kind not in ("cross_training", "strength")]
         self.baseline_longest = max((s.distance_km or 0.0 for s in runs), default=0.0)
+        self.today: TodayCall = call_today(self.timeline, rules)
         self.dose: DoseDecision = decide_dose(self.timeline, self.weeks, self.baseline_km,
-                                              self.baseline_longest, rules)
+                                              self.baseline_longest, rules, self.today)
 
 
 def assess(state: State, rules: Catalogue | None = None) -> Assessment:
@@ -55,9 +57,17 @@ def plan_week(state: State, rules: Catalogue | None = None, assessment: Assessme
     a = assessment or Assessment(state, rules)
     tri, dose = a.triage, a.dose
     usual_cadence, target_cadence = cadence_target(state, a.timeline, rules)
-    week = lay_out_week(state, a.timeline, dose, tri, rules, target_cadence if tri.running_allowed else None)
+    call = a.today
+    week = lay_out_week(state, a.timeline, dose, tri, rules, target_cadence if tri.running_allowed else None,
+                        no_run_today=call.kind == "no_run")
+    if tri.running_allowed and call.kind == "shorter":
+        week.sessions[:] = shorten_today(week.sessions, state.today, rules, a.timeline.easy_pace, dose.floor_km,
+                                         dose.floor_cap_km or dose.spike_cap_km)
 
     cited: list[tuple[str, str]] = [(r.rule, r.text) for r in tri.reasons]
+    if tri.running_allowed and call.changes_week:
+        cited.append((call.rule, f"{call.why}: " + ("no run today" if call.kind == "no_run"
+                                                     else "today's run is shorter and easier")))
     if tri.running_allowed:
         cited += dose.cited
     cited += week.cited

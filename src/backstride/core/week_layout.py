@@ -91,11 +91,14 @@ def cadence_target(state: State, tl: Timeline, rules: Catalogue) -> tuple[float 
 class _Week:
     """Working state while laying out one week."""
 
-    def __init__(self, state: State, tl: Timeline, rules: Catalogue) -> None:
+    def __init__(self, state: State, tl: Timeline, rules: Catalogue, no_run_today: bool = False) -> None:
         self.state, self.tl, self.rules = state, tl, rules
         self.days = list(daterange(tl.today, tl.today + 7 * DAY))
         avail = set(state.athlete.available_days or WEEKDAYS)
         self.available = [d for d in self.days if _wd(d) in avail]
+        # Days a run may go on: today is left out when this morning's call says no run today.
+        self.run_days = [d for d in self.available if not (no_run_today and d == tl.today)]
+        self.no_run_today = no_run_today
         self.base_runs = _baseline_runs(state)  # the runs of the athlete's normal week
         self.sessions: list[Session] = []
         self.cited: list[tuple[str, str]] = []
@@ -266,9 +269,9 @@ def _monotony(sessions: list[Session], days: list[dt.date]) -> float:
 
 
 def lay_out_week(state: State, tl: Timeline, dose: DoseDecision, tri: TriageResult, rules: Catalogue,
-                 cadence: float | None) -> WeekPlan:
-    """The week's sessions for this dose and triage."""
-    w = _Week(state, tl, rules)
+                 cadence: float | None, no_run_today: bool = False) -> WeekPlan:
+    """The week's sessions for this dose and triage (no run today when this morning's call says so)."""
+    w = _Week(state, tl, rules, no_run_today)
     if not tri.running_allowed:
         return _paused_week(w, tri)
     if not w.available:
@@ -278,6 +281,8 @@ def lay_out_week(state: State, tl: Timeline, dose: DoseDecision, tri: TriageResu
     _finish_runs(w, dose, runs, cadence)
     _add_cross_training(w, dose, runs)
     _add_strength(w, dose, runs)
+    if no_run_today:
+        _gentle_cross_today(w)
     m, limit = _monotony(w.sessions, w.days), rules.value("M-MONOTONY", "max_monotony")
     if math.isfinite(m):
         below = f" (below {limit:.1f})" if m < limit else " (as varied as your available days allow)"
@@ -295,8 +300,8 @@ def _own_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
     by_wd = {_wd(d): d for d in w.days}
     for s in sorted(w.base_runs, key=lambda s: WEEKDAYS.index(s.day)):
         day = by_wd[s.day]
-        if day not in w.available or day in taken:
-            free = [d for d in w.available if d not in taken]
+        if day not in w.run_days or day in taken:
+            free = [d for d in w.run_days if d not in taken]
             if not free:
                 continue
             day = min(free, key=lambda d: (abs((d - by_wd[s.day]).days), d))
@@ -343,20 +348,22 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
 
     # Day roles: the long run's day, a rest day (M-MONOTONY), cross-training days (X-SWAP).
     long_wd = _long_weekday(state)
-    long_date = next((d for d in w.available if _wd(d) == long_wd), w.available[-1])
+    if not w.run_days:
+        return []
+    long_date = next((d for d in w.run_days if _wd(d) == long_wd), w.run_days[-1])
     li = WEEKDAYS.index(_wd(long_date))
     by_wd = {_wd(d): d for d in w.days}
     rest: list[dt.date] = []
     if len(w.available) == 7:
         rest = [by_wd[WEEKDAYS[(li + 4) % 7]]]
-    slots = [d for d in w.available if d != long_date and d not in rest]
+    slots = [d for d in w.run_days if d != long_date and d not in rest]
     cross_pref = [by_wd[WEEKDAYS[(li + k) % 7]] for k in (-1, 3, 2, -2, -3, 1)]
     cross_pref = [d for d in cross_pref if d in slots]
 
     # How many runs.
     spacing = "frequency" in dose.trial
     if spacing:
-        wanted = max(2, min(n_base, math.ceil(len(w.available) / 2)))
+        wanted = max(2, min(n_base, math.ceil(len(w.run_days) / 2)))
     else:
         wanted = int(min(rules.value("W-SPLIT", "frequency_factor") * n_base, rules.value("W-SPLIT", "max_runs")))
     room = len(slots) + 1
@@ -446,7 +453,7 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
                 r.km = 0.0
         got = _allocate(runs, target)
     if floor > 0 and sum(_rounded(runs)) < floor - 1e-6:  # as the plan will show it, in tenths
-        got = _hold_flare_floor(runs, slots, floor, target, cap, dose.spike_cap_km)
+        got = _hold_flare_floor(runs, slots, floor, target, cap, dose.floor_cap_km or dose.spike_cap_km)
     if got < target - 0.05:
         w.cite("L-SPIKE", f"no single run above {cap:.1f} km (110% of your longest run in 30 days), "
                           f"so this week holds {got:.1f} km")
@@ -679,10 +686,27 @@ def _add_cross_training(w: _Week, dose: DoseDecision, runs: list[_Run]) -> None:
         act = options[i % len(options)]
         w.add(date=d, kind="cross_training", activity=act, duration_min=minutes, rpe_max=5, rules=("X-SWAP",),
               notes=f"{minutes:.0f} min {_CROSS_NAMES[act]} at a steady, comfortable effort instead of a run.")
-    w.cite("X-SWAP", f"{min(len(free), dose.swaps)} run{'s' if dose.swaps > 1 else ''} swapped for "
+    swapped = min(len(free), dose.swaps)
+    w.cite("X-SWAP", f"{'one run' if swapped == 1 else f'{swapped} runs'} swapped for "
                      f"{minutes:.0f} min of low-impact cardio" + (" (swimming is the gentlest all-round movement)"
                                                                  if options[0] in ("swim", "deep_water_running")
                                                                  else ""))
+
+
+def _gentle_cross_today(w: _Week) -> None:
+    """No run today: gentle cross-training today if it is comfortable, else rest (B-DECIDE)."""
+    today = w.tl.today
+    todays = [s for s in w.sessions if s.date == today]
+    options = w.cross_options()
+    if today not in w.available or not options or any(s.kind == "cross_training" for s in todays):
+        return
+    if len(todays) >= int(w.rules.value("B-DAY-LOAD", "max_sessions")):
+        return
+    minutes = w.rules.value("X-SWAP", "min_minutes")
+    act = options[0]
+    w.add(date=today, kind="cross_training", activity=act, duration_min=minutes, rpe_max=4,
+          rules=("B-DECIDE", "X-SWAP"),
+          notes=f"No run today. {minutes:.0f} min easy {_CROSS_NAMES[act]} if it feels fine; otherwise rest.")
 
 
 def _add_strength(w: _Week, dose: DoseDecision, runs: list[_Run]) -> None:

@@ -12,11 +12,14 @@ import io
 import itertools
 import os
 import re
+import struct
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+
+from backstride.files import NotRegular, open_regular, read_regular
 
 from .csv_exports import is_strava_csv, strava_file_sports
 from .limits import MAX_ARCHIVE_BYTES, MAX_FILE_BYTES, MAX_MEMBER_BYTES, MAX_MEMBERS, MAX_ZIP_DEPTH
@@ -89,11 +92,28 @@ def _read_capped(f: IO[bytes], cap: int, budget: _Budget) -> bytes | None:
             return None
 
 
-def _overlap(infos: list[zipfile.ZipInfo]) -> bool:
-    """True when member data ranges overlap (the "quoted overlap" zip bomb)."""
-    spans = sorted(
-        (i.header_offset, i.header_offset + _LOCAL_HEADER + len(i.filename) + i.compress_size) for i in infos
-    )
+def _overlap(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> bool:
+    """True when member data ranges overlap (the "quoted overlap" zip bomb) or a local header is missing.
+
+    Each span is measured from the member's local header, as the reader will use it (the local
+    name and extra field lengths, which need not match the central directory's), so an overlap
+    hidden behind a large local extra field is found too.
+    """
+    fp = zf.fp
+    if fp is None:
+        return True
+    spans = []
+    for info in infos:
+        fp.seek(info.header_offset)
+        header = fp.read(_LOCAL_HEADER)
+        if len(header) < _LOCAL_HEADER or header[:4] != _ZIP_MAGIC:
+            return True
+        name_len, extra_len = struct.unpack("<HH", header[26:30])
+        local_end = _LOCAL_HEADER + name_len + extra_len
+        central_end = _LOCAL_HEADER + len(info.orig_filename.encode("utf-8", "surrogateescape"))
+        start = info.header_offset
+        spans.append((start, start + max(local_end, central_end) + info.compress_size))
+    spans.sort()
     return any(nxt[0] < cur[1] for cur, nxt in itertools.pairwise(spans))
 
 
@@ -102,7 +122,7 @@ def _zip_sources(zf: zipfile.ZipFile, prefix: str, depth: int, budget: _Budget) 
     if len(infos) > MAX_MEMBERS:
         yield Source(prefix, problem=f"zip archive has {len(infos)} members (limit {MAX_MEMBERS}): refused")
         return
-    if _overlap(infos):
+    if _overlap(zf, infos):
         yield Source(prefix, problem="zip archive has overlapping members (a zip bomb): refused")
         return
     safe = [i for i in infos if not i.is_dir() and not _ignored(i.filename)]
@@ -183,6 +203,10 @@ def _member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, prefix: str, budget: _Bu
 
 
 def _open_zip(fileobj: IO[bytes] | str, name: str, depth: int, budget: _Budget) -> Iterator[Source]:
+    if budget.exhausted:
+        yield Source(name, problem=f"this import already decompressed {_human(MAX_ARCHIVE_BYTES)} from archives: "
+                     "not read (import it on its own)")
+        return
     try:
         zf = zipfile.ZipFile(fileobj)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
@@ -215,24 +239,32 @@ def decode_source(src: Source, decode_fn: object) -> DecodeResult:
     return result
 
 
-def _file_sources(path: Path, display: str, hint: str | None, present: frozenset[str] | None) -> Iterator[Source]:
+def _why(exc: OSError) -> str:
+    return str(exc) if isinstance(exc, NotRegular) else f"cannot read file ({exc.strerror or exc})"
+
+
+def _file_sources(
+    path: Path, display: str, hint: str | None, present: frozenset[str] | None, budget: _Budget
+) -> Iterator[Source]:
     try:
-        size = path.stat().st_size
-        with path.open("rb") as f:
+        f = open_regular(path)
+    except OSError as exc:
+        yield Source(display, problem=_why(exc))
+        return
+    with f:
+        try:
             head = f.read(4)
-    except OSError as exc:
-        yield Source(display, problem=f"cannot read file ({exc.strerror or exc})")
-        return
-    if head == _ZIP_MAGIC:
-        yield from _open_zip(str(path), display, 1, _Budget())
-        return
-    if size > MAX_FILE_BYTES:
+            if head == _ZIP_MAGIC:
+                f.seek(0)
+                yield from _open_zip(f, display, 1, budget)
+                return
+            f.seek(0)
+            data = f.read(MAX_FILE_BYTES + 1)  # counted: never more than the cap + 1 byte, whatever stat says
+        except OSError as exc:
+            yield Source(display, problem=_why(exc))
+            return
+    if len(data) > MAX_FILE_BYTES:
         yield Source(display, problem=f"file is larger than {MAX_FILE_BYTES // _MB} MB: refused")
-        return
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield Source(display, problem=f"cannot read file ({exc.strerror or exc})")
         return
     yield Source(display, data, sport_hint=hint, csv_present=present)
 
@@ -254,14 +286,14 @@ def _export_csv(path: Path) -> bool:
     if path.suffix.lower() != ".csv":
         return False
     try:
-        with path.open("rb") as f:
+        with open_regular(path) as f:
             head = f.read(2000)
     except OSError:
         return False
     return is_strava_csv(head) or "Aktivitätstyp".encode() in head or b"Activity Type" in head
 
 
-def _folder_sources(root: Path) -> Iterator[Source]:
+def _folder_sources(root: Path, budget: _Budget) -> Iterator[Source]:
     base = root.resolve().parent
     files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):  # does not follow symlinked folders
@@ -274,7 +306,7 @@ def _folder_sources(root: Path) -> Iterator[Source]:
         if f.name != "activities.csv" or f.is_symlink():
             continue
         try:
-            data = f.read_bytes() if f.stat().st_size <= MAX_FILE_BYTES else b""
+            data = read_regular(f, MAX_FILE_BYTES)
         except OSError:
             continue  # reported when the file itself is read below
         if data:
@@ -287,7 +319,7 @@ def _folder_sources(root: Path) -> Iterator[Source]:
         if f.is_symlink():
             yield Source(display, skip_reason="symbolic link not followed")
         elif f.name == "activities.csv" or _is_activity_name(f.name) or _export_csv(f):
-            yield from _file_sources(f, display, hints.get(f), csv_present.get(f))
+            yield from _file_sources(f, display, hints.get(f), csv_present.get(f), budget)
         else:
             yield Source(display, skip_reason="not an activity file")
 
@@ -299,11 +331,12 @@ def iter_sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Source]:
     folders and archives only activity extensions (.fit/.gpx/.tcx, their .gz, .zip) and
     ``activities.csv`` are read, the rest is reported as skipped.
     """
+    budget = _Budget()  # one budget for everything this import decompresses or reads
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            yield from _folder_sources(path)
+            yield from _folder_sources(path, budget)
         elif path.exists():
-            yield from _file_sources(path, path.name, None, None)
+            yield from _file_sources(path, path.name, None, None, budget)
         else:
             yield Source(path.name or str(path), problem="file not found")

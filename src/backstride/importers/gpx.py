@@ -18,7 +18,7 @@ from .geo import elevation_gain_loss, haversine_m, moving_seconds
 from .model import ImportedActivity
 from .result import DecodeResult, fail
 from .sports import normalise_sport
-from .xmlsafe import local, parse_xml
+from .xmlsafe import local, parse_xml, too_many_points
 
 __all__ = ["decode_gpx"]
 
@@ -91,6 +91,9 @@ class _Acc:
 
 def decode_gpx(name: str, data: bytes, sha: str) -> DecodeResult:
     """Decode a GPX file (XmlRejected propagates to the dispatcher)."""
+    too_many = too_many_points(data, b"trkpt", "GPX file")
+    if too_many is not None:
+        return fail(name, too_many)
     root = parse_xml(data)
     if local(root.tag) != "gpx":
         return fail(name, "not a GPX file (root element is not <gpx>)")

@@ -9,6 +9,8 @@ from __future__ import annotations
 __all__ = [
     "MAX_ARCHIVE_BYTES",
     "MAX_FILE_BYTES",
+    "MAX_GPX_POINTS",
+    "MAX_IN_FLIGHT_COST",
     "MAX_MEMBERS",
     "MAX_MEMBER_BYTES",
     "MAX_ZIP_DEPTH",
@@ -17,8 +19,14 @@ __all__ = [
 
 MAX_MEMBER_BYTES = 100 * 2**20  # one decompressed file (zip member or .gz)
 MAX_FILE_BYTES = MAX_MEMBER_BYTES  # one plain file read from disk
-MAX_ARCHIVE_BYTES = 4 * 2**30  # everything decompressed from one top-level archive
+MAX_ARCHIVE_BYTES = 4 * 2**30  # everything decompressed from archives in one import, however many
 MAX_MEMBERS = 50_000
+# 48 hours (the longest session backstride accepts) at one point a second is 172,800 points; a
+# parsed point costs about 1 KB, so the cap also bounds a GPX or TCX decode to about 250 MB.
+MAX_GPX_POINTS = 250_000
+# The memory that decoding the files handed to workers (and not yet collected) may need at once,
+# whatever the number of workers: about 13x the bytes of XML, 2x of FIT (parallel._decode_cost).
+MAX_IN_FLIGHT_COST = 1 * 2**30
 MAX_ZIP_DEPTH = 2  # a zip inside a zip (Garmin takeout) is fine; one more level is refused
 
 

@@ -23,7 +23,7 @@ from types import FrameType
 
 from .archive import Source, decode_source
 from .dispatch import decode
-from .limits import time_budget_s
+from .limits import MAX_IN_FLIGHT_COST, time_budget_s
 from .result import DecodeResult, DecodeTimeout, fail
 
 __all__ = ["decode_all", "decode_one"]
@@ -152,12 +152,24 @@ def decode_all(sources: Iterable[Source], workers: int | None = None) -> Iterato
     try:
         for chunk in _chunks(sources):
             pending.append((chunk, pool.submit(chunk)))
-            while len(pending) > 2 * n:  # bounded look-ahead keeps memory flat
+            # bounded look-ahead, in chunks and in bytes, so memory stays flat whatever the worker count
+            while len(pending) > 2 * n or (len(pending) > 1 and _in_flight(pending) > MAX_IN_FLIGHT_COST):
                 yield from _collect(pool, pending)
         while pending:
             yield from _collect(pool, pending)
     finally:
         pool.close()
+
+
+def _decode_cost(src: Source) -> int:
+    """About how much memory decoding ``src`` needs: an XML tree costs about 13x its text, FIT about 2x."""
+    head = src.data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    factor = 5 * 13 if src.data[:2] == b"\x1f\x8b" else 13 if head[:1] == b"<" else 2
+    return len(src.data) * factor
+
+
+def _in_flight(pending: deque[tuple[list[Source], Future[list[DecodeResult]]]]) -> int:
+    return sum(_decode_cost(s) for chunk, _ in pending for s in chunk)
 
 
 def _collect(pool: _Pool, pending: deque[tuple[list[Source], Future[list[DecodeResult]]]]) -> list[DecodeResult]:

@@ -17,7 +17,7 @@ from .common import cadence_from_samples, finite_float, kind_for, parse_iso_time
 from .geo import elevation_gain_loss, haversine_m
 from .model import ImportedActivity, Lap
 from .result import DecodeResult, fail
-from .xmlsafe import local, parse_xml
+from .xmlsafe import local, parse_xml, too_many_points
 
 __all__ = ["decode_tcx"]
 
@@ -192,6 +192,9 @@ def _device(act: ET.Element) -> str | None:
 
 def decode_tcx(name: str, data: bytes, sha: str) -> DecodeResult:
     """Decode a TCX file (XmlRejected propagates to the dispatcher)."""
+    too_many = too_many_points(data, b"Trackpoint", "TCX file")
+    if too_many is not None:
+        return fail(name, too_many)
     root = parse_xml(data)
     if local(root.tag) != "TrainingCenterDatabase":
         return fail(name, "not a TCX file (root element is not <TrainingCenterDatabase>)")

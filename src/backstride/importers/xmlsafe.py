@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
@@ -100,3 +101,19 @@ def parse_xml(data: bytes) -> ET.Element:
 def local(tag: object) -> str:
     """Tag name without its ``{namespace}``."""
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def count_elements(data: bytes, name: bytes, stop: int) -> int:
+    """How many start tags ``<name`` or ``<prefix:name`` the raw bytes hold (up to ``stop``), before parsing."""
+    tags = re.finditer(rb"<(?:[A-Za-z_][\w.-]*:)?" + re.escape(name) + rb"[\s/>]", data)
+    return sum(1 for _ in itertools.islice(tags, stop))
+
+
+def too_many_points(data: bytes, name: bytes, what: str) -> str | None:
+    """The reason to refuse a track with more than MAX_GPX_POINTS points, or None."""
+    from .limits import MAX_GPX_POINTS
+
+    if count_elements(data, name, MAX_GPX_POINTS + 1) <= MAX_GPX_POINTS:
+        return None
+    return (f"{what} has more than {MAX_GPX_POINTS:,} track points (a 48-hour session "
+            "recorded once a second has 172,800): refused (split it, or export it as FIT)")

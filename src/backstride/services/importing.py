@@ -60,7 +60,7 @@ def count_files(paths: Iterable[str | os.PathLike[str]]) -> int:
         p = Path(raw)
         if p.is_dir():
             n += sum(1 for q in p.rglob("*") if q.is_file() and not q.name.startswith("."))
-        elif p.suffix.lower() == ".zip" and zipfile.is_zipfile(p):
+        elif p.suffix.lower() == ".zip" and p.is_file() and zipfile.is_zipfile(p):  # is_file: no FIFO
             try:
                 with zipfile.ZipFile(p) as zf:
                     n += sum(1 for i in zf.infolist() if not i.is_dir() and "__MACOSX" not in i.filename)

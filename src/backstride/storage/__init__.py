@@ -35,7 +35,7 @@ from backstride.storage.engine import (
     resolve_url,
 )
 from backstride.storage.erase import ErasureReport, erase_athlete
-from backstride.storage.errors import AthleteNotFound, DatabaseTooNew, NotFound, ShoeNotFound
+from backstride.storage.errors import AthleteNotFound, DatabaseBusy, DatabaseTooNew, NotFound, ShoeNotFound
 from backstride.storage.export import EXPORT_FORMAT, export_athlete, export_athlete_csv
 from backstride.storage.imports import (
     ImportLogEntry,
@@ -59,6 +59,7 @@ __all__ = [
     "BackupError",
     "BackupReport",
     "Database",
+    "DatabaseBusy",
     "DatabaseTooNew",
     "ErasureReport",
     "ImportLogEntry",

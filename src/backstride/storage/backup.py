@@ -12,17 +12,15 @@ backstride database. For a full server backup (roles, other schemas) use ``pg_du
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
 from backstride.storage.engine import Database
+from backstride.storage.private import move_into_place, private_database_file, private_temp_beside
 from backstride.storage.tables import Base
 
 __all__ = ["BackupError", "BackupReport", "backup"]
@@ -49,16 +47,11 @@ def backup(db: Database, out_path: Path | str, *, overwrite: bool = False) -> Ba
     out = Path(out_path)
     if out.exists() and not overwrite:
         raise FileExistsError(f"{out} already exists; pass overwrite=True to replace it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with _temp_beside(out) as tmp:
+    with private_temp_beside(out) as tmp:
         counts = _copy_sqlite(db, tmp) if db.is_sqlite else _copy_to_sqlite(db, tmp)
         _verify(tmp, counts)
         _fsync(tmp)
-        if overwrite:
-            os.replace(tmp, out)
-        else:
-            os.link(tmp, out)  # fails if someone created out meanwhile: never clobber
-        _fsync_dir(out.parent)
+        move_into_place(tmp, out, overwrite=overwrite)
     return BackupReport(out, counts)
 
 
@@ -90,7 +83,7 @@ def _copy_to_sqlite(db: Database, tmp: Path) -> dict[str, int]:
     from backstride.storage import migrate  # only here: Alembic is slow to import
 
     revision = migrate.current_revision(db)
-    tmp.unlink()
+    private_database_file(tmp)  # an empty 0600 file is an empty SQLite database
     with Database(f"sqlite+pysqlite:///{tmp}") as copy:
         if revision is not None:
             migrate.upgrade(copy, revision)
@@ -126,18 +119,6 @@ def _verify(path: Path, expected: dict[str, int]) -> None:
         raise BackupError(f"row counts differ between the database and the copy: {expected} vs {got}")
 
 
-@contextlib.contextmanager
-def _temp_beside(out: Path) -> Iterator[Path]:
-    fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-    finally:
-        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
-            leftover.unlink(missing_ok=True)
-
-
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -145,7 +126,3 @@ def _fsync(path: Path) -> None:
     finally:
         os.close(fd)
 
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):  # not every platform can fsync a directory
-        _fsync(path)

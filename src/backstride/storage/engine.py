@@ -11,16 +11,22 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from backstride.storage.errors import DatabaseBusy
+
+T = TypeVar("T")
 
 __all__ = [
     "DATABASE_URL_ENV",
@@ -38,9 +44,25 @@ SQLITE_PRAGMAS: tuple[tuple[str, str], ...] = (
     ("journal_mode", "WAL"),
     ("synchronous", "FULL"),
     ("foreign_keys", "ON"),
-    ("busy_timeout", "5000"),
     ("secure_delete", "ON"),
 )
+
+# How long a writer queues behind another process's write before "database is busy" (SQLite's
+# busy_timeout; write transactions are a few milliseconds, so this is a long queue, not a hang).
+BUSY_TIMEOUT_MS = 15_000
+BUSY_TIMEOUT_ENV = "BACKSTRIDE_BUSY_TIMEOUT_MS"
+
+# PostgreSQL: a transaction that lost a serialization race or a deadlock is retried this many times,
+# after a random pause of up to base * 2**attempt seconds (full jitter).
+PG_RETRIES = 3
+PG_RETRY_BASE_S = 0.05
+_PG_RETRY_CODES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected
+
+
+def busy_timeout_ms() -> int:
+    """The write wait in milliseconds: ``$BACKSTRIDE_BUSY_TIMEOUT_MS`` (at least 1), else 15 s."""
+    value = os.environ.get(BUSY_TIMEOUT_ENV, "")
+    return max(1, min(int(value), 600_000)) if value.isdigit() else BUSY_TIMEOUT_MS
 
 # The execution option that marks a connection as a writer (BEGIN IMMEDIATE instead of BEGIN).
 WRITE_OPTION = "backstride_write"
@@ -48,8 +70,9 @@ WRITE_OPTION = "backstride_write"
 
 def default_database_url() -> str:
     """The SQLite file ``backstride.db`` in the user's data folder (created if missing)."""
-    folder = Path(platformdirs.user_data_dir("backstride"))
-    folder.mkdir(parents=True, exist_ok=True)
+    from backstride.storage.private import private_folder
+
+    folder = private_folder(Path(platformdirs.user_data_dir("backstride")), tighten=True)
     return URL.create("sqlite+pysqlite", database=str(folder / "backstride.db")).render_as_string()
 
 
@@ -80,10 +103,22 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")  # first: switching to WAL may wait too
         for name, value in SQLITE_PRAGMAS:
             cursor.execute(f"PRAGMA {name}={value}")
     finally:
         cursor.close()
+
+
+def _is_busy(exc: BaseException) -> bool:
+    """SQLite's SQLITE_BUSY ("database is locked"), after its busy timeout ran out."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+def _is_retryable(exc: BaseException) -> bool:
+    """A PostgreSQL serialization failure or deadlock: the transaction can simply run again."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in _PG_RETRY_CODES
 
 
 def _on_sqlite_begin(conn: Connection) -> None:
@@ -176,17 +211,23 @@ class Database:
     def open(cls, url: str | None = None, *, upgrade: bool = True) -> Database:
         """Open the database at ``url`` (resolved with :func:`resolve_url`) and bring its schema to
         the current revision. Raises :class:`~backstride.storage.errors.DatabaseTooNew` when the
-        database was written by a newer backstride."""
+        database was written by a newer backstride.
+
+        The revision is read without a write transaction; only a database that needs migrating
+        takes the write lock, so opening never waits for another process's writes.
+        """
         db = cls(resolve_url(url))
         try:
-            from backstride.storage.migrate import check_revision
+            from backstride.storage.migrate import check_revision, needs_upgrade
             from backstride.storage.migrate import upgrade as run_upgrade
 
             if db.is_sqlite:
+                from backstride.storage.private import private_database_file
+
                 assert db.sqlite_path is not None
-                db.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-            if upgrade:
-                run_upgrade(db)
+                private_database_file(db.sqlite_path)  # 0600 before SQLite creates it (and its -wal/-shm)
+            if upgrade and needs_upgrade(db):
+                run_upgrade(db)  # under the write lock; re-reads the revision there
             else:
                 check_revision(db)
         except BaseException:
@@ -213,13 +254,46 @@ class Database:
         On SQLite the transaction starts with BEGIN IMMEDIATE behind the process-wide write lock
         for this file. Nested ``write()`` calls in one thread are refused: they would deadlock.
         """
-        with self.write_lock(), self._write_sessions() as session, session.begin():
+        with self.busy_as_error(), self.write_lock(), self._write_sessions() as session, session.begin():
             yield session
+
+    def run_write(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in one write transaction and return what it returns.
+
+        On PostgreSQL a serialization failure or deadlock rolls back and runs ``work`` again, up to
+        :data:`PG_RETRIES` more times after a jittered pause, so ``work`` must only touch the
+        database. On SQLite the busy timeout does the waiting; when it runs out,
+        :class:`~backstride.storage.errors.DatabaseBusy`.
+        """
+        attempt = 0
+        while True:
+            try:
+                with self.write() as session:
+                    return work(session)
+            except exc.DBAPIError as error:
+                if not (self.is_postgresql and _is_retryable(error)) or attempt >= PG_RETRIES:
+                    raise
+            time.sleep(random.uniform(0, PG_RETRY_BASE_S * 2**attempt))
+            attempt += 1
+
+    @contextmanager
+    def busy_as_error(self) -> Iterator[None]:
+        """Turn SQLite's "database is locked" (the busy timeout ran out) into :class:`DatabaseBusy`."""
+        try:
+            yield
+        except exc.OperationalError as error:
+            if self.is_sqlite and _is_busy(error):
+                raise DatabaseBusy(busy_timeout_ms()) from error
+            raise
 
     @contextmanager
     def write_connection(self) -> Iterator[Connection]:
         """A Core connection in one write transaction (for bulk work and migrations)."""
-        with self.write_lock(), self.engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+        with (
+            self.busy_as_error(),
+            self.write_lock(),
+            self.engine.execution_options(**{WRITE_OPTION: True}).begin() as conn,
+        ):
             yield conn
 
     @contextmanager

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["AthleteNotFound", "DatabaseTooNew", "NotFound", "ShoeNotFound"]
+__all__ = ["AthleteNotFound", "DatabaseBusy", "DatabaseTooNew", "NotFound", "ShoeNotFound"]
 
 
 class NotFound(LookupError):
@@ -27,3 +27,14 @@ class ShoeNotFound(NotFound):
 
 class DatabaseTooNew(RuntimeError):
     """The database was migrated by a newer backstride than this one."""
+
+
+class DatabaseBusy(RuntimeError):
+    """Another writer held the database for longer than we wait; nothing of this write was saved."""
+
+    def __init__(self, waited_ms: int) -> None:
+        super().__init__(
+            f"database is busy: another backstride kept writing to it for {waited_ms / 1000:g} s; "
+            "nothing was saved. Please try again in a moment."
+        )
+        self.waited_ms = waited_ms

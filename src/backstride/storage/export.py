@@ -14,8 +14,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from sqlalchemy import Connection, Table, select
 from backstride.storage.engine import Database
 from backstride.storage.errors import AthleteNotFound
 from backstride.storage.ownership import athlete_tables, owned_by
+from backstride.storage.private import write_private
 from backstride.storage.shoes import shoe_kms
 from backstride.storage.tables import AthleteRow, utcnow
 
@@ -102,14 +101,9 @@ def export_athlete_csv(db: Database, athlete_id: int, out_path: Path | str, *, o
             f"{table.name}.csv": _csv_text(_rows(conn, table, athlete_id), [c.name for c in table.columns])
             for table in athlete_tables()
         }
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name, text in contents.items():
-                archive.writestr(name, text)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, text in contents.items():
+            archive.writestr(name, text)
+    write_private(out, buffer.getvalue(), overwrite=overwrite)
     return out

@@ -30,6 +30,7 @@ __all__ = [
     "current_revision",
     "downgrade",
     "head_revision",
+    "needs_upgrade",
     "revisions",
     "upgrade",
 ]
@@ -85,6 +86,13 @@ def _check_known(revision: str | None) -> None:
         )
 
 
+def needs_upgrade(db: Database) -> bool:
+    """Whether the database is behind this code (read without a write transaction)."""
+    revision = current_revision(db)
+    _check_known(revision)
+    return revision != head_revision()
+
+
 def check_revision(db: Database) -> None:
     """Raise :class:`DatabaseTooNew` if the database is newer than this code."""
     _check_known(current_revision(db))
@@ -107,7 +115,7 @@ def _run(db: Database, step: Callable[[Config], object]) -> None:
             _check_known(MigrationContext.configure(conn).get_current_revision())
             step(alembic_config(conn))
         return
-    with db.write_lock(), db.engine.connect() as conn:
+    with db.busy_as_error(), db.write_lock(), db.engine.connect() as conn:
         raw = conn.connection.driver_connection
         assert raw is not None
         raw.execute("PRAGMA foreign_keys=OFF")  # outside any transaction, or it is ignored

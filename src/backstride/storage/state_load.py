@@ -116,7 +116,8 @@ def load_state(
         state = State.model_validate_json(json.dumps({**data, "activities": activities}, default=_default))
     except ValidationError:  # a stored activity value the contract rejects: repair the activities one by one
         state = State.model_validate_json(json.dumps(data, default=_default))
-        return state.model_copy(update={"activities": _checked((_repaired(a) for a in activities), today)})
+        readable = (r for r in map(_repaired, activities) if r is not None)
+        return state.model_copy(update={"activities": _checked(readable, today)})
     return state.model_copy(update={"activities": _checked(state.activities, today)})
 
 
@@ -153,14 +154,18 @@ def _older_flag_answers(session: Session, athlete_id: int, before: dt.date) -> l
     return out
 
 
-def _repaired(values: dict[str, Any]) -> Activity:
-    """One stored activity as the contract reads it, with each value it rejects dropped."""
+def _repaired(values: dict[str, Any]) -> Activity | None:
+    """One stored activity as the contract reads it, with each value it rejects dropped; none when its date
+    lies outside the dates backstride plans for (a row stored by an earlier version)."""
     values = dict(values)
     while True:
         try:
             return to_contract(Activity, values)
         except ValidationError as exc:
-            bad = {str(err["loc"][0]) for err in exc.errors() if err["loc"]} - {"date", "kind"}
+            fields = {str(err["loc"][0]) for err in exc.errors() if err["loc"]}
+            if "date" in fields:
+                return None
+            bad = fields - {"kind"}
             if not bad:
                 raise
             for field in bad:
