@@ -77,12 +77,12 @@ def opened(url: str | None) -> Iterator[Database]:
 
 # --- used by plan/decide in main.py -------------------------------------------------------------
 
-def state_for_athlete(athlete: int, db_url: str | None, today: str | None) -> State:
-    """The stored athlete's state (for ``plan --athlete`` and ``decide --athlete``)."""
+def state_for_athlete(athlete: int, db_url: str | None, today: str | None, *, planner: bool = False) -> State:
+    """The stored athlete's state; with ``planner``, only what ``plan --athlete``/``decide --athlete`` read."""
     from backstride.services.training_log import athlete_state
 
     with opened(db_url) as db:
-        return athlete_state(db, athlete, today_option(today))
+        return athlete_state(db, athlete, today_option(today), planner=planner)
 
 
 def remember_plan(athlete: int, db_url: str | None, plan: Plan) -> None:

@@ -88,7 +88,7 @@ def _state_from_options(input_: str | None, athlete: int | None, db: str | None,
         from backstride.cli.log_commands import state_for_athlete
 
         day(today, "--today")  # refused before the database is opened
-        return state_for_athlete(athlete, db, today)
+        return state_for_athlete(athlete, db, today, planner=True)
     fail(["give --input FILE (or - for stdin), or --athlete ID"])
 
 

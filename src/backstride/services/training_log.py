@@ -21,6 +21,7 @@ from backstride.storage import (
     Database,
     create_athlete,
     get_athlete,
+    planner_state,
     resolve_url,
     save_plan,
     state_for,
@@ -50,14 +51,16 @@ def store_athlete(db: Database, state: State, name: str = "athlete", timezone: s
     return create_athlete(db, state, name=name, timezone=timezone)
 
 
-def athlete_state(db: Database, athlete_id: int, today: dt.date) -> State:
-    """The planner's input for a stored athlete on ``today``."""
-    return state_for(db, athlete_id, today)
+def athlete_state(db: Database, athlete_id: int, today: dt.date, *, planner: bool = False) -> State:
+    """A stored athlete's ``backstride.state/1`` on ``today``: the whole history, or with ``planner`` only
+    what ``plan`` and ``decide`` read (their window and the older warning-sign answers; same plan, same
+    decision, a load that does not grow with the years)."""
+    return planner_state(db, athlete_id, today) if planner else state_for(db, athlete_id, today)
 
 
 def plan_for(db: Database, athlete_id: int, today: dt.date, *, save: bool = True) -> tuple[State, Plan]:
     """Plan the week from ``today`` for a stored athlete, and keep the issued plan."""
-    state = athlete_state(db, athlete_id, today)
+    state = athlete_state(db, athlete_id, today, planner=True)
     plan = plan_week(state)
     if save:
         save_plan(db, athlete_id, plan)
@@ -66,7 +69,7 @@ def plan_for(db: Database, athlete_id: int, today: dt.date, *, save: bool = True
 
 def decide_for(db: Database, athlete_id: int, today: dt.date) -> tuple[State, Decision]:
     """Today's decision for a stored athlete."""
-    state = athlete_state(db, athlete_id, today)
+    state = athlete_state(db, athlete_id, today, planner=True)
     return state, decide_today(state)
 
 
@@ -92,7 +95,7 @@ def record_checkin(db: Database, athlete_id: int, checkin: Checkin, today: dt.da
     get_athlete(db, athlete_id)
     upsert_checkin(db, athlete_id, checkin)
     day = max(today, checkin.date)
-    state = athlete_state(db, athlete_id, day)
+    state = athlete_state(db, athlete_id, day, planner=True)
     a = assess(state)
     merged = a.timeline.checkin(checkin.date) or checkin
     if not any(getattr(checkin, f) is not None for f in _RUN_ANSWERS):

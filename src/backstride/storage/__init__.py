@@ -48,10 +48,12 @@ from backstride.storage.imports import (
 from backstride.storage.plans import PlannedDay, planned_days, save_plan
 from backstride.storage.restore import import_athlete_export
 from backstride.storage.shoes import ShoeInfo, add_shoe, list_shoes, retire_shoe
+from backstride.storage.state_load import PLANNER_WINDOW_DAYS, planner_state
 
 __all__ = [
     "DATABASE_URL_ENV",
     "EXPORT_FORMAT",
+    "PLANNER_WINDOW_DAYS",
     "AthleteNotFound",
     "AthleteSummary",
     "BackupError",
@@ -88,6 +90,7 @@ __all__ = [
     "log_import",
     "make_engine",
     "planned_days",
+    "planner_state",
     "resolve_url",
     "retire_shoe",
     "save_plan",

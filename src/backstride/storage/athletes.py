@@ -11,20 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ValidationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from backstride.contract import Activity, Athlete, BaselineSession, Checkin, State
-from backstride.importers.plausible import check_activity
+from backstride.contract import Athlete, State
 from backstride.storage.activities import activity_row_from_contract
 from backstride.storage.checkins import checkin_row_values, merge_same_day
-from backstride.storage.convert import json_ready, to_contract
 from backstride.storage.engine import Database
 from backstride.storage.errors import AthleteNotFound
-from backstride.storage.shoes import shoe_kms
+from backstride.storage.state_load import PROFILE_FIELDS, load_state
 from backstride.storage.tables import (
-    ActivityRow,
     AthleteRow,
     BaselineSessionRow,
     CheckinRow,
@@ -37,21 +33,7 @@ __all__ = [
     "update_athlete",
 ]
 
-_PROFILE_FIELDS = (
-    "units",
-    "available_days",
-    "long_run_day",
-    "easy_pace_min_per_km",
-    "cadence_spm",
-    "diagnoses",
-    "cross_training",
-    "age",
-    "history_of_cancer",
-    "osteoporosis_or_steroids",
-)
-_BASELINE_FIELDS = tuple(BaselineSession.model_fields)
-_ACTIVITY_FIELDS = tuple(Activity.model_fields)
-_CHECKIN_FIELDS = tuple(Checkin.model_fields)
+_PROFILE_FIELDS = PROFILE_FIELDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,77 +115,13 @@ def state_for(db: Database, athlete_id: int, today: dt.date, *, history_days: in
     """The planner's input (``backstride.state/1``) for one athlete on ``today``.
 
     Check-ins and activities dated after ``today`` are left out (a plan for a past day must not see
-    the future); ``history_days`` keeps only the last N days before ``today`` as well. Retired shoes
+    the future); ``history_days`` keeps only the last N days before ``today`` as well (the planner's own,
+    shorter read is :func:`~backstride.storage.state_load.planner_state`). Retired shoes
     are left out; a shoe's km counts the runs assigned to it up to ``today``. Activity values the
     contract would reject (say, a cadence of 300 from a glitchy device) are dropped, not passed on.
     """
     since = today - dt.timedelta(days=history_days) if history_days is not None else None
-    with db.session() as session:
-        athlete = require_athlete(session, athlete_id)
-        baseline_rows = session.scalars(
-            select(BaselineSessionRow)
-            .where(BaselineSessionRow.athlete_id == athlete_id)
-            .order_by(BaselineSessionRow.position)
-        ).all()
-        checkin_query = select(CheckinRow).where(CheckinRow.athlete_id == athlete_id, CheckinRow.date <= today)
-        activity_query = select(ActivityRow).where(ActivityRow.athlete_id == athlete_id, ActivityRow.date <= today)
-        if since is not None:
-            checkin_query = checkin_query.where(CheckinRow.date >= since)
-            activity_query = activity_query.where(ActivityRow.date >= since)
-        checkins = [
-            json_ready(_values(row, _CHECKIN_FIELDS))
-            for row in session.scalars(checkin_query.order_by(CheckinRow.date))
-        ]
-        activity_rows = session.scalars(
-            activity_query.order_by(ActivityRow.date, ActivityRow.start_time.asc().nulls_first(), ActivityRow.id)
-        ).all()
-        shoes = [
-            {"name": shoe.name, "km": km} for shoe, km in shoe_kms(session, athlete_id, until=today) if not shoe.retired
-        ]
-        baseline = [json_ready(_values(row, _BASELINE_FIELDS)) for row in baseline_rows]
-        athlete_data = {
-            **json_ready(_values(athlete, _PROFILE_FIELDS)),
-            "baseline": {"sessions": baseline},
-            "shoes": shoes,
-        }
-        activities = [
-            checked.model_dump(mode="json", exclude_none=True)
-            for checked in (check_activity(a, today).activity
-                            for a in map(_contract_activity, activity_rows) if a is not None)
-            if checked is not None
-        ]
-    return to_contract(
-        State,
-        {
-            "schema": "backstride.state/1",
-            "today": today,
-            "athlete": athlete_data,
-            "checkins": checkins,
-            "activities": activities,
-        },
-    )
-
-
-def _values(row: object, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {field: getattr(row, field) for field in fields}
-
-
-def _contract_activity(row: ActivityRow) -> Activity | None:
-    """The stored row as the contract's activity; a value it refuses is dropped, and a row whose date lies
-    outside the dates backstride plans for (stored by an earlier version) is left out altogether."""
-    values = json_ready(_values(row, _ACTIVITY_FIELDS))
-    while True:
-        try:
-            return to_contract(Activity, values)
-        except ValidationError as exc:
-            fields = {str(err["loc"][0]) for err in exc.errors() if err["loc"]}
-            if "date" in fields:
-                return None
-            bad = fields - {"kind"}
-            if not bad:
-                raise
-            for field in bad:
-                values.pop(field, None)
+    return load_state(db, athlete_id, today, since=since)
 
 
 def update_athlete(
