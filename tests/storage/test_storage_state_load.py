@@ -11,12 +11,11 @@ from hypothesis import strategies as st
 
 from backstride.contract import Checkin, parse_state
 from backstride.core.decide import decide_today
-from backstride.core.flags import FLAG_FIELDS
 from backstride.core.planner import plan_week
 from backstride.storage.athletes import create_athlete, state_for
 from backstride.storage.checkins import upsert_checkin
 from backstride.storage.engine import Database
-from backstride.storage.state_load import PLANNER_WINDOW_DAYS, planner_state
+from backstride.storage.state_load import FLAG_FIELDS, PLANNER_WINDOW_DAYS, planner_state
 from tests.storage.storage_builders import full_state
 
 D = dt.date

@@ -6,7 +6,7 @@ Two reaches:
   state export read;
 - the planner's window (:func:`planner_state`): the days the core's timeline indexes
   (:data:`~backstride.core.timeline.WINDOW_DAYS` before today, up to today), plus, for each yes/no
-  warning sign of :data:`~backstride.core.flags.FLAG_FIELDS`, the latest older check-in that answers it
+  warning sign of :data:`FLAG_FIELDS`, the latest older check-in that answers it
   (reduced to the warning signs). A red flag answered yes long ago stays in force until answered no
   (T-PERSIST-FLAGS), so those few older answers are all the planner reads from before the window; a
   standing fact (``STANDING_FIELDS``) is kept by its latest yes, since a later no does not lift it.
@@ -30,14 +30,16 @@ from sqlalchemy import Date, and_, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from backstride.contract import Activity, BaselineSession, Checkin, State
-from backstride.core.flags import FLAG_FIELDS, STANDING_FIELDS
-from backstride.core.timeline import WINDOW_DAYS
+from backstride.core.timeline import RED_FLAG_QUESTIONS, STANDING_FACTS, WINDOW_DAYS
 from backstride.importers.plausible import check_activity
 from backstride.storage.convert import to_contract
 from backstride.storage.engine import Database
 from backstride.storage.errors import AthleteNotFound
 from backstride.storage.shoes import shoe_kms
 from backstride.storage.tables import ActivityRow, AthleteRow, BaselineSessionRow, CheckinRow
+
+FLAG_FIELDS = RED_FLAG_QUESTIONS + STANDING_FACTS
+STANDING_FIELDS = STANDING_FACTS
 
 __all__ = ["PLANNER_WINDOW_DAYS", "load_state", "planner_state"]
 
