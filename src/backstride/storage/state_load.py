@@ -9,7 +9,7 @@ Two reaches:
   warning sign of :data:`FLAG_FIELDS`, the latest older check-in that answers it
   (reduced to the warning signs). A red flag answered yes long ago stays in force until answered no
   (T-PERSIST-FLAGS), so those few older answers are all the planner reads from before the window; a
-  standing fact (``STANDING_FIELDS``) is kept by its latest yes, since a later no does not lift it.
+  standing fact (``STANDING_FIELDS``) is kept by its first yes, since a later no does not lift it.
 
 ``plan_week`` and ``decide_today`` give the same plan and decision from either load (a property test
 holds us to it). Rows come back as tuples, never as ORM objects; the whole state is dumped to JSON
@@ -126,11 +126,11 @@ def load_state(
 def _older_flag_answers(session: Session, athlete_id: int, before: dt.date) -> list[dict[str, Any]]:
     """For each warning sign, the latest check-in before ``before`` that answers it, reduced to those answers.
 
-    One aggregate query finds the dates (a standing fact by its latest yes); one more reads those rows.
+    One aggregate query finds the dates (a standing fact by its first yes, the day it was first reported); one more reads those rows.
     """
     older = and_(CheckinRow.athlete_id == athlete_id, CheckinRow.date < before)
     latest = [
-        type_coerce(func.max(case(
+        type_coerce((func.min if f in STANDING_FIELDS else func.max)(case(
             (getattr(CheckinRow, f).is_(True) if f in STANDING_FIELDS else getattr(CheckinRow, f).is_not(None),
              CheckinRow.date),
             else_=None,
