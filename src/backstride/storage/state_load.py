@@ -126,7 +126,8 @@ def load_state(
 def _older_flag_answers(session: Session, athlete_id: int, before: dt.date) -> list[dict[str, Any]]:
     """For each warning sign, the latest check-in before ``before`` that answers it, reduced to those answers.
 
-    One aggregate query finds the dates (a standing fact by its first yes, the day it was first reported); one more reads those rows.
+    One aggregate query finds the dates (a standing fact by its first yes, the day it was first reported);
+    one more reads those rows.
     """
     older = and_(CheckinRow.athlete_id == athlete_id, CheckinRow.date < before)
     latest = [
