@@ -342,3 +342,15 @@ def _plan(state: State) -> Plan:
     from backstride.core.planner import plan_week
 
     return plan_week(state)
+
+
+def tolerated_week_km(state: Any, look_back_weeks: int = 8) -> float | None:
+    """The latest week with runs before last week, within ``look_back_weeks`` (the property generators'
+    ``red`` states answer every earlier week green, so this is the week W-TOLERATED reads): its distance."""
+    for w in range(2, look_back_weeks + 1):
+        start = state.today - dt.timedelta(days=7 * w)
+        km = [a.distance_km or 0 for a in state.activities
+              if a.kind in RUNNING_KINDS | {"run"} and start <= a.date < start + dt.timedelta(days=7)]
+        if km:
+            return float(sum(km))
+    return None

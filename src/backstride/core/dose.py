@@ -266,14 +266,16 @@ def decide_dose(
         d.cite(w.rule, f"last week's runs were {level}: on {w.date:%a %d %b} {w.why}")
     km, rule, why = min(candidates, key=lambda c: (c[0], c[1]))
     floor_from: str | None = None
-    if level == "red":  # the flare rule's own range bounds the cut
+    if level == "red":  # the flare rule's own range bounds the cut, read from the week it cuts from
+        # That is last week, or the tolerated week when it was less: the week goes below both (W-TOLERATED).
         # The least is rounded up to the tenth the plan is written in, so the plan never shows less.
-        lo = math.ceil(L * (1 - rules.value("W-FLARE", "max_cut")) * 10 - 1e-9) / 10
-        hi = L * (1 - rules.value("W-FLARE", "min_cut"))
+        lo = math.ceil(ref * (1 - rules.value("W-FLARE", "max_cut")) * 10 - 1e-9) / 10
+        hi = ref * (1 - rules.value("W-FLARE", "min_cut"))
         if km < lo:
             km, floor_from = lo, rule
+            ref_txt = f"last week's {_fmt(L)}" if ref >= L - 1e-9 else f"the tolerated week's {_fmt(ref)}"
             rule, why = "W-FLARE", (f"after the flare this week runs {_fmt(lo)}: not more than "
-                                    f"{rules.value('W-FLARE', 'max_cut'):.0%} below last week's {_fmt(L)}")
+                                    f"{rules.value('W-FLARE', 'max_cut'):.0%} below {ref_txt}")
         km = min(km, hi)
         d.floor_km = lo
     d.target_km, d.dose_rule = km, rule
