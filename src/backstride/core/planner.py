@@ -5,6 +5,7 @@ from __future__ import annotations
 from backstride.contract import RUNNING_KINDS, BaselineSession, Plan, State
 from backstride.core.dose import DoseDecision, decide_dose
 from backstride.core.pain_response import WeeklyHistory, weekly_history
+from backstride.core.restart import ladder_week, put_on_ladder
 from backstride.core.shoes import shoe_wear
 from backstride.core.timeline import Timeline, baseline_run_km, build_timeline
 from backstride.core.today import TodayCall, call_today, shorten_today
@@ -33,6 +34,9 @@ class Assessment:
         self.today: TodayCall = call_today(self.timeline, rules)
         self.dose: DoseDecision = decide_dose(self.timeline, self.weeks, self.baseline_km,
                                               self.baseline_longest, rules, self.today)
+        rung = ladder_week(self.timeline, self.weeks, state.athlete, rules) if self.baseline_km > 0 else None
+        if rung is not None:  # after a break, or a clearance: the restart ladder, not a share of the week
+            put_on_ladder(self.dose, rung, self.timeline)
 
 
 def assess(state: State, rules: Catalogue | None = None) -> Assessment:
