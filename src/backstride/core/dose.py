@@ -59,6 +59,7 @@ class DoseDecision:
     floor_cap_km: float | None = None  # after a flare: the longest a run may be to hold W-FLARE's least
     tolerated: ToleratedDose | None = None  # W-TOLERATED, as read from the history
     ladder: LadderWeek | None = None  # L-RESTART-LADDER: this week's rung when restarting
+    back: frozenset[str] | None = None  # B-RETURN-ONE: what is back this week (None: no hold)
 
     def cite(self, rule_id: str, why: str) -> None:
         """Record a rule that shaped the plan (first mention wins)."""

@@ -6,6 +6,7 @@ from backstride.contract import RUNNING_KINDS, BaselineSession, Plan, State
 from backstride.core.dose import DoseDecision, decide_dose
 from backstride.core.pain_response import WeeklyHistory, weekly_history
 from backstride.core.restart import ladder_week, put_on_ladder
+from backstride.core.return_steps import ReturnStep, apply_return, flare_stays_in_return, return_note, return_step
 from backstride.core.shoes import shoe_wear
 from backstride.core.timeline import Timeline, baseline_run_km, build_timeline
 from backstride.core.today import TodayCall, call_today, shorten_today
@@ -37,6 +38,11 @@ class Assessment:
         rung = ladder_week(self.timeline, self.weeks, state.athlete, rules) if self.baseline_km > 0 else None
         if rung is not None:  # after a break, or a clearance: the restart ladder, not a share of the week
             put_on_ladder(self.dose, rung, self.timeline)
+        # A single flare near normal training cuts from the tolerated week; it does not restart the programme.
+        flare_stays_in_return(self.dose, self.weeks, rules, self.today.changes_week)
+        self.return_step: ReturnStep | None = return_step(self.timeline, self.weeks, runs, self.dose, rules)
+        if self.return_step is not None:  # back to normal one change at a time (B-RETURN-ONE)
+            apply_return(self.dose, self.return_step)
 
 
 def assess(state: State, rules: Catalogue | None = None) -> Assessment:
@@ -75,6 +81,8 @@ def plan_week(state: State, rules: Catalogue | None = None, assessment: Assessme
     if tri.running_allowed:
         cited += dose.cited
     cited += week.cited
+    if tri.running_allowed and a.return_step is not None:
+        cited.append(return_note(a.return_step, {s.kind for s in week.sessions}))
     if tri.running_allowed and target_cadence is not None and usual_cadence is not None:
         cited.append(("F-CADENCE", f"cadence target {target_cadence:.0f} steps a minute, "
                                    f"{rules.value('F-CADENCE', 'increase'):.0%} above your usual {usual_cadence:.0f}"))

@@ -427,15 +427,17 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
     has_speed = any(s.kind in ("intervals", "tempo", "progression", "race") for s in base_runs)
     quality_left = []
     if dose.quality in ("modified", "own") and n >= 3:
-        if has_speed:
+        if has_speed and (dose.back is None or "speed" in dose.back):
             quality_left.append("intervals_long")
-        if has_hills:
+        if has_hills and (dose.back is None or "hills" in dose.back):
             quality_left.append("stairs")
     toggle = 1.1
     has_long = any(s.kind == "long" for s in base_runs) or (
         len(base_runs) >= 2 and base_long >= 1.25 * sorted(s.distance_km or 0.0 for s in base_runs)[-2])
     for d in dates:
-        if d == long_date and n >= 2 and has_long:
+        if d == long_date and n >= 2 and has_long and dose.back is not None and "long" in dose.back:
+            runs.append(_Run(d, "long", long_w, long_cap, ["B-RETURN-ONE"]))
+        elif d == long_date and n >= 2 and has_long:
             runs.append(_Run(d, "long_run_walk", long_w, long_cap, ["L-RUNWALK"]))
         elif d == long_date + DAY and n >= 3 and has_long:
             runs.append(_Run(d, "recovery", rules.value("R-RECOVERY", "share_of_easy_run"),
