@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from backstride.contract import RUNNING_KINDS, BaselineSession, Plan, State
 from backstride.core.dose import DoseDecision, decide_dose
+from backstride.core.explain import lead_with_three
 from backstride.core.pain_response import WeeklyHistory, weekly_history
 from backstride.core.restart import ladder_week, put_on_ladder
 from backstride.core.return_steps import ReturnStep, apply_return, flare_stays_in_return, return_note, return_step
@@ -114,6 +115,8 @@ def plan_week(state: State, rules: Catalogue | None = None, assessment: Assessme
             entry = by_id[o.rule_id]
             entry["why"] += f"; adjusted: {o.parameter} = {o.value:g} instead of {o.default:g} ({o.reason})"
 
+    if tri.running_allowed:  # the dose, the shape and the one change being tried come first
+        applied = lead_with_three(applied, dose.dose_rule, frozenset(r.rule for r in tri.reasons))
     planned = round(sum(s.distance_km or 0.0 for s in week.sessions if s.kind in RUNNING_KINDS), 1)
     phase = dose.phase if tri.running_allowed else "paused"
     return Plan.model_validate({

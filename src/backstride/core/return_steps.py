@@ -29,9 +29,9 @@ __all__ = ["ORDER", "ReturnStep", "Variable", "apply_return", "flare_stays_in_re
 Variable = Literal["speed", "hills", "long", "structure"]
 ORDER: tuple[Variable, ...] = ("speed", "hills", "long", "structure")
 _TEXT: dict[Variable, str] = {
-    "speed": "speed work, as long reps below top speed",
-    "hills": "hill work, as stairs",
-    "long": "your long run, continuous (no walk breaks)",
+    "speed": "speed work (long reps below top speed)",
+    "hills": "hill work (as stairs)",
+    "long": "your continuous long run (no walk breaks)",
     "structure": "your own structure of fewer, longer runs",
 }
 _SPEED = frozenset({"intervals_short", "intervals_long", "tempo", "progression", "race"})
@@ -51,7 +51,7 @@ class ReturnStep:
         if self.new is None:
             return "nothing else changes this week"
         later = ", then ".join(_TEXT[v] for v in self.still)
-        return (f"one change this week: {_TEXT[self.new]} comes back"
+        return (f"{_TEXT[self.new]} comes back, and nothing else changes"
                 + (f"; still to come, one a green week: {later}" if later else "; then you are back to normal"))
 
 
