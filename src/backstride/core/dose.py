@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from backstride.core.pain_response import WeekResponse
+from backstride.core.restart import LadderWeek
 from backstride.core.settling import settling
 from backstride.core.timeline import DAY, Timeline
 from backstride.core.today import TodayCall
@@ -57,6 +58,8 @@ class DoseDecision:
     recent_longest_km: float = 0.0
     floor_cap_km: float | None = None  # after a flare: the longest a run may be to hold W-FLARE's least
     tolerated: ToleratedDose | None = None  # W-TOLERATED, as read from the history
+    ladder: LadderWeek | None = None  # L-RESTART-LADDER: this week's rung when restarting
+    back: frozenset[str] | None = None  # B-RETURN-ONE: what is back this week (None: no hold)
 
     def cite(self, rule_id: str, why: str) -> None:
         """Record a rule that shaped the plan (first mention wins)."""

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from backstride.contract import RUNNING_KINDS, BaselineSession, Plan, State
 from backstride.core.dose import DoseDecision, decide_dose
+from backstride.core.explain import lead_with_three
 from backstride.core.pain_response import WeeklyHistory, weekly_history
+from backstride.core.restart import ladder_week, put_on_ladder
+from backstride.core.return_steps import ReturnStep, apply_return, flare_stays_in_return, return_note, return_step
 from backstride.core.shoes import shoe_wear
 from backstride.core.timeline import Timeline, baseline_run_km, build_timeline
 from backstride.core.today import TodayCall, call_today, shorten_today
@@ -33,6 +36,14 @@ class Assessment:
         self.today: TodayCall = call_today(self.timeline, rules)
         self.dose: DoseDecision = decide_dose(self.timeline, self.weeks, self.baseline_km,
                                               self.baseline_longest, rules, self.today)
+        rung = ladder_week(self.timeline, self.weeks, state.athlete, rules) if self.baseline_km > 0 else None
+        if rung is not None:  # after a break, or a clearance: the restart ladder, not a share of the week
+            put_on_ladder(self.dose, rung, self.timeline)
+        # A single flare near normal training cuts from the tolerated week; it does not restart the programme.
+        flare_stays_in_return(self.dose, self.weeks, rules, self.today.changes_week)
+        self.return_step: ReturnStep | None = return_step(self.timeline, self.weeks, runs, self.dose, rules)
+        if self.return_step is not None:  # back to normal one change at a time (B-RETURN-ONE)
+            apply_return(self.dose, self.return_step)
 
 
 def assess(state: State, rules: Catalogue | None = None) -> Assessment:
@@ -71,6 +82,8 @@ def plan_week(state: State, rules: Catalogue | None = None, assessment: Assessme
     if tri.running_allowed:
         cited += dose.cited
     cited += week.cited
+    if tri.running_allowed and a.return_step is not None:
+        cited.append(return_note(a.return_step, {s.kind for s in week.sessions}))
     if tri.running_allowed and target_cadence is not None and usual_cadence is not None:
         cited.append(("F-CADENCE", f"cadence target {target_cadence:.0f} steps a minute, "
                                    f"{rules.value('F-CADENCE', 'increase'):.0%} above your usual {usual_cadence:.0f}"))
@@ -102,6 +115,8 @@ def plan_week(state: State, rules: Catalogue | None = None, assessment: Assessme
             entry = by_id[o.rule_id]
             entry["why"] += f"; adjusted: {o.parameter} = {o.value:g} instead of {o.default:g} ({o.reason})"
 
+    if tri.running_allowed:  # the dose, the shape and the one change being tried come first
+        applied = lead_with_three(applied, dose.dose_rule, frozenset(r.rule for r in tri.reasons))
     planned = round(sum(s.distance_km or 0.0 for s in week.sessions if s.kind in RUNNING_KINDS), 1)
     phase = dose.phase if tri.running_allowed else "paused"
     return Plan.model_validate({

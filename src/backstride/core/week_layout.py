@@ -25,6 +25,7 @@ from backstride.contract import (
     State,
 )
 from backstride.core.dose import DoseDecision
+from backstride.core.restart import LadderWeek, ladder_days
 from backstride.core.timeline import DAY, Timeline, daterange
 from backstride.core.triage import TriageResult
 from backstride.rules import Catalogue
@@ -277,7 +278,10 @@ def lay_out_week(state: State, tl: Timeline, dose: DoseDecision, tri: TriageResu
     if not w.available:
         w.fill_rest("B-AVAILABLE", "")
         return w.result()
-    runs = _own_structure(w, dose) if dose.quality == "own" else _split_structure(w, dose)
+    if dose.ladder is not None:
+        runs = _ladder_runs(w, dose.ladder)
+    else:
+        runs = _own_structure(w, dose) if dose.quality == "own" else _split_structure(w, dose)
     _finish_runs(w, dose, runs, cadence)
     _add_cross_training(w, dose, runs)
     _add_strength(w, dose, runs)
@@ -291,6 +295,15 @@ def lay_out_week(state: State, tl: Timeline, dose: DoseDecision, tri: TriageResu
         w.cite("M-MONOTONY", "a rest day and varied sessions")
     w.fill_rest("M-MONOTONY", "Rest day.")
     return w.result()
+
+
+def _ladder_runs(w: _Week, rung: LadderWeek) -> list[_Run]:
+    """The restart ladder's jog:walk sessions, a day apart where the week allows (L-RESTART-LADDER)."""
+    km = rung.session_km(w.pace, w.tl.walk_pace)
+    dates = ladder_days(w.run_days, rung.sessions)
+    w.cross_days = [d for d in w.run_days if d not in dates]
+    return [_Run(d, "run_walk", 1.0, km, ["L-RESTART-LADDER"], km=km, fixed=True,
+                 extra={"duration_min": rung.session_min}) for d in dates]
 
 
 def _own_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
@@ -414,15 +427,17 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
     has_speed = any(s.kind in ("intervals", "tempo", "progression", "race") for s in base_runs)
     quality_left = []
     if dose.quality in ("modified", "own") and n >= 3:
-        if has_speed:
+        if has_speed and (dose.back is None or "speed" in dose.back):
             quality_left.append("intervals_long")
-        if has_hills:
+        if has_hills and (dose.back is None or "hills" in dose.back):
             quality_left.append("stairs")
     toggle = 1.1
     has_long = any(s.kind == "long" for s in base_runs) or (
         len(base_runs) >= 2 and base_long >= 1.25 * sorted(s.distance_km or 0.0 for s in base_runs)[-2])
     for d in dates:
-        if d == long_date and n >= 2 and has_long:
+        if d == long_date and n >= 2 and has_long and dose.back is not None and "long" in dose.back:
+            runs.append(_Run(d, "long", long_w, long_cap, ["B-RETURN-ONE"]))
+        elif d == long_date and n >= 2 and has_long:
             runs.append(_Run(d, "long_run_walk", long_w, long_cap, ["L-RUNWALK"]))
         elif d == long_date + DAY and n >= 3 and has_long:
             runs.append(_Run(d, "recovery", rules.value("R-RECOVERY", "share_of_easy_run"),
@@ -532,7 +547,8 @@ def _finish_runs(w: _Week, dose: DoseDecision, runs: list[_Run], cadence: float 
     # Run:walk patterns are the same for every run of the week (the models are immutable: shared).
     restart_rw = None
     if restart_step is not None:
-        jog, walk = _restart_intervals(rules, restart_step)
+        jog, walk = ((dose.ladder.jog_min, dose.ladder.walk_min) if dose.ladder is not None
+                     else _restart_intervals(rules, restart_step))
         restart_rw = RunWalk(run_min=jog, walk_min=walk)
     long_rw = RunWalk(run_min=rules.value("L-RUNWALK", "run_min"), walk_min=rules.value("L-RUNWALK", "walk_min"))
     break_rw = RunWalk(run_min=rules.value("F-WALKBREAK", "run_min"),
@@ -595,7 +611,7 @@ def _finish_runs(w: _Week, dose: DoseDecision, runs: list[_Run], cadence: float 
                              "no intervals, hills, tempo or progression runs")
         if soft or dose.phase == "calm":
             w.cite("E-SURFACE", "softer, flatter surfaces: grass, dirt paths or a treadmill; rotate them")
-        if restart_step is not None:
+        if restart_step is not None and dose.ladder is None:
             rm, wm = _restart_intervals(rules, restart_step)
             w.cite("L-RESTART", f"jog {rm:.0f} min, walk {wm:.0f} min, repeated; built up week by week")
         if len(runs) > max(len(w.base_runs), 1) and dose.quality != "own":
