@@ -1,6 +1,6 @@
 """A cohort of simulated runners with low back pain, followed week by week under three policies.
 
-    .venv/bin/python benchmarks/cohort.py [--runners 60] [--weeks 12] [--seed 1] [--run-walk-load 1.0]
+    .venv/bin/python benchmarks/cohort.py [--runners 100] [--weeks 12] [--seed 1] [--run-walk-load 1.0]
 
 Each runner has a normal week (3-5 runs, a long run at the weekend) and a back that tolerates, hidden
 from every policy, a weekly running distance (45-80% of the normal week at the start) and a single run
@@ -13,8 +13,9 @@ by two points after a flare and eases by a point on half the quiet weeks. A run:
 the back like a continuous one unless --run-walk-load says less (no source gives the figure).
 
 Policies, side by side on the same runners (same seeds):
-- backstride: each Monday `plan_week` on the check-ins and runs so far; the runner runs its running
-  sessions as planned (cross-training and strength do not load the simulated back);
+- backstride: each morning, after the check-in, `decide_today` on the check-ins and runs so far, and
+  the runner runs what it says (cross-training and strength do not load the simulated back);
+- backstride, plan only: each Monday `plan_week`, and the runner runs its running sessions as planned;
 - keep training: the normal week every week, whatever the pain;
 - rest, then +10%: no running while pain at rest is above 0; then 50% of the normal week, 10% more
   each week up to normal; a flare sends the runner back to rest.
@@ -36,7 +37,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from backstride.contract import RUNNING_KINDS, parse_state
+from backstride.contract import RUNNING_KINDS, State, parse_state
+from backstride.core.decide import decide_today
 from backstride.core.planner import plan_week
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -99,7 +101,8 @@ def make_runner(seed: int) -> SimRunner:
 
 
 Week = list[tuple[dt.date, str, float]]  # (day, kind, km) of the week's runs
-Policy = Callable[["Story", dt.date], Week]
+Policy = Callable[["Story", dt.date], Week]  # the week's runs, chosen on its Monday
+DailyCall = Callable[["Story", dt.date], "tuple[str, float] | None"]  # today's run, chosen this morning
 
 
 @dataclass
@@ -119,13 +122,25 @@ class Story:
         return int(self.checkins.get(day, {}).get("pain_rest", 0))
 
 
+def _state(story: Story, today: dt.date) -> State:
+    return parse_state({"schema": "backstride.state/1", "today": today.isoformat(),
+                        "athlete": {"baseline": {"sessions": story.runner.baseline}},
+                        "checkins": [{"date": d.isoformat(), **c} for d, c in sorted(story.checkins.items())
+                                     if d <= today],
+                        "activities": story.activities})
+
+
 def backstride(story: Story, monday: dt.date) -> Week:
-    state = parse_state({"schema": "backstride.state/1", "today": monday.isoformat(),
-                         "athlete": {"baseline": {"sessions": story.runner.baseline}},
-                         "checkins": [{"date": d.isoformat(), **c} for d, c in sorted(story.checkins.items())],
-                         "activities": story.activities})
-    plan = plan_week(state)
+    plan = plan_week(_state(story, monday))
     return [(s.date, s.kind, s.distance_km or 0.0) for s in plan.sessions if s.kind in RUNNING_KINDS]
+
+
+def backstride_today(story: Story, today: dt.date) -> tuple[str, float] | None:
+    """What a runner who asks `decide` each morning, after the check-in, runs today."""
+    session = decide_today(_state(story, today)).session
+    if session is None or session.kind not in RUNNING_KINDS:
+        return None
+    return session.kind, session.distance_km or 0.0
 
 
 def keep_training(story: Story, monday: dt.date) -> Week:
@@ -146,8 +161,12 @@ def rest_then_ten_percent(story: Story, monday: dt.date) -> Week:
     return story.normal_week(monday, share)
 
 
-POLICIES: dict[str, Policy] = {"backstride": backstride, "keep training": keep_training,
-                               "rest, then +10%": rest_then_ten_percent}
+POLICIES: dict[str, tuple[Policy, DailyCall | None]] = {
+    "backstride": (backstride, backstride_today),
+    "backstride, plan only": (backstride, None),
+    "keep training": (keep_training, None),
+    "rest, then +10%": (rest_then_ten_percent, None),
+}
 
 
 def _history(story: Story) -> None:
@@ -160,10 +179,11 @@ def _history(story: Story) -> None:
 
 
 def _live_week(story: Story, back: Back, monday: dt.date, runs: Week, rng: random.Random,
-               run_walk_load: float = 1.0) -> tuple[bool, float]:
-    """The runner runs ``runs``; the back answers. Returns whether the week flared and the km run.
+               run_walk_load: float = 1.0, daily: DailyCall | None = None) -> tuple[bool, float]:
+    """The runner runs ``runs`` (or what ``daily`` says each morning); the back answers.
 
-    A run:walk kilometre loads the back ``run_walk_load`` times as much as a continuous one.
+    Returns whether the week flared and the km run. A run:walk kilometre loads the back
+    ``run_walk_load`` times as much as a continuous one.
     """
     by_day = {day: (kind, km) for day, kind, km in runs}
     load, flared, run_km = 0.0, False, 0.0
@@ -172,9 +192,10 @@ def _live_week(story: Story, back: Back, monday: dt.date, runs: Week, rng: rando
         c = story.checkins.setdefault(day, {})
         jitter = 1 if back.rest_pain and rng.random() < 0.25 else 0
         c.setdefault("pain_rest", min(10, back.rest_pain + jitter))
-        if day not in by_day:
+        run = daily(story, day) if daily is not None else by_day.get(day)
+        if run is None:
             continue
-        kind, km = by_day[day]
+        kind, km = run
         run_km += km
         km_load = km * (run_walk_load if kind in ("run_walk", "long_run_walk") else 1.0)
         load += km_load
@@ -190,7 +211,7 @@ def _live_week(story: Story, back: Back, monday: dt.date, runs: Week, rng: rando
     return flared, run_km
 
 
-def follow(seed: int, policy: Policy, weeks: int, run_walk_load: float = 1.0) -> Outcome:
+def follow(seed: int, policy: tuple[Policy, DailyCall | None], weeks: int, run_walk_load: float = 1.0) -> Outcome:
     runner = make_runner(seed)
     back = Back(**vars(runner.back))
     story = Story(runner)
@@ -199,7 +220,9 @@ def follow(seed: int, policy: Policy, weeks: int, run_walk_load: float = 1.0) ->
     out = Outcome()
     for w in range(weeks):
         monday = START + dt.timedelta(days=7 * w)
-        flared, km = _live_week(story, back, monday, policy(story, monday), rng, run_walk_load)
+        weekly, daily = policy
+        runs = weekly(story, monday) if daily is None else []
+        flared, km = _live_week(story, back, monday, runs, rng, run_walk_load, daily)
         out.km += km
         out.weekly_km.append(km)
         if flared:
@@ -224,20 +247,20 @@ def run_cohort(n: int, weeks: int, seed: int, run_walk_load: float = 1.0) -> dic
 
 
 def report(results: dict[str, list[Outcome]]) -> list[str]:
-    lines = [f"{'policy':<18}{'flare weeks/runner':>20}{'weeks to normal':>17}{'never':>8}{'km/runner':>11}"]
+    lines = [f"{'policy':<22}{'flare weeks/runner':>20}{'weeks to normal':>17}{'never':>8}{'km/runner':>11}"]
     for name, outs in results.items():
         flares = statistics.fmean(o.flare_weeks for o in outs)
         reached = [o.back_to_normal_week for o in outs if o.back_to_normal_week is not None]
         to_normal = f"{statistics.fmean(reached):.1f}" if reached else "-"
         never = f"{len(outs) - len(reached)}/{len(outs)}"
         km = statistics.fmean(o.km for o in outs)
-        lines.append(f"{name:<18}{flares:>20.2f}{to_normal:>17}{never:>8}{km:>11.0f}")
+        lines.append(f"{name:<22}{flares:>20.2f}{to_normal:>17}{never:>8}{km:>11.0f}")
     return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    ap.add_argument("--runners", type=int, default=60, help="runners in the cohort (default 60)")
+    ap.add_argument("--runners", type=int, default=100, help="runners in the cohort (default 100)")
     ap.add_argument("--weeks", type=int, default=12, help="weeks each runner is followed (default 12)")
     ap.add_argument("--seed", type=int, default=1, help="seed of the cohort (default 1)")
     ap.add_argument("--run-walk-load", type=float, default=1.0,
