@@ -75,7 +75,7 @@ def test_backups_and_csv_exports_are_private(tmp_path: Path) -> None:
     assert mode(csv) == 0o600
 
 
-def test_the_json_export_and_the_calendar_from_the_command_line_are_private(tmp_path: Path) -> None:
+def test_the_json_export_the_calendar_and_the_watch_workouts_from_the_command_line_are_private(tmp_path: Path) -> None:
     import json
 
     url = f"sqlite:///{tmp_path / 'log.db'}"
@@ -91,8 +91,11 @@ def test_the_json_export_and_the_calendar_from_the_command_line_are_private(tmp_
     athlete = str(json.loads(made.stdout)["id"])
     assert run("export", "-a", athlete, str(tmp_path / "me.json")).returncode == 0
     assert run("calendar", "-a", athlete, str(tmp_path / "week.ics"), "--today", "2026-11-30").returncode == 0
+    workout = run("workout", "-a", athlete, "--week", str(tmp_path / "week.zip"), "--date", "2026-11-30")
+    assert workout.returncode == 0, workout.stderr
     assert mode(tmp_path / "me.json") == 0o600
     assert mode(tmp_path / "week.ics") == 0o600
+    assert mode(tmp_path / "week.zip") == 0o600
     assert mode(tmp_path / "log.db") == 0o600
 
 
