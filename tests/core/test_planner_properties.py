@@ -15,8 +15,14 @@ from hypothesis import strategies as st
 from backstride.contract import HARD_KINDS, RUNNING_KINDS, InvalidState, parse_state, parse_state_text
 from backstride.core.decide import decide_today
 from backstride.core.planner import plan_week
-from tests.plan_checks import (baseline_km, contract_failures, decision_failures, last_week_km, planned_km,
-                               tolerated_week_km)
+from tests.plan_checks import (
+    baseline_km,
+    contract_failures,
+    decision_failures,
+    last_week_km,
+    planned_km,
+    tolerated_week_km,
+)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TOL = 0.5
