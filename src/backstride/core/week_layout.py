@@ -422,6 +422,7 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
     if dose.phase == "calm" or dose.irritable:
         long_cap = min(long_cap, rules.value("L-SHORT", "max_fraction_of_baseline_long") * base_long
                        if base_long > 0 else long_cap)
+        long_cap = _long_share_cap(w, dose, target, long_cap, n, rules)
     runs: list[_Run] = []
     has_hills = any(s.kind == "hills" for s in base_runs)
     has_speed = any(s.kind in ("intervals", "tempo", "progression", "race") for s in base_runs)
@@ -483,6 +484,28 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
             r.kind, r.rules = "easy", ["W-SPLIT"]
     _round_runs(runs)
     return [r for r in runs if r.km > 0]
+
+
+def _long_share_cap(w: _Week, dose: DoseDecision, target: float, long_cap: float, n: int,
+                    rules: Catalogue) -> float:
+    """L-SHARE: while irritable the long run is at most a share of the week's running and never longer
+    than the longest recent run the back answered green (W-TOLERATED)."""
+    if n < 2 or target <= 0:
+        return long_cap
+    share = rules.value("L-SHARE", "max_share")
+    # With two runs the share would make the other run the longer one: only the tolerated run caps it.
+    caps = [share * target] if n >= 3 else []
+    tolerated = dose.tolerated.longest_km if dose.tolerated is not None else None
+    if tolerated:
+        caps.append(tolerated)
+    cap = min(caps, default=long_cap)
+    if cap >= long_cap - 1e-9:
+        return long_cap
+    parts = ([f"at most {share:.0%} of the week's running"] if n >= 3 else []) + (
+        [f"no longer than {tolerated:.1f} km, your longest recent run that answered green"]
+        if tolerated and tolerated <= cap + 1e-9 else [])
+    w.cite("L-SHARE", "while your back is irritable the long run is " + " and ".join(parts or ["held back"]))
+    return cap
 
 
 def _hold_flare_floor(runs: list[_Run], slots: list[dt.date], floor: float, target: float, cap: float,
