@@ -184,7 +184,6 @@ def test_no_run_shorter_than_the_catalogue_minimum(data: dict[str, Any]) -> None
 
 @FAST
 @given(runners("any"))
-@pytest.mark.xfail(strict=False, reason="finding 10: B-DAY-LOAD is being built; today three sessions on one day")
 def test_at_most_two_sessions_a_day(data: dict[str, Any]) -> None:
     per_day: dict[dt.date, int] = {}
     for s in plan_week(parse_state(data)).sessions:

@@ -28,6 +28,7 @@ from backstride.core.dose import DoseDecision
 from backstride.core.restart import LadderWeek, ladder_days
 from backstride.core.timeline import DAY, Timeline, daterange
 from backstride.core.triage import TriageResult
+from backstride.core.words import count
 from backstride.rules import Catalogue
 
 __all__ = ["WeekPlan", "cadence_target", "lay_out_week"]
@@ -764,11 +765,19 @@ def _add_strength(w: _Week, dose: DoseDecision, runs: list[_Run]) -> None:
             break
         if d not in picked and all(abs((d - p).days) >= 2 for p in picked):
             picked.append(d)
-    for d in w.available:  # too few spread days: take what there is
-        if len(picked) >= n:
+    most = int(rules.value("B-DAY-LOAD", "max_sessions"))
+    room = [d for d in w.available if sum(1 for s in w.sessions if s.date == d) < most]
+    picked = [d for d in picked if d in room]
+    for d in sorted(room, key=lambda d: sum(1 for s in w.sessions if s.date == d)):
+        if len(picked) >= n:  # too few spread days: take the least loaded days there are
             break
         if d not in picked:
             picked.append(d)
+    if len(picked) < n:
+        w.cite("B-DAY-LOAD", f"at most {most} sessions a day: {count(len(picked), 'strength session')} "
+                             "fit this week")
+    elif len(room) < len(w.available):
+        w.cite("B-DAY-LOAD", f"at most {most} sessions a day: strength goes on days with room for it")
     exercises: tuple[str, ...]
     ids: tuple[str, ...]
     if dose.irritable:
