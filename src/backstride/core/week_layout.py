@@ -483,8 +483,35 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
     for r in runs:
         if r.kind == "intervals_long" and r.km < rules.value("I-LONGREPS", "min_session_km"):
             r.kind, r.rules = "easy", ["W-SPLIT"]
+    _drop_short_runs(w, runs, target)
     _round_runs(runs)
     return [r for r in runs if r.km > 0]
+
+
+def _drop_short_runs(w: _Week, runs: list[_Run], target: float) -> None:
+    """B-MIN-RUN: a run shorter than the catalogue's minimum time is dropped and its distance shared among
+    the others, as long as they can carry the week under their caps."""
+    minutes = w.rules.value("B-MIN-RUN", "min_minutes")
+    min_km = minutes / w.pace if w.pace > 0 else 0.0
+    dropped = 0
+    while len(runs) > 1:
+        short = [r for r in runs if not r.fixed and 0 < r.km < min_km - 1e-6
+                 and r.kind not in ("long_run_walk", "long")]
+        if not short:
+            break
+        drop = min(short, key=lambda r: (r.km, r.date))
+        rest = [r for r in runs if r is not drop]
+        if sum(r.km if r.fixed else r.cap for r in rest) < target - 0.05:
+            break
+        runs.remove(drop)
+        for r in runs:
+            if not r.fixed:
+                r.km = 0.0
+        _allocate(runs, target)
+        dropped += 1
+    if dropped:
+        w.cite("B-MIN-RUN", f"no run shorter than {minutes:.0f} minutes: "
+                            f"{count(dropped, 'short run')} merged into the others")
 
 
 def _long_share_cap(w: _Week, dose: DoseDecision, target: float, long_cap: float, n: int,
