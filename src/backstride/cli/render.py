@@ -113,7 +113,7 @@ def format_plan(plan: Plan, catalogue: Catalogue, units: str = "km") -> Renderab
         title = catalogue.rule(r.id).title if r.id in catalogue else r.id
         why.append(f"• {title}: ", style="bold")
         why.append(f"{in_units(r.why, units).rstrip('.')}. ")
-        why.append(f"[{r.id}; source: {r.source}]\n", style="dim")
+        why.append(f"[{r.id}; source: {in_units(r.source, units)}]\n", style="dim")
     parts.append(why)
     return Group(*parts)
 
