@@ -12,6 +12,10 @@ back tolerated (8-12% a week, up to 120% of normal) and falls by 15% after a fla
 by two points after a flare and eases by a point on half the quiet weeks. A run:walk kilometre loads
 the back like a continuous one unless --run-walk-load says less (no source gives the figure).
 
+The runner comes with two weeks of normal training, during which the pain began: when the normal long
+run is above the single-run tolerance, the morning after it is two points sorer than the mornings
+before (the 24-hour rule's red answer), as a real history would show it.
+
 Policies, side by side on the same runners (same seeds):
 - backstride: each morning, after the check-in, `decide_today` on the check-ins and runs so far, and
   the runner runs what it says (cross-training and strength do not load the simulated back);
@@ -174,8 +178,13 @@ def _history(story: Story) -> None:
     for w in range(HISTORY_WEEKS, 0, -1):
         for day, kind, km in story.normal_week(START - dt.timedelta(days=7 * w)):
             story.activities.append({"date": day.isoformat(), "kind": kind, "distance_km": km, "rpe": 4})
+    # The pain began the morning after the last long run before the first plan: that run was above what
+    # the back tolerates (most runners' normal long run is), and its next morning answers so.
+    long_day = max(dt.date.fromisoformat(a["date"]) for a in story.activities if a["kind"] == "long")
     for d in range(3, 0, -1):
-        story.checkins[START - dt.timedelta(days=d)] = {"pain_rest": runner.back.rest_pain}
+        day = START - dt.timedelta(days=d)
+        before = runner.back.rest_pain - 2 if day <= long_day and runner.normal_longest > runner.back.run_km else None
+        story.checkins[day] = {"pain_rest": max(0, before) if before is not None else runner.back.rest_pain}
 
 
 def _live_week(story: Story, back: Back, monday: dt.date, runs: Week, rng: random.Random,

@@ -6,13 +6,13 @@ from backstride.contract import RUNNING_KINDS, WEEKDAYS, BaselineSession, Plan, 
 from backstride.core.dose import DoseDecision, decide_dose
 from backstride.core.explain import lead_with_three
 from backstride.core.pain_response import WeeklyHistory, weekly_history
-from backstride.core.restart import ladder_week, put_on_ladder
+from backstride.core.restart import ladder_week, nodose_tests, put_on_ladder
 from backstride.core.return_steps import ReturnStep, apply_return, flare_stays_in_return, return_note, return_step
-from backstride.core.rolling import RollingWeek, answer_hold_km, hold_rolling_week
+from backstride.core.rolling import hold_rolling_week
 from backstride.core.shoes import shoe_wear
-from backstride.core.timeline import DAY, Timeline, baseline_run_km, build_timeline
+from backstride.core.timeline import Timeline, baseline_run_km, build_timeline
 from backstride.core.today import TodayCall, call_today, shorten_today
-from backstride.core.triage import TriageResult, triage
+from backstride.core.triage import TriageResult, nodose_tests_due, triage
 from backstride.core.week_layout import cadence_target, lay_out_week
 from backstride.rules import Catalogue, default_catalogue
 
@@ -38,8 +38,11 @@ class Assessment:
         self.dose: DoseDecision = decide_dose(self.timeline, self.weeks, self.baseline_km,
                                               self.baseline_longest, rules, self.today)
         rung = ladder_week(self.timeline, self.weeks, state.athlete, rules) if self.baseline_km > 0 else None
+        if (self.baseline_km > 0 and nodose_tests_due(self.weeks)
+                and any(r.rule == "T-NODOSE" for r in self.triage.reasons)):
+            rung = nodose_tests(rules)  # no tolerable dose found: short run:walk tests beside cross-training
         if rung is not None:  # after a break, or a clearance: the restart ladder, not a share of the week
-            put_on_ladder(self.dose, rung, self.timeline)
+            put_on_ladder(self.dose, rung, self.timeline, rules)
         # A single flare near normal training cuts from the tolerated week; it does not restart the programme.
         flare_stays_in_return(self.dose, self.weeks, rules, self.today.changes_week)
         self.return_step: ReturnStep | None = return_step(self.timeline, self.weeks, runs, self.dose, rules)
@@ -76,22 +79,11 @@ def plan_week(state: State, rules: Catalogue | None = None, assessment: Assessme
         week.sessions[:] = shorten_today(week.sessions, state.today, rules, a.timeline.easy_pace, dose.floor_km,
                                          dose.floor_cap_km or dose.spike_cap_km)
     if tri.running_allowed:  # the plans of consecutive mornings never add up to more than a week (W-ROLLING)
-        on_ladder = dose.ladder is not None or dose.restart
-        held = hold_rolling_week(week.sessions, a.timeline, rules, a.timeline.easy_pace,
-                                 state.athlete.cross_training or ("bike",),
-                                 hold_km=None if on_ladder else answer_hold_km(a.timeline, rules),
+        # Where a range bounds the week from below (W-START's share, W-FLARE's cut, a hold), it keeps its total.
+        held = hold_rolling_week(week.sessions, a.timeline, rules, state.athlete.cross_training or ("bike",),
                                  cap_km=dose.floor_cap_km or dose.spike_cap_km,
-                                 free_days=[d for d in (state.today + k * DAY for k in range(1, 7))
-                                            if WEEKDAYS[d.weekday()] in (state.athlete.available_days
-                                                                         or WEEKDAYS)])
-        before, after = (sum(s.distance_km or 0.0 for s in ss if s.kind in RUNNING_KINDS)
-                         for ss in (week.sessions, held.sessions))
-        # The week keeps the range its dose rule sets (W-START's share, W-FLARE's cut): when today's
-        # run cannot give its distance to the later runs, today stays as planned.
-        # Only an amber answer's hold may make the week smaller, and only where no range bounds it.
-        bounded = dose.floor_km > 0 or dose.dose_rule == "W-START" or not held.amber
-        if (bounded and after < before - 0.05) or after > before + 0.05:
-            held = RollingWeek(week.sessions, "")
+                                 available=state.athlete.available_days or WEEKDAYS,
+                                 keep_total=dose.floor_km > 0 or dose.dose_rule in ("W-START", "W-HOLD"))
         week.sessions[:] = held.sessions
         if held.why:
             week.cited.append(("W-ROLLING", held.why))

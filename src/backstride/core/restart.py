@@ -15,20 +15,21 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from backstride.contract import ACTIVITY_RUNNING_KINDS, Athlete
 from backstride.core.pain_response import WeekResponse
 from backstride.core.timeline import DAY, Timeline
+from backstride.core.words import count
 from backstride.rules import Catalogue
 
 if TYPE_CHECKING:
     from backstride.core.dose import DoseDecision
 
-__all__ = ["LadderWeek", "ladder_days", "ladder_steps", "ladder_week", "put_on_ladder"]
+__all__ = ["LadderWeek", "ladder_days", "ladder_steps", "ladder_week", "nodose_tests", "put_on_ladder"]
 
-Why = Literal["break", "clearance"]
+Why = Literal["break", "clearance", "nodose"]
 _LADDER_KINDS = frozenset({"run_walk", "long_run_walk"})
 _DIAGNOSES = frozenset({"sciatica", "nerve_root_compression", "spinal_cord_compression", "disc_injury",
                         "bone_stress_injury", "fracture", "severe_sprain"})
@@ -54,11 +55,17 @@ class LadderWeek:
 
     def text(self) -> str:
         """The week in plain words."""
+        if self.why == "nodose" and self.step == 0:
+            return (f"no running dose has stayed tolerable yet (T-NODOSE): running is held to "
+                    f"{count(self.sessions, 'run:walk test')} of {self.session_min:.0f} min, jog {self.jog_min:g} "
+                    f"min and walk {self.walk_min:g} min, beside cross-training; after a green week the tests "
+                    "become the restart ladder")
         start = {"break": f"after {self.break_days} days without running" if self.break_days
                  else "after a break from running",
-                 "clearance": "now a clinician has cleared you to run"}[self.why]
+                 "clearance": "now a clinician has cleared you to run",
+                 "nodose": "after the run:walk tests your back answered green"}[self.why]
         rung = "the first week of the restart" if self.step == 0 else f"week {self.step + 1} of the restart"
-        return (f"{start}, running restarts on the jog:walk ladder ({rung}): {self.sessions} sessions of "
+        return (f"{start}, running restarts on the jog:walk ladder ({rung}): {count(self.sessions, 'session')} of "
                 f"{self.session_min:.0f} min, jog {self.jog_min:g} min and walk {self.walk_min:g} min, repeated; "
                 "the jog time goes up after each green week")
 
@@ -96,13 +103,18 @@ def ladder_week(tl: Timeline, weeks: Sequence[WeekResponse], athlete: Athlete, r
     on = 0  # weeks in a row, just before today, of jog:walk running only
     while on < min(steps, len(weeks)) and _is_ladder_week(tl, today - 7 * (on + 1) * DAY):
         on += 1
+    tests = _tests_began(weeks, on, rules)
+    if tests:  # the T-NODOSE tests were green: they carry on as the ladder
+        on = tests
     began = today - 7 * on * DAY
     if on:  # the ladder began on its first run
         began = min(tl.run_dates(began, today), default=began)
     last = tl.last_run_before(began)
     gap = (began - last).days if last is not None else 0
     why: Why
-    if last is not None and gap >= int(rules.value("L-RESTART-LADDER", "break_days")):
+    if tests:
+        why = "nodose"
+    elif last is not None and gap >= int(rules.value("L-RESTART-LADDER", "break_days")):
         why = "break"
     elif _cleared_after_diagnosis(athlete) and (last is None or gap >= 7):
         why = "clearance"  # no running in the week before the ladder began, and a clinician's clearance
@@ -119,6 +131,27 @@ def ladder_week(tl: Timeline, weeks: Sequence[WeekResponse], athlete: Athlete, r
     return _rung(why, step, gap, rules)
 
 
+def _tests_began(weeks: Sequence[WeekResponse], on: int, rules: Catalogue) -> int:
+    """How many jog:walk weeks ago T-NODOSE's tests began (red or amber weeks before them), 0 when not.
+
+    Jog:walk weeks that were red or amber themselves (walk breaks tried as a change) came before the tests.
+    A red week on the ladder after them steps back a rung, as on any restart ladder.
+    """
+    n = int(rules.value("T-NODOSE", "weeks_in_a_row"))
+    for j in range(1, on + 1):
+        before = weeks[j: j + n]
+        if len(before) == n and all(w.level in ("red", "amber") for w in before):
+            return j
+    return 0
+
+
+def nodose_tests(rules: Catalogue) -> LadderWeek:
+    """T-NODOSE's run:walk tests: the ladder's first jog:walk, as many sessions and minutes as T-NODOSE says."""
+    p = "L-RESTART-LADDER"
+    return LadderWeek("nodose", 0, rules.value(p, "run_min"), rules.value(p, "walk_min"),
+                      rules.value("T-NODOSE", "test_run_min"), int(rules.value("T-NODOSE", "test_runs_per_week")), 0)
+
+
 def ladder_days(run_days: Sequence[dt.date], n: int) -> list[dt.date]:
     """``n`` of the days a run may go on, with a day between sessions where the week allows."""
     picked: list[dt.date] = []
@@ -131,8 +164,20 @@ def ladder_days(run_days: Sequence[dt.date], n: int) -> list[dt.date]:
     return sorted(picked)
 
 
-def put_on_ladder(d: DoseDecision, rung: LadderWeek, tl: Timeline) -> None:
-    """The week's dose is the ladder's sessions, not a share of the normal week."""
+def _within_normal_week(rung: LadderWeek, tl: Timeline, normal_km: float) -> LadderWeek:
+    """A small normal week caps the ladder: fewer sessions first, then shorter ones, never above normal."""
+    km = rung.session_km(tl.easy_pace, tl.walk_pace)
+    if normal_km <= 0 or km <= 0 or rung.sessions * km <= normal_km + 1e-9:
+        return rung
+    sessions = max(1, min(rung.sessions, math.floor(normal_km / km + 1e-9)))
+    minutes = rung.session_min if sessions * km <= normal_km + 1e-9 else \
+        float(math.floor(rung.session_min * normal_km / km))
+    return replace(rung, sessions=sessions, session_min=max(minutes, 1.0))
+
+
+def put_on_ladder(d: DoseDecision, rung: LadderWeek, tl: Timeline, rules: Catalogue) -> None:
+    """The week's dose is the ladder's sessions, not a share of the normal week (and never above it)."""
+    rung = _within_normal_week(rung, tl, d.baseline_km)
     d.ladder = rung
     d.restart = True
     d.target_km = rung.sessions * rung.session_km(tl.easy_pace, tl.walk_pace)

@@ -2,13 +2,11 @@
 
 One step of the planner's pipeline, after the layout and today's call. A plan
 covers the 7 days from today, and a runner who asks each morning gets a new
-plan each morning, each with a run today. So that those mornings do not add
-up to more running than one week's plan, no 7 days in a row (the runs already
-done and the runs planned) hold more runs than this week plans; and after an
-amber answer (P-AMBER: hold the dose), no 7 days hold more running than the 7
-days that led to it. A run that would break that is shortened; one that would fall below the
-shortest run worth doing (B-MIN-RUN) becomes cross-training, and what it gives
-up goes to the week's later runs where their 7 days have room.
+plan each morning, each with a run today if the day is free. So that those
+mornings do not add up to more runs than one week's plan, the 7 days that end
+today (the runs already done and today's) hold no more runs than this week
+plans. Today's run then moves to a later free day, or becomes cross-training
+and gives its distance to the week's later easy runs.
 """
 
 from __future__ import annotations
@@ -18,15 +16,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from backstride.contract import RUNNING_KINDS, Session
-from backstride.core.pain_response import is_run_day, run_response
+from backstride.contract import RUNNING_KINDS, WEEKDAYS, Session
 from backstride.core.timeline import DAY, Timeline
 from backstride.core.words import count
 from backstride.rules import Catalogue
 
-__all__ = ["RollingWeek", "answer_hold_km", "hold_rolling_week"]
+__all__ = ["RollingWeek", "hold_rolling_week"]
 
-_RESIZABLE = frozenset({"easy", "recovery", "run_walk", "long_run_walk", "long"})
 _ORDER = {"rest": 9, "strength": 5, "mobility": 6, "cross_training": 4, "walk": 3}  # a day's sessions, in order
 _CROSS_NAMES = {"bike": "bike", "elliptical": "elliptical", "incline_walk": "incline walking",
                 "swim": "swimming", "deep_water_running": "deep-water running", "rower": "rowing"}
@@ -38,7 +34,6 @@ class RollingWeek:
 
     sessions: list[Session]
     why: str  # the reason to cite, "" when no run had to change
-    amber: bool = False  # today's run was held back by the last amber answer (not by the run count)
 
 
 def _is_run(s: Session) -> bool:
@@ -81,37 +76,26 @@ def _as_cross(s: Session, activity: str, minutes: float, done_km: float) -> Sess
     })
 
 
-def answer_hold_km(tl: Timeline, rules: Catalogue) -> float | None:
-    """After an amber answer in the last days: the running of the 7 days that led to it (P-AMBER: hold).
+def hold_rolling_week(sessions: Sequence[Session], tl: Timeline, rules: Catalogue, cross: Sequence[str],
+                      cap_km: float | None, available: Sequence[str], keep_total: bool) -> RollingWeek:
+    """Today's run, held to the 7 days that end today: no more runs in them than the week plans.
 
-    None when the last answered run of the last 6 days was not amber. After red the week is already
-    W-FLARE's cut, within its range.
+    The run moves to a later free day; else it becomes cross-training (or rest, with none at hand) and
+    its distance goes to the week's later easy runs, none above ``cap_km``. With ``keep_total`` the week
+    must keep its running that way, or today stays as planned; the later runs are checked again on
+    their own morning.
     """
+    held = _hold_today(sessions, tl, rules, cross, cap_km, available)
+    if held.why:
+        before, after = (sum(_km(s) for s in ss if _is_run(s)) for ss in (sessions, held.sessions))
+        if (keep_total and after < before - 0.05) or after > before + 0.05:
+            return RollingWeek(list(sessions), "")
+    return held
+
+
+def _hold_today(sessions: Sequence[Session], tl: Timeline, rules: Catalogue, cross: Sequence[str],
+                cap_km: float | None, available: Sequence[str]) -> RollingWeek:
     days = int(rules.value("W-ROLLING", "window_days"))
-    for k in range(1, days):
-        day = tl.today - k * DAY
-        if not is_run_day(tl, day):
-            continue
-        level = run_response(tl, day, rules).level
-        if level == "amber":
-            return tl.km(day - (days - 1) * DAY, day + DAY)
-        if level == "red":
-            return None
-    return None
-
-
-def hold_rolling_week(sessions: Sequence[Session], tl: Timeline, rules: Catalogue, pace_min_per_km: float,
-                      cross: Sequence[str], hold_km: float | None = None,
-                      cap_km: float | None = None, free_days: Sequence[dt.date] = ()) -> RollingWeek:
-    """Today's run, held to the 7 days that end today: no more runs than the week plans, and no more
-    running than ``hold_km`` (the running that led to the last amber answer).
-
-    What today's run gives up goes to the week's later easy runs, none above ``cap_km``, so the week
-    keeps its dose; those later runs are checked again on their own morning.
-    """
-    days = int(rules.value("W-ROLLING", "window_days"))
-    slack = rules.value("W-ROLLING", "slack_km")
-    min_km = rules.value("B-MIN-RUN", "min_minutes") / pace_min_per_km if pace_min_per_km > 0 else 0.0
     out = list(sessions)
     runs = sorted((i for i, s in enumerate(out) if _is_run(s)), key=lambda i: out[i].date)
     i = next((i for i in runs if out[i].date == tl.today), None)
@@ -119,14 +103,11 @@ def hold_rolling_week(sessions: Sequence[Session], tl: Timeline, rules: Catalogu
         return RollingWeek(out, "")
     most_runs = len(runs)
     s = out[i]
-    planned = {s.date: _km(s)}
-    over = _window_km(tl, planned, s.date, days) - hold_km - slack if hold_km is not None else 0.0
-    too_many = _window_runs(tl, planned, s.date, days) > most_runs
-    if over <= 1e-6 and not too_many:
+    if _window_runs(tl, {s.date: _km(s)}, s.date, days) <= most_runs:
         return RollingWeek(out, "")
-    keep = 0.0 if too_many or s.kind not in _RESIZABLE else math.floor((_km(s) - over) * 10 + 1e-9) / 10
     done = _window_km(tl, {}, s.date, days)
-    to = _free_day(out, s.date, free_days) if too_many else None
+    free_days = [d for d in (tl.today + k * DAY for k in range(1, days)) if WEEKDAYS[d.weekday()] in available]
+    to = _free_day(out, s.date, free_days, int(rules.value("B-DAY-LOAD", "max_sessions")))
     if to is not None:  # the run moves to a later free day, where the 7 days hold fewer runs
         moved = s.model_copy(update={"date": to, "rules": tuple(dict.fromkeys((*s.rules, "W-ROLLING")))})
         out = [x for j, x in enumerate(out) if j != i and not (x.date == to and x.kind == "rest")]
@@ -137,29 +118,24 @@ def hold_rolling_week(sessions: Sequence[Session], tl: Timeline, rules: Catalogu
         out.sort(key=lambda x: (x.date, _ORDER.get(x.kind, 0)))
         return RollingWeek(out, f"the last 7 days already hold {count(_window_runs(tl, {}, s.date, days), 'run')}, "
                                 f"as many as this week plans: today's run moves to {to:%a %d %b}")
-    if keep >= min_km - 1e-6 and keep > 0:
-        out[i] = _resize(s, keep)
-        change = f"today's run is {keep:.1f} km"
-    else:
-        keep = 0.0
-        out[i] = _as_cross(s, cross[0], rules.value("X-SWAP", "minutes"), done) if cross else s.model_copy(update={
-            "kind": "rest", "distance_km": None, "duration_min": None, "rpe_max": None, "terrain": None,
-            "run_walk": None, "reps": None, "rules": ("W-ROLLING",),
-            "notes": f"No run today: the last 7 days already hold {done:.1f} km, enough running for now. Rest."})
-        change = "no run today"
-    _give_back(out, [j for j in runs if j != i], _km(s) - keep, cap_km)
-    if too_many:
-        why = (f"the last 7 days already hold {count(_window_runs(tl, {}, s.date, days), 'run')}, as many as "
-               f"this week plans: {change}")
-    else:
-        why = (f"after your last amber answer the running holds at the {hold_km or 0.0:.1f} km of the 7 days "
-               f"that led to it, and the last 6 days hold {done:.1f} km: {change}")
-    return RollingWeek(out, why, amber=not too_many)
+    out[i] = _as_cross(s, cross[0], rules.value("X-SWAP", "minutes"), done) if cross else s.model_copy(update={
+        "kind": "rest", "distance_km": None, "duration_min": None, "rpe_max": None, "terrain": None,
+        "run_walk": None, "reps": None, "rules": ("W-ROLLING",),
+        "notes": f"No run today: the last 7 days already hold {done:.1f} km, enough running for now. Rest."})
+    _give_back(out, [j for j in runs if j != i], _km(s), cap_km)
+    return RollingWeek(out, f"the last 7 days already hold {count(_window_runs(tl, {}, s.date, days), 'run')}, "
+                            "as many as this week plans: no run today")
 
 
-def _free_day(sessions: Sequence[Session], today: dt.date, free_days: Sequence[dt.date]) -> dt.date | None:
-    """A later day the runner can train with no run, no other session, and no run the day before or after."""
-    busy = {s.date for s in sessions if s.kind != "rest"}
+def _free_day(sessions: Sequence[Session], today: dt.date, free_days: Sequence[dt.date], most: int) -> dt.date | None:
+    """A later day the runner can train with no run or cross-training on it (strength may share it,
+    B-DAY-LOAD), and no run the day before or after."""
+    per_day: dict[dt.date, list[str]] = {}
+    for s in sessions:
+        if s.kind != "rest":
+            per_day.setdefault(s.date, []).append(s.kind)
+    busy = {d for d, kinds in per_day.items()
+            if len(kinds) >= most or any(k not in ("strength", "mobility") for k in kinds)}
     run_days = {s.date for s in sessions if _is_run(s) and s.date != today}
     for d in sorted(free_days):
         if d > today and d not in busy and d - DAY not in run_days and d + DAY not in run_days:
@@ -168,9 +144,11 @@ def _free_day(sessions: Sequence[Session], today: dt.date, free_days: Sequence[d
 
 
 def _give_back(out: list[Session], later: list[int], km: float, cap_km: float | None) -> None:
-    """What today's run gave up goes to the later easy runs, in proportion, none above the cap."""
-    cap = cap_km if cap_km is not None else math.inf
+    """What today's run gave up goes to the later easy runs, in proportion, none above the cap or the
+    longest of them."""
     easy = [j for j in later if out[j].kind in ("easy", "run_walk", "recovery")]
+    # None grows past the longest of them: the week's shape stays, only its missing distance is shared.
+    cap = min(cap_km if cap_km is not None else math.inf, max((_km(out[j]) for j in easy), default=0.0))
     while km > 0.05 and easy:
         room = {j: cap - _km(out[j]) for j in easy if cap - _km(out[j]) > 0.05}
         if not room:

@@ -204,6 +204,12 @@ def _flag_reasons(state: State, tl: Timeline) -> list[tuple[str, str]]:
     return found
 
 
+def nodose_tests_due(weeks: Sequence[WeekResponse]) -> bool:
+    """T-NODOSE holds running to run:walk tests when the last week flared again (moderate, stable pain
+    week after week is assessed too, but the trial adjuster's changes go on)."""
+    return bool(weeks) and weeks[0].level == "red"
+
+
 def _dose_reasons(tl: Timeline, weeks: Sequence[WeekResponse], rules: Catalogue) -> list[tuple[str, str]]:
     """P-SEVERE-REST (severe mornings in a row of days) and T-NODOSE (red or amber weeks in a row)."""
     found: list[tuple[str, str]] = []
@@ -221,11 +227,13 @@ def _dose_reasons(tl: Timeline, weeks: Sequence[WeekResponse], rules: Catalogue)
     if n <= len(weeks) and all(weeks[k].level in ("red", "amber") for k in range(n)):
         minutes = number(rules.value("T-NODOSE", "test_run_min"))
         tests = count(int(rules.value("T-NODOSE", "test_runs_per_week")), "test")
+        until = (f"Until then running is held to short run:walk tests (up to {minutes} min, at most {tests} "
+                 "a week) beside cross-training." if nodose_tests_due(weeks) else
+                 "Until then your runs stay easy and one thing changes each week, beside cross-training.")
         found.append(("T-NODOSE",
                       "We have not found a running dose your back tolerates yet: get it assessed by a "
                       f"physiotherapist or doctor. Your runs have given red or amber answers {in_a_row(n, 'week')}. "
-                      f"Until then running is held to short run:walk tests ({minutes} min, {tests} a week) beside "
-                      "cross-training."))
+                      + until))
     return found
 
 

@@ -328,8 +328,6 @@ def _own_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
             extra["reps"] = Reps(count=s.reps or 6, distance_m=rep)
         km = s.distance_km if s.distance_km is not None else (s.duration_min or 0.0) / w.pace
         runs.append(_Run(day, kind, km, km * 2, ["B-RETURN"], extra=extra))
-    w.cite("B-RETURN", "your pain has settled and you are back at your normal volume: your own week returns, "
-                       "tempo, intervals and hills included")
     if dose.spike_cap_km is not None:
         w.cite("L-SPIKE", f"no single run above {dose.spike_cap_km:.1f} km (110% of your longest run in 30 days)")
     total = sum(r.weight for r in runs)
@@ -343,7 +341,26 @@ def _own_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
         if dose.spike_cap_km is not None and r.km > dose.spike_cap_km:
             r.km = r.cap = dose.spike_cap_km
             r.rules.append("L-SPIKE")
+    more = _carry_over(w, runs, taken, dose)
+    w.cite("B-RETURN", "your pain has settled and you are back at your normal volume: your own week returns, "
+                       "tempo, intervals and hills included" + more)
     return runs
+
+
+def _carry_over(w: _Week, runs: list[_Run], taken: set[dt.date], dose: DoseDecision) -> str:
+    """Fewer, longer runs come back within L-SPIKE: what the capped runs cannot hold yet goes into one more
+    easy run (when it is long enough to be worth it, B-MIN-RUN), and next week's longer cap takes it back."""
+    left = dose.target_km - sum(r.km for r in runs)
+    min_km = w.rules.value("B-MIN-RUN", "min_minutes") / w.pace if w.pace > 0 else math.inf
+    free = [d for d in w.run_days if d not in taken]
+    if left < min_km - 1e-6 or not free or dose.spike_cap_km is None:
+        return ""
+    near = {r.date for r in runs}
+    day = min(free, key=lambda d: (any(abs((d - x).days) == 1 for x in near), d))
+    km = min(left, dose.spike_cap_km)
+    runs.append(_Run(day, "easy", km, km, ["B-RETURN", "L-SPIKE"], km=km, fixed=True))
+    return (f"; your own runs are held to {dose.spike_cap_km:.1f} km each for now (L-SPIKE), so one more easy "
+            f"run of {km:.1f} km keeps the week until your runs are long enough to carry it")
 
 
 def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
