@@ -118,7 +118,8 @@ def _current_ledger(target: Path) -> tuple[list[LedgerEntry], str | None]:
     if not target.exists() or target.stat().st_size == 0:
         return [], None
     try:
-        conn = _ro(target)
+        # Read-write, not mode=ro: a read-only connection would leave -wal and -shm files behind.
+        conn = sqlite3.connect(target, isolation_level=None, timeout=busy_timeout_ms() / 1000)
         try:
             names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if "erasures" not in names:
@@ -205,11 +206,11 @@ def _held_alone(target: Path) -> Iterator[sqlite3.Connection]:
         try:
             mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
             conn.execute("BEGIN EXCLUSIVE")
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise RestoreError(f"{target}: the current database cannot be opened ({exc}); move it "
-                                   "away yourself and restore again") from None
-            mode = "wal"
+        except sqlite3.DatabaseError as exc:
+            text = str(exc).lower()
+            # A damaged database cannot be locked through SQLite: it is replaced all the same (and kept),
+            # since putting a backup back is what it needs.
+            mode = "wal" if "locked" in text or "busy" in text else "delete"
         if str(mode).lower() != "delete":
             raise RestoreError(
                 f"{target}: another program has the database open (another backstride, or a backup tool). "
