@@ -95,8 +95,9 @@ def erase_cmd(
 
 
 def _restore_words(report: RestoreReport, copy: Path) -> list[str]:
-    lines = [f"Restored {report.path} from {copy}: it passed its integrity check and holds "
-             f"{rows_in_words(report.row_counts, skip=frozenset({'alembic_version', 'erasures'}))}."]
+    held = rows_in_words(report.row_counts, skip=frozenset({"alembic_version", "erasures"}))
+    lines = [f"Restored {report.path} from {copy}: it passed its integrity check and now holds "
+             f"{'no athletes' if held == 'nothing' else held}."]
     if report.copy_revision != report.revision:
         lines.append(f"Its schema was brought up to date (revision {report.copy_revision} to {report.revision}).")
     for athlete, counts in report.reerased.items():
