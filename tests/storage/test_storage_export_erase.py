@@ -54,8 +54,9 @@ def _populate(db: Database, notes: str = "") -> int:
     return athlete
 
 
-def test_every_table_is_reachable_from_athletes() -> None:
-    assert {t.name for t in athlete_tables()} == set(Base.metadata.tables)
+def test_every_table_but_the_erasure_ledger_is_reachable_from_athletes() -> None:
+    # The ledger outlives the athletes it records and holds no data of theirs (only ids and fingerprints).
+    assert {t.name for t in athlete_tables()} == set(Base.metadata.tables) - {"erasures"}
 
 
 def test_the_json_export_holds_every_table_that_belongs_to_the_athlete(db: Database) -> None:
@@ -138,7 +139,7 @@ def test_erasure_leaves_no_trace_in_the_sqlite_files(sqlite_db: Database) -> Non
     files = [sqlite_db.sqlite_path, Path(f"{sqlite_db.sqlite_path}-wal")]
     assert any(CANARY.encode() in f.read_bytes() for f in files if f.exists())
     report = erase_athlete(sqlite_db, athlete)
-    assert report.wal_truncated is True
+    assert report.files_clean is True and report.vacuumed is True
     for path in files:
         if path.exists():
             assert CANARY.encode() not in path.read_bytes(), path.name

@@ -1,4 +1,4 @@
-"""Training-log commands: athletes, imports, check-ins, causes, calendar, export, erase, backup.
+"""Training-log commands: athletes, imports, check-ins, causes, calendar, export, backup.
 
 Thin shells over :mod:`backstride.services`; storage is imported only when a
 command runs, so planning from a file stays quick to start.
@@ -58,13 +58,16 @@ def opened(url: str | None) -> Iterator[Database]:
 
     from backstride.services.training_log import open_database
     from backstride.storage import DatabaseBusy, DatabaseTooNew, NotFound
+    from backstride.storage.sqlite_safety import NetworkFilesystem
 
     try:
         db = open_database(url)
-    except (DatabaseTooNew, DatabaseBusy) as exc:
+    except (DatabaseTooNew, DatabaseBusy, NetworkFilesystem) as exc:
         fail([f"database: {exc}"])
     except (SQLAlchemyError, OSError, ValueError) as exc:
         fail([f"database: cannot open it ({str(exc).splitlines()[0]})"])
+    for notice in db.notices:
+        sys.stderr.write(f"{notice}\n")
     try:
         yield db
     except NotFound as exc:
@@ -365,30 +368,6 @@ def _export_format(out: Path, fmt: str | None) -> str:
     return fmt
 
 
-def erase_cmd(
-    athlete: AthleteOpt,
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
-    db: DbOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Erase an athlete and everything about them, for good."""
-    from backstride.storage import erase_athlete, get_athlete
-
-    with opened(db) as database:
-        who = get_athlete(database, athlete)
-        if not yes:
-            if not sys.stdin.isatty():
-                fail(["erase asks for confirmation: add --yes to erase without asking"])
-            if not typer.confirm(f"Erase {who.name} (athlete {athlete}) and all their data for good?"):
-                console().print(f"Nothing was erased: {who.name}'s log is as it was.")
-                raise typer.Exit(1)
-        report = erase_athlete(database, athlete)
-    if as_json:
-        print_json({"erased": athlete, **dataclasses.asdict(report)})
-    else:
-        console().print(f"Erased {who.name} (athlete {athlete}) and all their data.")
-
-
 def backup_cmd(
     out: Annotated[Path, typer.Argument(help="The backup file to write (a SQLite database).")],
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file.")] = False,
@@ -546,7 +525,7 @@ def athlete_units_km(athlete: int, db_url: str | None, value: float | None, opti
 
 def register(app: typer.Typer) -> None:
     """Add the training-log commands to the ``backstride`` command line."""
-    from backstride.cli import athlete_commands, manual_commands, schema_commands
+    from backstride.cli import athlete_commands, manual_commands, safekeeping_commands, schema_commands
 
     app.add_typer(manual_commands.app, name="log")
     athletes = typer.Typer(help="Athletes in the training log.", no_args_is_help=True)
@@ -569,5 +548,6 @@ def register(app: typer.Typer) -> None:
     app.command("causes")(causes_cmd)
     app.command("calendar")(calendar_cmd)
     app.command("export")(export_cmd)
-    app.command("erase")(erase_cmd)
+    app.command("erase")(safekeeping_commands.erase_cmd)
     app.command("backup")(backup_cmd)
+    app.command("restore")(safekeeping_commands.restore_cmd)

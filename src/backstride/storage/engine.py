@@ -194,6 +194,8 @@ class Database:
         self.engine = make_engine(self.url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self.is_postgresql = self.engine.dialect.name == "postgresql"
+        # Plain sentences for the person using backstride, gathered while opening (shells print them).
+        self.notices: list[str] = []
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
@@ -223,17 +225,39 @@ class Database:
 
             if db.is_sqlite:
                 from backstride.storage.private import private_database_file
+                from backstride.storage.sqlite_safety import refuse_network_filesystem
 
                 assert db.sqlite_path is not None
+                refuse_network_filesystem(db.sqlite_path)  # before anything is created there
                 private_database_file(db.sqlite_path)  # 0600 before SQLite creates it (and its -wal/-shm)
+            current = True
             if upgrade and needs_upgrade(db):
                 run_upgrade(db)  # under the write lock; re-reads the revision there
             else:
                 check_revision(db)
+                current = upgrade or not needs_upgrade(db)
+            if db.is_sqlite and current:
+                db._sqlite_notices()
         except BaseException:
             db.dispose()
             raise
         return db
+
+    def _sqlite_notices(self) -> None:
+        """Finish an earlier erasure's clean-up if it was held up, and warn about several writers."""
+        from backstride.storage.erase import finish_pending_erasures
+        from backstride.storage.sqlite_safety import shared_writer_warning
+
+        assert self.sqlite_path is not None
+        cleaned = finish_pending_erasures(self)
+        if cleaned:
+            ids = ", ".join(str(a) for a in cleaned)
+            self.notices.append(
+                f"The erasure of athlete {ids} is now complete: the database file no longer holds their data."
+            )
+        warning = shared_writer_warning(self.sqlite_path)
+        if warning:
+            self.notices.append(warning)
 
     def upgrade(self) -> None:
         """Apply every pending migration (idempotent)."""

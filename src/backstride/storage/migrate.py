@@ -26,6 +26,7 @@ __all__ = [
     "MIGRATIONS_DIR",
     "DatabaseTooNew",
     "alembic_config",
+    "check_known",
     "check_revision",
     "current_revision",
     "downgrade",
@@ -84,6 +85,11 @@ def _check_known(revision: str | None) -> None:
             f"know (it knows up to {head_revision()!r}). It was written by a newer backstride: upgrade "
             f"backstride, or open a backup made with this version."
         )
+
+
+def check_known(revision: str | None) -> None:
+    """Raise :class:`DatabaseTooNew` if ``revision`` is not one this backstride knows (None is fine)."""
+    _check_known(revision)
 
 
 def needs_upgrade(db: Database) -> bool:

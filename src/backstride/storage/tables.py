@@ -37,6 +37,7 @@ __all__ = [
     "BaselineSessionRow",
     "CheckinRow",
     "CleanText",
+    "ErasureRow",
     "ImportLogRow",
     "LapRow",
     "PlannedDayRow",
@@ -285,3 +286,22 @@ class ImportLogRow(Base):
     reason: Mapped[str | None] = mapped_column(CleanText())
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="SET NULL"))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ErasureRow(Base):
+    """The erasure ledger: one row per erased athlete, and no health data.
+
+    Only the id, when, and a salted fingerprint of the erased athlete row (HMAC-SHA256 of its id and
+    creation time) so that a restored backup's athlete is erased again only if it is the same
+    person, not a later athlete who was given a reused id. ``files_cleaned_at`` stays empty until
+    the database files themselves no longer hold the athlete's data (SQLite: WAL truncated, VACUUM).
+    """
+
+    __tablename__ = "erasures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(Integer, index=True)
+    erased_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    salt: Mapped[str] = mapped_column(String(32))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    files_cleaned_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
