@@ -434,54 +434,56 @@ def weeks_cmd(
 def shoes_add(
     athlete: AthleteOpt,
     name: Annotated[str, typer.Argument(help="What you call the shoes, e.g. 'Pegasus 41 (blue)'.")],
-    start_km: Annotated[float, typer.Option("--km", help="Distance they already have, in km.", min=0)] = 0.0,
+    distance: Annotated[float | None, typer.Option("--distance", help="Distance they already have, in your units "
+                                                   "(km or mi, as set with `athlete edit --units`).")] = None,
+    start_km: Annotated[float | None, typer.Option("--km", hidden=True,
+                                                   help="Distance they already have, in km.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="The day they came into use (default today); "
                                               "only runs from that day count against them.")] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add a pair of running shoes; runs from the day they came into use count against them."""
-    from backstride.storage import add_shoe
+    from backstride.services.shoes import add_shoes, shoes_of
 
+    if distance is not None and start_km is not None:
+        fail(["give either --distance (in your units) or --km, not both"])
+    option = "--km" if start_km is not None else "--distance"
     added_on = today_option(since, "--since", past_only=True)
     with opened(db) as database:
         try:
-            shoe = add_shoe(database, athlete, name, start_km=start_km, added_on=added_on)
+            shoe = add_shoes(database, athlete, name, start_km if start_km is not None else distance or 0.0,
+                             added_on, units="km" if start_km is not None else None)
         except ValueError as exc:
-            fail([f"name: {exc}"])
+            fail([f"{option if 'must be' in str(exc) else 'name'}: {exc}"])
+        listed = shoes_of(database, athlete)
     if as_json:
         print_json({"id": shoe})
-    else:
-        console().print(f"Added {name!r} (shoe {shoe}); new runs count against them.")
+        return
+    from backstride.cli.units import distance_text
+
+    km = next(s.km for s, _ in listed.shoes if s.id == shoe)
+    so_far = f", {distance_text(km, listed.units, 0)} so far" if km else ""
+    console().print(f"Added {name!r} (shoe {shoe}{so_far}); runs from {added_on:%d %b %Y} count against them.")
 
 
 def shoes_list(athlete: AthleteOpt, db: DbOpt = None, as_json: JsonOpt = False) -> None:
-    """Your shoes and their distance, with a note when they are due for replacing (E-SHOES)."""
+    """Your shoes and their distance in your units, with a note when they are due for replacing (E-SHOES)."""
     from backstride.cli.units import distance_text
-    from backstride.core.shoes import shoe_wear
-    from backstride.rules import default_catalogue
-    from backstride.storage import get_athlete, list_shoes
+    from backstride.services.shoes import shoes_of
 
     with opened(db) as database:
-        shoes = list_shoes(database, athlete)
-        units = get_athlete(database, athlete).units
-    rules = default_catalogue()
-    words = {"fine": "fine", "check": "check them for wear", "replace": "replace them"}
-
-    def advice(km: float, retired: bool) -> str:
-        return "retired" if retired else words[shoe_wear(km, rules)]
-
+        listed = shoes_of(database, athlete)
     if as_json:
-        print_json([{**dataclasses.asdict(s), "advice": advice(s.km, s.retired)} for s in shoes])
+        print_json([{**dataclasses.asdict(s), "advice": advice} for s, advice in listed.shoes])
         return
     from rich.table import Table
 
-    low = distance_text(rules.value("E-SHOES", "warn_km"), units, 0)
-    high = distance_text(rules.value("E-SHOES", "replace_km"), units, 0)
+    units = listed.units
+    low, high = distance_text(listed.warn_km, units, 0), distance_text(listed.replace_km, units, 0)
     table = Table("Id", "Shoes", "Distance", "Since", "", title=f"Running shoes (replace every {low} to {high})")
-    for s in shoes:
-        table.add_row(str(s.id), s.name, distance_text(s.km, units, 0), f"{s.added_on:%d %b %Y}",
-                      advice(s.km, s.retired))
+    for s, advice in listed.shoes:
+        table.add_row(str(s.id), s.name, distance_text(s.km, units, 0), f"{s.added_on:%d %b %Y}", advice)
     console().print(table)
 
 
@@ -492,10 +494,10 @@ def shoes_retire(
     as_json: JsonOpt = False,
 ) -> None:
     """Retire a pair of shoes: they keep their runs but get no new ones."""
-    from backstride.storage import retire_shoe
+    from backstride.services.shoes import retire_shoes
 
     with opened(db) as database:
-        retire_shoe(database, athlete, shoe)
+        retire_shoes(database, athlete, shoe)
     if as_json:
         print_json({"retired": shoe})
     else:
