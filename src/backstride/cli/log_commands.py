@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import shutil
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,12 +17,12 @@ import typer
 
 from backstride.cli.output import console, error_console, fail
 from backstride.cli.params import AthleteOpt as AthleteOpt
-from backstride.cli.params import day, id_argument
-from backstride.contract import Plan, State
+from backstride.cli.params import id_argument
+from backstride.cli.session import opened, print_json, state_for_athlete, today_option, write_file
 from backstride.services.checkin_questions import ASKED_EACH_MORNING, LEG_DETAIL, LEG_SYMPTOMS, SYMPTOM_NAMES
 
 if TYPE_CHECKING:
-    from backstride.storage import Database
+    pass
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (default: BACKSTRIDE_DATABASE_URL, "
                                                          "else the local SQLite file).")]
@@ -35,69 +32,11 @@ TodayOpt = Annotated[str | None, typer.Option("--today", help="The date to act o
 
 
 
-def today_option(value: str | None, option: str = "--today", *, past_only: bool = False) -> dt.date:
-    """The date given as ``option`` (default: today), range-checked (cli.params.day); ``past_only`` refuses
-    a day after today, for what has already happened."""
-    given = day(value, option)
-    now = dt.date.today()  # the clock is read here, at the edge, never in the core
-    if past_only and given > now:
-        fail([f"{option}: {value} is in the future; you can record only what has happened (today is {now})"])
-    return given
-
-
-
-
-def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-
-
-@contextmanager
-def opened(url: str | None) -> Iterator[Database]:
-    """Open the database, turning storage errors into one clear line and exit status 2."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from backstride.services.training_log import open_database
-    from backstride.storage import DatabaseBusy, DatabaseTooNew, NotFound
-
-    try:
-        db = open_database(url)
-    except (DatabaseTooNew, DatabaseBusy) as exc:
-        fail([f"database: {exc}"])
-    except (SQLAlchemyError, OSError, ValueError) as exc:
-        fail([f"database: cannot open it ({str(exc).splitlines()[0]})"])
-    try:
-        yield db
-    except NotFound as exc:
-        fail([str(exc)])
-    except DatabaseBusy as exc:
-        fail([str(exc)])
-    finally:
-        db.dispose()
-
-
-# --- used by plan/decide in main.py -------------------------------------------------------------
-
-def state_for_athlete(athlete: int, db_url: str | None, today: str | None, *, planner: bool = False) -> State:
-    """The stored athlete's state; with ``planner``, only what ``plan --athlete``/``decide --athlete`` read."""
-    from backstride.services.training_log import athlete_state
-
-    with opened(db_url) as db:
-        return athlete_state(db, athlete, today_option(today), planner=planner)
-
-
-def remember_plan(athlete: int, db_url: str | None, plan: Plan) -> None:
-    """Keep an issued plan in the log."""
-    from backstride.storage import save_plan
-
-    with opened(db_url) as db:
-        save_plan(db, athlete, plan)
-
-
 # --- commands ---------------------------------------------------------------------------------------
 
 def athlete_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """The athletes in the log."""
-    from backstride.storage import list_athletes
+    from backstride.services.records import athletes as list_athletes
 
     with opened(db) as database:
         athletes = list_athletes(database)
@@ -300,20 +239,11 @@ def calendar_cmd(
 
     with opened(db) as database:
         data = calendar_for(database, athlete, today_option(today))
-    _write(out, data)
+    write_file(out, data)
     if as_json:
         print_json({"file": str(out), "bytes": len(data)})
     else:
         console().print(f"Wrote {out}: open it with your calendar app.")
-
-
-def _write(path: Path, data: bytes) -> None:
-    from backstride.storage.private import write_private
-
-    try:
-        write_private(path, data)  # 0600, all or nothing
-    except OSError as exc:
-        fail([f"{path}: cannot write it ({exc.strerror})"])
 
 
 def export_cmd(
@@ -326,7 +256,7 @@ def export_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Everything stored about one athlete, as JSON or CSV (a zip of one CSV per table)."""
-    from backstride.storage import export_athlete, export_athlete_csv
+    from backstride.services.records import export_to
 
     fmt = _export_format(out, fmt)
     if out.is_dir():
@@ -334,11 +264,10 @@ def export_cmd(
     if out.exists() and not overwrite:
         fail([f"{out}: already exists (add --overwrite to replace it)"])
     with opened(db) as database:
-        if fmt == "json":
-            _write(out, json.dumps(export_athlete(database, athlete), indent=2, ensure_ascii=False,
-                                   default=str).encode())
-        else:
-            export_athlete_csv(database, athlete, out, overwrite=overwrite)
+        try:
+            export_to(database, athlete, out, fmt, overwrite=overwrite)
+        except OSError as exc:
+            fail([f"{out}: cannot write it ({exc.strerror or exc})"])
     if as_json:
         print_json({"file": str(out), "format": fmt})
     else:
