@@ -65,8 +65,13 @@ def decide_today(state: State, rules: Catalogue | None = None) -> Decision:
 
     # No answer is no answer (B-NO-ANSWER): a missing check-in, or one without pain at rest, is said first.
     reasons[0:0] = [r for r in today_signals(a.timeline, rules).reasons if r.rule == "B-NO-ANSWER" and r not in reasons]
+    rolling = next((r.why for r in plan.rules_applied if r.id == "W-ROLLING"), "")
     if run is None:
+        if rolling:  # today's run was moved or swapped: the 7 days that end today already hold enough
+            reasons.append(Reason(rule="W-ROLLING", text=f"{_cap(rolling)}."))
         return _no_run(today, tri, call, other, morning, reasons, rules)
+    if rolling and "W-ROLLING" in run.rules:
+        reasons.append(Reason(rule="W-ROLLING", text=f"{_cap(rolling)}."))
 
     if call.kind == "shorter":
         reasons.append(Reason(rule=call.rule, text=f"{_cap(call.why)}: shorten today's run and keep it easy."))

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from backstride.contract import RUNNING_KINDS, BaselineSession, Plan, State
+from backstride.contract import RUNNING_KINDS, WEEKDAYS, BaselineSession, Plan, State
 from backstride.core.dose import DoseDecision, decide_dose
 from backstride.core.explain import lead_with_three
 from backstride.core.pain_response import WeeklyHistory, weekly_history
 from backstride.core.restart import ladder_week, put_on_ladder
 from backstride.core.return_steps import ReturnStep, apply_return, flare_stays_in_return, return_note, return_step
+from backstride.core.rolling import RollingWeek, answer_hold_km, hold_rolling_week
 from backstride.core.shoes import shoe_wear
-from backstride.core.timeline import Timeline, baseline_run_km, build_timeline
+from backstride.core.timeline import DAY, Timeline, baseline_run_km, build_timeline
 from backstride.core.today import TodayCall, call_today, shorten_today
 from backstride.core.triage import TriageResult, triage
 from backstride.core.week_layout import cadence_target, lay_out_week
@@ -74,6 +75,26 @@ def plan_week(state: State, rules: Catalogue | None = None, assessment: Assessme
     if tri.running_allowed and call.kind == "shorter":
         week.sessions[:] = shorten_today(week.sessions, state.today, rules, a.timeline.easy_pace, dose.floor_km,
                                          dose.floor_cap_km or dose.spike_cap_km)
+    if tri.running_allowed:  # the plans of consecutive mornings never add up to more than a week (W-ROLLING)
+        on_ladder = dose.ladder is not None or dose.restart
+        held = hold_rolling_week(week.sessions, a.timeline, rules, a.timeline.easy_pace,
+                                 state.athlete.cross_training or ("bike",),
+                                 hold_km=None if on_ladder else answer_hold_km(a.timeline, rules),
+                                 cap_km=dose.floor_cap_km or dose.spike_cap_km,
+                                 free_days=[d for d in (state.today + k * DAY for k in range(1, 7))
+                                            if WEEKDAYS[d.weekday()] in (state.athlete.available_days
+                                                                         or WEEKDAYS)])
+        before, after = (sum(s.distance_km or 0.0 for s in ss if s.kind in RUNNING_KINDS)
+                         for ss in (week.sessions, held.sessions))
+        # The week keeps the range its dose rule sets (W-START's share, W-FLARE's cut): when today's
+        # run cannot give its distance to the later runs, today stays as planned.
+        # Only an amber answer's hold may make the week smaller, and only where no range bounds it.
+        bounded = dose.floor_km > 0 or dose.dose_rule == "W-START" or not held.amber
+        if (bounded and after < before - 0.05) or after > before + 0.05:
+            held = RollingWeek(week.sessions, "")
+        week.sessions[:] = held.sessions
+        if held.why:
+            week.cited.append(("W-ROLLING", held.why))
 
     cited: list[tuple[str, str]] = [(r.rule, r.text) for r in tri.reasons]
     if tri.running_allowed and call.changes_week:

@@ -424,6 +424,8 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
         long_cap = min(long_cap, rules.value("L-SHORT", "max_fraction_of_baseline_long") * base_long
                        if base_long > 0 else long_cap)
         long_cap = _long_share_cap(w, dose, target, long_cap, n, rules)
+    if n >= 3:  # with two runs or fewer the cap would only move distance to the other run
+        long_cap = _long_follows_week(w, target, base_km, base_long, long_cap)
     runs: list[_Run] = []
     has_hills = any(s.kind == "hills" for s in base_runs)
     has_speed = any(s.kind in ("intervals", "tempo", "progression", "race") for s in base_runs)
@@ -512,6 +514,19 @@ def _drop_short_runs(w: _Week, runs: list[_Run], target: float) -> None:
     if dropped:
         w.cite("B-MIN-RUN", f"no run shorter than {minutes:.0f} minutes: "
                             f"{count(dropped, 'short run')} merged into the others")
+
+
+def _long_follows_week(w: _Week, target: float, base_km: float, base_long: float, long_cap: float) -> float:
+    """L-SHORT follows the week's dose: below the normal week the long run is at most the same share
+    of the normal long run (a week at 70% of normal, a long run at 70% of the normal long run)."""
+    if base_km <= 0 or base_long <= 0 or target >= base_km - 1e-9:
+        return long_cap
+    cap = target / base_km * base_long
+    if cap >= long_cap - 1e-9:
+        return long_cap
+    w.cite("L-SHORT", f"the long run follows the week: {target / base_km:.0%} of your normal week, so at most "
+                      f"{cap:.1f} km, {target / base_km:.0%} of your normal {base_long:.1f} km long run")
+    return cap
 
 
 def _long_share_cap(w: _Week, dose: DoseDecision, target: float, long_cap: float, n: int,
