@@ -128,6 +128,13 @@ def test_miles() -> None:
         plan_to_ics(make_plan(), units="furlongs")
 
 
+def test_a_runner_in_miles_reads_miles_in_the_notes_and_the_reasons_too() -> None:
+    easy = str(events(plan_to_ics(make_plan(), units="mi"))[0]["DESCRIPTION"])
+    assert "Easy 2.5 mi at a conversational effort." in easy
+    assert "W-START: about 70% of your normal 19 mi" in easy
+    assert "km" not in easy
+
+
 def test_triage_banner_tops_every_event() -> None:
     reason = Reason(rule="T-PERSIST", text="Your pain has lasted 6 weeks.")
     evs = events(plan_to_ics(make_plan("see_clinician", (reason,))))

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from backstride.importers import DecodeResult, Source, decode, decode_all, iter_sources
-from backstride.importers import dispatch as dispatch_mod
+from backstride.importers import formats as formats_mod
 from backstride.importers import parallel as parallel_mod
 
 from .conftest import DATA, need_data
@@ -94,7 +94,7 @@ def test_decoder_exceptions_become_failures(monkeypatch: pytest.MonkeyPatch, exc
     def boom(*a: object) -> DecodeResult:
         raise exc
 
-    monkeypatch.setattr(dispatch_mod, "decode_gpx", boom)
+    monkeypatch.setattr(formats_mod, "decode_gpx", boom)  # the GPX entry of the registry
     res = decode("x.gpx", gpx(5).encode())
     assert not res.activities and res.failures[0].source_name == "x.gpx"
 
@@ -104,7 +104,7 @@ def test_interrupts_propagate(monkeypatch: pytest.MonkeyPatch, exc: type[BaseExc
     def boom(*a: object) -> DecodeResult:
         raise exc
 
-    monkeypatch.setattr(dispatch_mod, "decode_gpx", boom)
+    monkeypatch.setattr(formats_mod, "decode_gpx", boom)  # the GPX entry of the registry
     with pytest.raises(exc):
         decode("x.gpx", gpx(5).encode())
 
@@ -120,3 +120,14 @@ def test_callers_alarm_is_given_back() -> None:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+def test_every_format_is_one_entry_of_the_registry() -> None:
+    from backstride.importers.archive import _ACTIVITY_EXT
+
+    names = [f.name for f in formats_mod.FORMATS]
+    assert names == ["FIT", "CSV", "GPX", "TCX"]
+    assert set(_ACTIVITY_EXT) == {".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz", ".zip"}
+    assert decode("x.bin", b"hello").failures[0].reason == "not a FIT, GPX or TCX file"
+    assert decode("x.fit", b"hello").failures[0].reason == "not a FIT file: no valid FIT header"
+    assert "neither GPX nor TCX (root element <foo>)" in decode("x.xml", b"<foo/>").failures[0].reason

@@ -87,12 +87,12 @@ def athlete_create(
     as_json: JsonOpt = False,
 ) -> None:
     """Set up a runner: asks in plain words (or give the answers as options); prints the new id."""
-    from backstride.cli.log_commands import opened, print_json, today_option
+    from backstride.cli.session import opened, print_json, today_option
     from backstride.services.athletes import SetupProblem, create_from_answers
     from backstride.services.training_log import store_athlete
 
     if from_state is not None:
-        from backstride.cli.main import read_state
+        from backstride.cli.state_input import read_state
 
         state = read_state(from_state, "--from-state")
         with opened(db) as database:
@@ -137,7 +137,7 @@ def athlete_edit(
     as_json: JsonOpt = False,
 ) -> None:
     """Change any part of a runner's set-up: units, normal week, days, long-run day, cross-training, cadence."""
-    from backstride.cli.log_commands import opened, print_json, today_option
+    from backstride.cli.session import opened, print_json, today_option
     from backstride.services.athletes import SetupProblem, edit_profile
     from backstride.storage import get_athlete
 
@@ -170,7 +170,7 @@ def athlete_clear(
     as_json: JsonOpt = False,
 ) -> None:
     """A clinician has cleared running: lifts T-DIAG and the standing red flags, restarting gently."""
-    from backstride.cli.log_commands import opened, print_json, today_option
+    from backstride.cli.session import opened, print_json, today_option
     from backstride.services.athletes import clear_to_run
 
     day = today_option(date, "--date", past_only=True)

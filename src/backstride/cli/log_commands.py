@@ -1,4 +1,4 @@
-"""Training-log commands: athletes, imports, check-ins, causes, calendar, export, backup.
+"""Training-log commands: athletes, imports, check-ins, causes, calendar, export, erase, backup.
 
 Thin shells over :mod:`backstride.services`; storage is imported only when a
 command runs, so planning from a file stays quick to start.
@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import shutil
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,12 +17,12 @@ import typer
 
 from backstride.cli.output import console, error_console, fail
 from backstride.cli.params import AthleteOpt as AthleteOpt
-from backstride.cli.params import day, id_argument
-from backstride.contract import Plan, State
+from backstride.cli.params import id_argument
+from backstride.cli.session import opened, print_json, state_for_athlete, today_option, write_file
 from backstride.services.checkin_questions import ASKED_EACH_MORNING, LEG_DETAIL, LEG_SYMPTOMS, SYMPTOM_NAMES
 
 if TYPE_CHECKING:
-    from backstride.storage import Database
+    pass
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (default: BACKSTRIDE_DATABASE_URL, "
                                                          "else the local SQLite file).")]
@@ -35,72 +32,11 @@ TodayOpt = Annotated[str | None, typer.Option("--today", help="The date to act o
 
 
 
-def today_option(value: str | None, option: str = "--today", *, past_only: bool = False) -> dt.date:
-    """The date given as ``option`` (default: today), range-checked (cli.params.day); ``past_only`` refuses
-    a day after today, for what has already happened."""
-    given = day(value, option)
-    now = dt.date.today()  # the clock is read here, at the edge, never in the core
-    if past_only and given > now:
-        fail([f"{option}: {value} is in the future; you can record only what has happened (today is {now})"])
-    return given
-
-
-
-
-def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-
-
-@contextmanager
-def opened(url: str | None) -> Iterator[Database]:
-    """Open the database, turning storage errors into one clear line and exit status 2."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from backstride.services.training_log import open_database
-    from backstride.storage import DatabaseBusy, DatabaseTooNew, NotFound
-    from backstride.storage.sqlite_safety import NetworkFilesystem
-
-    try:
-        db = open_database(url)
-    except (DatabaseTooNew, DatabaseBusy, NetworkFilesystem) as exc:
-        fail([f"database: {exc}"])
-    except (SQLAlchemyError, OSError, ValueError) as exc:
-        fail([f"database: cannot open it ({str(exc).splitlines()[0]})"])
-    for notice in db.notices:
-        sys.stderr.write(f"{notice}\n")
-    try:
-        yield db
-    except NotFound as exc:
-        fail([str(exc)])
-    except DatabaseBusy as exc:
-        fail([str(exc)])
-    finally:
-        db.dispose()
-
-
-# --- used by plan/decide in main.py -------------------------------------------------------------
-
-def state_for_athlete(athlete: int, db_url: str | None, today: str | None, *, planner: bool = False) -> State:
-    """The stored athlete's state; with ``planner``, only what ``plan --athlete``/``decide --athlete`` read."""
-    from backstride.services.training_log import athlete_state
-
-    with opened(db_url) as db:
-        return athlete_state(db, athlete, today_option(today), planner=planner)
-
-
-def remember_plan(athlete: int, db_url: str | None, plan: Plan) -> None:
-    """Keep an issued plan in the log."""
-    from backstride.storage import save_plan
-
-    with opened(db_url) as db:
-        save_plan(db, athlete, plan)
-
-
 # --- commands ---------------------------------------------------------------------------------------
 
 def athlete_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """The athletes in the log."""
-    from backstride.storage import list_athletes
+    from backstride.services.records import athletes as list_athletes
 
     with opened(db) as database:
         athletes = list_athletes(database)
@@ -303,20 +239,11 @@ def calendar_cmd(
 
     with opened(db) as database:
         data = calendar_for(database, athlete, today_option(today))
-    _write(out, data)
+    write_file(out, data)
     if as_json:
         print_json({"file": str(out), "bytes": len(data)})
     else:
         console().print(f"Wrote {out}: open it with your calendar app.")
-
-
-def _write(path: Path, data: bytes) -> None:
-    from backstride.storage.private import write_private
-
-    try:
-        write_private(path, data)  # 0600, all or nothing
-    except OSError as exc:
-        fail([f"{path}: cannot write it ({exc.strerror})"])
 
 
 def export_cmd(
@@ -329,7 +256,7 @@ def export_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Everything stored about one athlete, as JSON or CSV (a zip of one CSV per table)."""
-    from backstride.storage import export_athlete, export_athlete_csv
+    from backstride.services.records import export_to
 
     fmt = _export_format(out, fmt)
     if out.is_dir():
@@ -337,11 +264,10 @@ def export_cmd(
     if out.exists() and not overwrite:
         fail([f"{out}: already exists (add --overwrite to replace it)"])
     with opened(db) as database:
-        if fmt == "json":
-            _write(out, json.dumps(export_athlete(database, athlete), indent=2, ensure_ascii=False,
-                                   default=str).encode())
-        else:
-            export_athlete_csv(database, athlete, out, overwrite=overwrite)
+        try:
+            export_to(database, athlete, out, fmt, overwrite=overwrite)
+        except OSError as exc:
+            fail([f"{out}: cannot write it ({exc.strerror or exc})"])
     if as_json:
         print_json({"file": str(out), "format": fmt})
     else:
@@ -413,54 +339,56 @@ def weeks_cmd(
 def shoes_add(
     athlete: AthleteOpt,
     name: Annotated[str, typer.Argument(help="What you call the shoes, e.g. 'Pegasus 41 (blue)'.")],
-    start_km: Annotated[float, typer.Option("--km", help="Distance they already have, in km.", min=0)] = 0.0,
+    distance: Annotated[float | None, typer.Option("--distance", help="Distance they already have, in your units "
+                                                   "(km or mi, as set with `athlete edit --units`).")] = None,
+    start_km: Annotated[float | None, typer.Option("--km", hidden=True,
+                                                   help="Distance they already have, in km.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="The day they came into use (default today); "
                                               "only runs from that day count against them.")] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add a pair of running shoes; runs from the day they came into use count against them."""
-    from backstride.storage import add_shoe
+    from backstride.services.shoes import add_shoes, shoes_of
 
+    if distance is not None and start_km is not None:
+        fail(["give either --distance (in your units) or --km, not both"])
+    option = "--km" if start_km is not None else "--distance"
     added_on = today_option(since, "--since", past_only=True)
     with opened(db) as database:
         try:
-            shoe = add_shoe(database, athlete, name, start_km=start_km, added_on=added_on)
+            shoe = add_shoes(database, athlete, name, start_km if start_km is not None else distance or 0.0,
+                             added_on, units="km" if start_km is not None else None)
         except ValueError as exc:
-            fail([f"name: {exc}"])
+            fail([f"{option if 'must be' in str(exc) else 'name'}: {exc}"])
+        listed = shoes_of(database, athlete)
     if as_json:
         print_json({"id": shoe})
-    else:
-        console().print(f"Added {name!r} (shoe {shoe}); new runs count against them.")
+        return
+    from backstride.cli.units import distance_text
+
+    km = next(s.km for s, _ in listed.shoes if s.id == shoe)
+    so_far = f", {distance_text(km, listed.units, 0)} so far" if km else ""
+    console().print(f"Added {name!r} (shoe {shoe}{so_far}); runs from {added_on:%d %b %Y} count against them.")
 
 
 def shoes_list(athlete: AthleteOpt, db: DbOpt = None, as_json: JsonOpt = False) -> None:
-    """Your shoes and their distance, with a note when they are due for replacing (E-SHOES)."""
+    """Your shoes and their distance in your units, with a note when they are due for replacing (E-SHOES)."""
     from backstride.cli.units import distance_text
-    from backstride.core.shoes import shoe_wear
-    from backstride.rules import default_catalogue
-    from backstride.storage import get_athlete, list_shoes
+    from backstride.services.shoes import shoes_of
 
     with opened(db) as database:
-        shoes = list_shoes(database, athlete)
-        units = get_athlete(database, athlete).units
-    rules = default_catalogue()
-    words = {"fine": "fine", "check": "check them for wear", "replace": "replace them"}
-
-    def advice(km: float, retired: bool) -> str:
-        return "retired" if retired else words[shoe_wear(km, rules)]
-
+        listed = shoes_of(database, athlete)
     if as_json:
-        print_json([{**dataclasses.asdict(s), "advice": advice(s.km, s.retired)} for s in shoes])
+        print_json([{**dataclasses.asdict(s), "advice": advice} for s, advice in listed.shoes])
         return
     from rich.table import Table
 
-    low = distance_text(rules.value("E-SHOES", "warn_km"), units, 0)
-    high = distance_text(rules.value("E-SHOES", "replace_km"), units, 0)
+    units = listed.units
+    low, high = distance_text(listed.warn_km, units, 0), distance_text(listed.replace_km, units, 0)
     table = Table("Id", "Shoes", "Distance", "Since", "", title=f"Running shoes (replace every {low} to {high})")
-    for s in shoes:
-        table.add_row(str(s.id), s.name, distance_text(s.km, units, 0), f"{s.added_on:%d %b %Y}",
-                      advice(s.km, s.retired))
+    for s, advice in listed.shoes:
+        table.add_row(str(s.id), s.name, distance_text(s.km, units, 0), f"{s.added_on:%d %b %Y}", advice)
     console().print(table)
 
 
@@ -471,10 +399,10 @@ def shoes_retire(
     as_json: JsonOpt = False,
 ) -> None:
     """Retire a pair of shoes: they keep their runs but get no new ones."""
-    from backstride.storage import retire_shoe
+    from backstride.services.shoes import retire_shoes
 
     with opened(db) as database:
-        retire_shoe(database, athlete, shoe)
+        retire_shoes(database, athlete, shoe)
     if as_json:
         print_json({"retired": shoe})
     else:

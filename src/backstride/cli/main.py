@@ -10,17 +10,17 @@ from __future__ import annotations
 import json
 import os
 import sys
-
-# backstride uses no pydantic plugins; not scanning installed packages for them saves start-up time.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from backstride.cli.output import console, fail
 from backstride.cli.params import OptionalAthleteOpt, day
-from backstride.contract import InvalidState, State, parse_state_text
+from backstride.cli.state_input import MAX_STATE_BYTES as MAX_STATE_BYTES
+from backstride.cli.state_input import read_state as read_state
+
+if TYPE_CHECKING:
+    from backstride.contract import State
 
 app = typer.Typer(
     name="backstride",
@@ -37,55 +37,13 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 
 
 
-# Ten years of daily check-ins and runs is about 3 MB of state; 16 MB is 50 years with room to spare,
-# and keeps a state read and parsed well under 200 MB of memory.
-MAX_STATE_BYTES = 16 * 2**20
-
-
-def read_state(source: str, option: str = "--input") -> State:
-    """Read and validate a state from a file or stdin; exit 2 with located messages when it is bad.
-
-    ``option`` is the option the user typed, so that every message names it. The text is read
-    through a counted reader (at most MAX_STATE_BYTES + 1 bytes, only from a regular file or
-    stdin) and parsed once.
-    """
-    from backstride.files import NotRegular, TooBig, open_regular, read_capped
-
-    try:
-        if source == "-":
-            data = read_capped(sys.stdin.buffer, MAX_STATE_BYTES)
-        else:
-            path = Path(source)
-            if path.is_dir():
-                fail([f"{option}: {source} is a folder; give a backstride.state/1 JSON file"])
-            if not path.exists():
-                fail([f"{option}: no such file: {source}"])
-            with open_regular(path) as f:
-                data = read_capped(f, MAX_STATE_BYTES)
-    except TooBig:
-        fail([f"{option}: {source} is larger than {MAX_STATE_BYTES // 2**20} MB: not a backstride.state/1 "
-              "backstride can read"])
-    except NotRegular as exc:
-        fail([f"{option}: {source} is {exc}"])
-    except OSError as exc:
-        fail([f"{option}: cannot read {source}: {exc.strerror or exc}"])
-    try:
-        data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
-    except UnicodeDecodeError:
-        fail([f"{option}: {source} is not UTF-8 text"])
-    try:
-        return parse_state_text(data)
-    except InvalidState as exc:
-        fail([str(p) for p in exc.problems])
-
-
 def _state_from_options(input_: str | None, athlete: int | None, db: str | None, today: str | None) -> State:
     if input_ is not None and athlete is not None:
         fail(["give either --input or --athlete, not both"])
     if input_ is not None:
         return read_state(input_)
     if athlete is not None:
-        from backstride.cli.log_commands import state_for_athlete
+        from backstride.cli.session import state_for_athlete
 
         day(today, "--today")  # refused before the database is opened
         return state_for_athlete(athlete, db, today, planner=True)
@@ -105,12 +63,14 @@ def plan(
     """Plan the next seven days: triage first, then the dose, then each session and why."""
     from backstride.core.planner import plan_week
 
-    state = _state_from_options(input_, athlete, db, today)
-    result = plan_week(state)
-    if athlete is not None:
-        from backstride.cli.log_commands import remember_plan
+    if input_ is None and athlete is not None:  # the stored athlete: planned and kept, the database opened once
+        from backstride.cli.session import plan_for_athlete
 
-        remember_plan(athlete, db, result)
+        day(today, "--today")  # refused before the database is opened
+        state, result = plan_for_athlete(athlete, db, today)
+    else:
+        state = _state_from_options(input_, athlete, db, today)
+        result = plan_week(state)
     if as_json:
         sys.stdout.write(result.to_json() + "\n")
         return
@@ -170,6 +130,10 @@ def full_app() -> typer.Typer:
 
 def run() -> None:
     """Entry point of the ``backstride`` command."""
+    # backstride uses no pydantic plugins; not scanning installed packages for them saves start-up time.
+    # Set here, when the command starts, not when the module is imported (a program importing backstride
+    # keeps its own environment); no model is built before this line.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     # Typer builds every registered command before it dispatches, and the training-log commands
     # bring their own imports: a planner command (the one scripts call over and over) starts
     # quicker without them. Help and every other command get the full set.

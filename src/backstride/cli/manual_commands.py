@@ -44,7 +44,7 @@ _OPTION_OF = {"distance_km": "--distance", "duration_min": "--minutes", "rpe": "
 def _log(athlete: int, date: str | None, kind: str, *, distance: float | None, minutes: float | None,
          rpe: int | None, sport: str | None, notes: str | None, db: str | None, as_json: bool,
          what: str) -> None:
-    from backstride.cli.log_commands import opened, print_json, today_option
+    from backstride.cli.session import opened, print_json, today_option
     from backstride.cli.units import distance_text
     from backstride.contract import InvalidState
     from backstride.services.manual_log import ManualEntry, NotPlausible, log_session

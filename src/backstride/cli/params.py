@@ -14,7 +14,6 @@ from typing import Annotated, Any
 import typer
 
 from backstride.cli.output import fail
-from backstride.contract import FIRST_DATE, LAST_DATE
 
 __all__ = ["MAX_ID", "AthleteOpt", "OptionalAthleteOpt", "day", "id_argument", "id_option"]
 
@@ -42,6 +41,8 @@ def day(value: str | None, option: str, *, default: dt.date | None = None) -> dt
     Exits 2 with a message naming ``option`` when the text is not a real date or lies outside
     the dates backstride plans for.
     """
+    from backstride.contract import FIRST_DATE, LAST_DATE  # not at import: `run` sets up pydantic first
+
     if value is None:
         return default if default is not None else dt.date.today()  # the clock is read here, at the edge
     try:

@@ -6,6 +6,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from backstride.cli.units import readable
 from backstride.core.causes import CausesReport
 from backstride.core.progress import WeekProgress
 from backstride.services.importing import ImportSummary
@@ -41,17 +42,17 @@ def format_import_summary(s: ImportSummary) -> RenderableType:
     if s.corrected:
         table.add_row(str(len(s.corrected)), "impossible values left out (listed below)")
     parts: list[RenderableType] = [table]
-    parts += _files("Read in part", "What was kept and what was lost", s.damaged, "yellow")
-    parts += _files("Sport unknown: kept, not counted as a run", "Why", s.unknown_sport, "yellow")
-    parts += _files("Taken as runs from their pace", "Why", s.run_by_pace, "")
-    parts += _files("Values no run can have", "What was left out", s.corrected, "yellow")
+    parts += _files("Read in part", "What was kept and what was lost", s.damaged, "yellow", s.units)
+    parts += _files("Sport unknown: kept, not counted as a run", "Why", s.unknown_sport, "yellow", s.units)
+    parts += _files("Taken as runs from their pace", "Why", s.run_by_pace, "", s.units)
+    parts += _files("Values no run can have", "What was left out", s.corrected, "yellow", s.units)
     parts += _files("Not imported", "Why it could not be read",
-                    [f"{f.source_name}: {f.reason}" for f in s.failed], "red")
+                    [f"{f.source_name}: {f.reason}" for f in s.failed], "red", s.units)
     return Group(*parts)
 
 
-def _files(title: str, heading: str, lines: list[str], style: str) -> list[RenderableType]:
-    """A table of "name: reason" lines whose names wrap (never cut) at any width."""
+def _files(title: str, heading: str, lines: list[str], style: str, units: str = "km") -> list[RenderableType]:
+    """A table of "name: reason" lines whose names wrap (never cut) at any width; reasons in ``units``."""
     if not lines:
         return []
     table = Table(title=title, title_style=style)
@@ -59,7 +60,7 @@ def _files(title: str, heading: str, lines: list[str], style: str) -> list[Rende
     table.add_column(heading, overflow="fold", ratio=2)
     for line in lines:
         name, _, reason = line.partition(": ")
-        table.add_row(name, reason)
+        table.add_row(name, readable(reason, units))
     return [table]
 
 

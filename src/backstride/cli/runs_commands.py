@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from backstride.cli.log_commands import AthleteOpt, DbOpt, JsonOpt, TodayOpt, _write, opened, print_json, today_option
+from backstride.cli.log_commands import AthleteOpt, DbOpt, JsonOpt, TodayOpt
 from backstride.cli.output import console, fail
+from backstride.cli.session import opened, print_json, today_option, write_file
 
 __all__ = ["register", "runs_cmd", "workout_cmd"]
 
@@ -64,7 +65,7 @@ def workout_cmd(
             data, count = workout_file(database, athlete, day, week=week)
         except ValueError as exc:
             fail([f"--date: {exc}"])
-    _write(out, data)
+    write_file(out, data)
     if as_json:
         print_json({"file": str(out), "sessions": count, "bytes": len(data)})
     else:

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from backstride.cli.log_commands import DbOpt, JsonOpt, opened, print_json
+from backstride.cli.log_commands import DbOpt, JsonOpt
 from backstride.cli.output import console, fail
 from backstride.cli.params import AthleteOpt
+from backstride.cli.session import opened, print_json
 
 if TYPE_CHECKING:
     from backstride.storage.restore_copy import RestoreReport

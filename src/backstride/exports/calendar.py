@@ -20,6 +20,7 @@ import hashlib
 from icalendar import Calendar, Event
 
 from backstride.contract import Plan, Session
+from backstride.core.words import in_units
 
 __all__ = ["PRODID", "plan_to_ics"]
 
@@ -62,23 +63,23 @@ def _summary(session: Session, units: str) -> str:
     return f"{label} {amount} (backstride)" if amount else f"{label} (backstride)"
 
 
-def _banner(plan: Plan) -> str | None:
+def _banner(plan: Plan, units: str) -> str | None:
     """The triage line every event starts with when the plan is under a triage level."""
     level = plan.triage.level
     if level == "none":
         return None
-    reasons = " ".join(f"{r.text} ({r.rule})" for r in plan.triage.reasons)
+    reasons = " ".join(f"{in_units(r.text, units)} ({r.rule})" for r in plan.triage.reasons)
     head = _TRIAGE_BANNERS.get(level, "Please see a clinician")
     return f"{head}: {reasons}" if reasons else f"{head}."
 
 
-def _description(session: Session, plan: Plan, banner: str | None) -> str:
-    why = {r.id: r.why for r in plan.rules_applied}
+def _description(session: Session, plan: Plan, banner: str | None, units: str) -> str:
+    why = {r.id: in_units(r.why, units) for r in plan.rules_applied}
     lines: list[str] = []
     if banner:
         lines += [banner, ""]
     if session.notes:
-        lines.append(session.notes)
+        lines.append(in_units(session.notes, units))
     if session.rpe_max is not None:
         lines.append(f"Effort: up to {session.rpe_max}/10.")
     if session.exercises:
@@ -104,8 +105,8 @@ def _event(uid: str, day: dt.date, stamp: dt.datetime, summary: str, description
 def plan_to_ics(plan: Plan, athlete_name: str = "runner", units: str = "km") -> bytes:
     """The plan as iCalendar bytes: one all-day event per session except rest days.
 
-    Distances are shown in miles when ``units == "mi"`` (the sessions' notes keep
-    the planner's own wording). Under an emergency triage the file holds one
+    Distances are shown in miles when ``units == "mi"``, in the summaries, the sessions'
+    notes and the reasons alike. Under an emergency triage the file holds one
     event only, on the plan's first day, telling the runner to go to an
     emergency department now.
     """
@@ -125,13 +126,13 @@ def plan_to_ics(plan: Plan, athlete_name: str = "runner", units: str = "km") -> 
     sequence = (plan.week_start - dt.date(2000, 1, 1)).days
 
     if plan.triage.level == "emergency":
-        text = "\n\n".join(r.text for r in plan.triage.reasons) or "Go to an emergency department now."
+        text = "\n\n".join(in_units(r.text, units) for r in plan.triage.reasons) or "Go to an emergency department now."
         event = _event(f"{week}-emergency-{who}@backstride", plan.week_start, stamp, EMERGENCY_SUMMARY, text)
         event.add("priority", 1)
         cal.add_component(event)
         return bytes(cal.to_ical())
 
-    banner = _banner(plan)
+    banner = _banner(plan, units)
     seen: dict[tuple[dt.date, str], int] = {}
     for session in plan.sessions:
         if session.kind == "rest":
@@ -140,7 +141,7 @@ def plan_to_ics(plan: Plan, athlete_name: str = "runner", units: str = "km") -> 
         index = seen.get((session.date, slot), 0)
         seen[(session.date, slot)] = index + 1
         uid = f"{session.date.strftime('%Y%m%d')}-{slot}-{index}-{who}@backstride"
-        event = _event(uid, session.date, stamp, _summary(session, units), _description(session, plan, banner))
+        event = _event(uid, session.date, stamp, _summary(session, units), _description(session, plan, banner, units))
         event.add("sequence", sequence)
         cal.add_component(event)
     return bytes(cal.to_ical())

@@ -22,12 +22,13 @@ from typing import IO
 from backstride.files import NotRegular, open_regular, read_regular
 
 from .csv_exports import is_strava_csv, strava_file_sports
+from .formats import activity_suffixes
 from .limits import MAX_ARCHIVE_BYTES, MAX_FILE_BYTES, MAX_MEMBER_BYTES, MAX_MEMBERS, MAX_ZIP_DEPTH
 from .result import DecodeResult
 
 __all__ = ["Source", "decode_zip_bytes", "iter_sources", "unsafe_member_reason"]
 
-_ACTIVITY_EXT = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz", ".zip")
+_ACTIVITY_EXT = activity_suffixes()  # .fit, .gpx, .tcx, their .gz, and .zip
 _ZIP_MAGIC = b"PK\x03\x04"
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _LOCAL_HEADER = 30

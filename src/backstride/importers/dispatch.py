@@ -1,7 +1,8 @@
 """``decode``: bytes in, activities/failures out, for any one file we accept.
 
-Dispatch is by content first (gzip magic, zip magic, FIT header, XML root element) and by
-extension only where content cannot tell (CSV). Nothing here touches a disk or a database,
+Dispatch is by content first (gzip magic, zip magic, then the formats of
+:data:`backstride.importers.formats.FORMATS`: FIT header, XML root element) and by extension
+only where content cannot tell (CSV). Nothing here touches a disk or a database,
 and no exception other than :class:`DecodeTimeout` (plus KeyboardInterrupt/SystemExit)
 leaves :func:`decode`.
 """
@@ -12,13 +13,10 @@ import dataclasses
 import zlib
 
 from .common import kind_for, sha256_hex
-from .csv_exports import decode_csv, strava_sport
-from .fit import decode_fit
-from .fit_scan import looks_like_fit
-from .gpx import decode_gpx
+from .csv_exports import strava_sport
+from .formats import FORMATS
 from .limits import MAX_MEMBER_BYTES
 from .result import DecodeResult, DecodeTimeout, fail
-from .tcx import decode_tcx
 from .xmlsafe import DOCTYPE_REASON, XmlRejected, has_doctype, sniff_xml_root
 
 __all__ = ["decode", "gunzip_capped"]
@@ -119,23 +117,27 @@ def _decode(name: str, data: bytes, csv_present: frozenset[str] | None, layers: 
 
         return decode_zip_bytes(name, data)
     sha = sha256_hex(data)
-    if looks_like_fit(data):
-        return decode_fit(name, data, sha)
     lower = name.lower()
-    if lower.endswith(".csv"):
-        return decode_csv(name, data, csv_present)
+    for fmt in FORMATS:  # content first: a format its bytes show
+        if fmt.sniff is not None and fmt.sniff(data):
+            return fmt.decoder(name, data, sha, csv_present)
+    for fmt in FORMATS:  # then the formats only a suffix tells (CSV)
+        if fmt.sniff is None and fmt.xml_root is None and lower.endswith(fmt.suffixes):
+            return fmt.decoder(name, data, sha, csv_present)
     if has_doctype(data):  # a DTD sits in the prolog: refuse before any XML parsing
         return fail(name, DOCTYPE_REASON)
     root = sniff_xml_root(data)
-    try:
-        if root == "gpx":
-            return decode_gpx(name, data, sha)
-        if root == "TrainingCenterDatabase":
-            return decode_tcx(name, data, sha)
-    except XmlRejected as exc:
-        return fail(name, str(exc))
+    by_root = {f.xml_root: f for f in FORMATS if f.xml_root is not None}
+    if root in by_root:
+        try:
+            return by_root[root].decoder(name, data, sha, csv_present)
+        except XmlRejected as exc:
+            return fail(name, str(exc))
     if root is not None:
-        return fail(name, f"XML file is neither GPX nor TCX (root element <{root}>)")
-    if lower.endswith(".fit"):
-        return fail(name, "not a FIT file: no valid FIT header")
-    return fail(name, "not a FIT, GPX or TCX file")
+        return fail(name, f"XML file is neither {' nor '.join(by_root[r].name for r in by_root)} "
+                          f"(root element <{root}>)")
+    for fmt in FORMATS:
+        if fmt.sniff is not None and lower.endswith(fmt.suffixes):
+            return fail(name, f"not a {fmt.name} file: no valid {fmt.name} header")
+    names = [f.name for f in FORMATS if f.walk]
+    return fail(name, f"not a {', '.join(names[:-1])} or {names[-1]} file")

@@ -50,6 +50,7 @@ class ImportSummary:
     failed: list[ImportFailure] = field(default_factory=list)
     bytes: int = 0
     seconds: float = 0.0
+    units: str = "km"  # the athlete's, for the words people read (the reasons above are written in km)
 
     @property
     def found_nothing(self) -> bool:
@@ -107,9 +108,9 @@ def import_paths(
     ``today`` (default: the local date) before it is stored: impossible values are dropped and
     named in ``corrected``, impossible activities are refused and named in ``failed``.
     """
-    get_athlete(db, athlete_id)  # a missing athlete fails before any work
+    units = get_athlete(db, athlete_id).units  # a missing athlete fails before any work
     on_day = today if today is not None else dt.date.today()
-    summary = ImportSummary()
+    summary = ImportSummary(units=units)
     seen = SeenActivities()
     start = time.perf_counter()
     for decoded in decode_all(_counted(iter_sources(paths), summary), workers=workers):
