@@ -102,9 +102,12 @@ def build_state(spec: dict[str, Any]) -> dict[str, Any]:
     for c in spec.get("checkins", []):
         c = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in c.items()}
         by_date[c["date"]] = {**by_date.get(c["date"], {}), **c}
-    activities += [_activity(a) if isinstance(a, str) else
-                   {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in a.items()}
-                   for a in spec.get("activities", [])]
+    given = [_activity(a) if isinstance(a, str) else
+             {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in a.items()}
+             for a in spec.get("activities", [])]
+    # A run given for a day the history also ran, of the same kind, is what that day's run really was.
+    replaced = {(a["date"], a["kind"]) for a in given}
+    activities = [a for a in activities if (a["date"], a["kind"]) not in replaced] + given
     return {"schema": "backstride.state/1", "today": today.isoformat(), "athlete": athlete,
             "checkins": sorted(by_date.values(), key=lambda c: c["date"]), "activities": activities}
 

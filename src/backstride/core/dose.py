@@ -175,6 +175,7 @@ def decide_dose(
                  and (recent_pain is None or recent_pain <= settle_pain))
 
     candidates: list[tuple[float, str, str]] = []  # (km, rule, why)
+    start_head = ""
     last_run = tl.last_run_before(today)
     break_days = int(rules.value("L-RESTART", "break_days"))
     on_break = tl.has_any_run() and (last_run is None or (today - last_run).days > break_days)
@@ -213,6 +214,7 @@ def decide_dose(
         why = ("your back is irritable and this is the first plan since the pain began" if first_plan
                else "after a red response the back is irritable again")
         candidates.append((km, "W-START", f"{why}: about {f_start:.0%} of your normal {_fmt(B)}"))
+        start_head = why
         d.irritable = True
     if level == "amber":
         moderate = last.worst.why if last is not None and last.worst is not None else ""
@@ -287,6 +289,10 @@ def decide_dose(
     for _km, c_rule, c_why in sorted(candidates, key=lambda c: (c[0], c[1])):
         if c_rule == rule:
             d.cite(c_rule, c_why)
+        elif c_rule == floor_from == "W-START":  # the share stated is the share planned
+            lo_f, hi_f = rules.value("W-START", "min_fraction"), rules.value("W-START", "max_fraction")
+            d.cite(c_rule, f"{start_head}: {km / B:.0%} of your normal {_fmt(B)}, within W-START's "
+                           f"{lo_f:.0%}-{hi_f:.0%} (W-FLARE's range holds the week at {_fmt(km)})")
         elif c_rule == floor_from:
             d.cite(c_rule, c_why + f" (W-FLARE's range holds the week at {_fmt(km)})")
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from backstride.contract import RUNNING_KINDS, WEEKDAYS, BaselineSession, Plan, State
+from backstride.core import cross_training
 from backstride.core.dose import DoseDecision, decide_dose
 from backstride.core.explain import lead_with_three
 from backstride.core.pain_response import WeeklyHistory, weekly_history
@@ -80,7 +81,7 @@ def plan_week(state: State, rules: Catalogue | None = None, assessment: Assessme
                                          dose.floor_cap_km or dose.spike_cap_km)
     if tri.running_allowed:  # the plans of consecutive mornings never add up to more than a week (W-ROLLING)
         # Where a range bounds the week from below (W-START's share, W-FLARE's cut, a hold), it keeps its total.
-        held = hold_rolling_week(week.sessions, a.timeline, rules, state.athlete.cross_training or ("bike",),
+        held = hold_rolling_week(week.sessions, a.timeline, rules, cross_training.at_hand(state.athlete.cross_training),
                                  cap_km=dose.floor_cap_km or dose.spike_cap_km,
                                  available=state.athlete.available_days or WEEKDAYS,
                                  keep_total=dose.floor_km > 0 or dose.dose_rule in ("W-START", "W-HOLD"))

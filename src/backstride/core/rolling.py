@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from backstride.contract import RUNNING_KINDS, WEEKDAYS, Session
+from backstride.core import cross_training
 from backstride.core.timeline import DAY, Timeline
 from backstride.core.words import count
 from backstride.rules import Catalogue
@@ -24,8 +25,6 @@ from backstride.rules import Catalogue
 __all__ = ["RollingWeek", "hold_rolling_week"]
 
 _ORDER = {"rest": 9, "strength": 5, "mobility": 6, "cross_training": 4, "walk": 3}  # a day's sessions, in order
-_CROSS_NAMES = {"bike": "bike", "elliptical": "elliptical", "incline_walk": "incline walking",
-                "swim": "swimming", "deep_water_running": "deep-water running", "rower": "rowing"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +66,7 @@ def _resize(s: Session, km: float) -> Session:
 
 
 def _as_cross(s: Session, activity: str, minutes: float, done_km: float) -> Session:
-    name = _CROSS_NAMES.get(activity, activity.replace("_", " "))
+    name = cross_training.name(activity)
     return Session.model_validate({
         "date": s.date, "kind": "cross_training", "activity": activity, "duration_min": minutes, "rpe_max": 5,
         "rules": ("W-ROLLING", "X-SWAP"),

@@ -24,6 +24,7 @@ from backstride.contract import (
     Session,
     State,
 )
+from backstride.core import cross_training
 from backstride.core.dose import DoseDecision
 from backstride.core.restart import LadderWeek, ladder_days
 from backstride.core.timeline import DAY, Timeline, daterange
@@ -33,10 +34,6 @@ from backstride.rules import Catalogue
 
 __all__ = ["WeekPlan", "cadence_target", "lay_out_week"]
 
-_CROSS_PREFERENCE = ("swim", "deep_water_running", "elliptical", "bike", "incline_walk", "rower", "ski_erg", "yoga")
-_CROSS_NAMES = {"swim": "swim", "deep_water_running": "deep-water running", "elliptical": "elliptical",
-                "bike": "bike", "incline_walk": "incline walk", "rower": "rower", "ski_erg": "ski erg",
-                "yoga": "yoga"}
 _STRENGTH_CALM = ("split squats", "step-ups", "light goblet squats", "glute bridges", "side planks",
                   "suitcase carries", "band pull-aparts")
 _STRENGTH_BUILD = ("split squats", "step-ups", "sled pushes", "goblet squats", "single-leg glute bridges",
@@ -117,8 +114,7 @@ class _Week:
         self.sessions.append(Session.model_validate(kw))
 
     def cross_options(self) -> list[str]:
-        own = self.state.athlete.cross_training or ("bike", "incline_walk")
-        return [c for c in _CROSS_PREFERENCE if c in own]
+        return cross_training.at_hand(self.state.athlete.cross_training)
 
     def fill_rest(self, rule_free: str, why_free: str) -> None:
         busy = {s.date for s in self.sessions}
@@ -167,7 +163,7 @@ def _paused_week(w: _Week, tri: TriageResult) -> WeekPlan:
     for i, d in enumerate(slots[:3]):
         act = options[i % len(options)]
         w.add(date=d, kind="cross_training", activity=act, duration_min=minutes, rpe_max=4, rules=(rule, "X-SWAP"),
-              notes=f"{minutes:.0f} min {_CROSS_NAMES[act]}, easy, only if it is comfortable.")
+              notes=f"{minutes:.0f} min {cross_training.name(act)}, easy, only if it is comfortable.")
     w.cite("X-SWAP", "low-impact cardio keeps your fitness while running is paused")
     if rule == "T-DIAG":
         strength_days = [d for d in w.available if d not in slots[:3]][:2] or w.available[1::3][:2]
@@ -784,7 +780,7 @@ def _add_cross_training(w: _Week, dose: DoseDecision, runs: list[_Run]) -> None:
     for i, d in enumerate(free[: dose.swaps]):
         act = options[i % len(options)]
         w.add(date=d, kind="cross_training", activity=act, duration_min=minutes, rpe_max=5, rules=("X-SWAP",),
-              notes=f"{minutes:.0f} min {_CROSS_NAMES[act]} at a steady, comfortable effort instead of a run.")
+              notes=f"{minutes:.0f} min {cross_training.name(act)} at a steady, comfortable effort instead of a run.")
     swapped = min(len(free), dose.swaps)
     w.cite("X-SWAP", f"{'one run' if swapped == 1 else f'{swapped} runs'} swapped for "
                      f"{minutes:.0f} min of low-impact cardio" + (" (swimming is the gentlest all-round movement)"
@@ -805,7 +801,7 @@ def _gentle_cross_today(w: _Week) -> None:
     act = options[0]
     w.add(date=today, kind="cross_training", activity=act, duration_min=minutes, rpe_max=4,
           rules=("B-DECIDE", "X-SWAP"),
-          notes=f"No run today. {minutes:.0f} min easy {_CROSS_NAMES[act]} if it feels fine; otherwise rest.")
+          notes=f"No run today. {minutes:.0f} min easy {cross_training.name(act)} if it feels fine; otherwise rest.")
 
 
 def _add_strength(w: _Week, dose: DoseDecision, runs: list[_Run]) -> None:
