@@ -11,6 +11,7 @@ import datetime as dt
 
 from backstride.contract import RUNNING_KINDS, Action, Decision, Reason, Session, State
 from backstride.core.planner import Assessment, plan_week
+from backstride.core.runner_units import decision_in_units
 from backstride.core.signals import today_signals
 from backstride.core.today import TodayCall
 from backstride.core.triage import TriageResult
@@ -42,6 +43,10 @@ def decide_today(state: State, rules: Catalogue | None = None) -> Decision:
     and the plan's row for today are the same session.
     """
     rules = rules or default_catalogue()
+    return decision_in_units(_decide(state, rules), state.athlete.units)  # every text in the runner's units
+
+
+def _decide(state: State, rules: Catalogue) -> Decision:
     a = Assessment(state, rules)
     tri = a.triage
     today = state.today

@@ -10,6 +10,7 @@ from backstride.core.pain_response import WeeklyHistory, weekly_history
 from backstride.core.restart import ladder_week, nodose_tests, put_on_ladder
 from backstride.core.return_steps import ReturnStep, apply_return, flare_stays_in_return, return_note, return_step
 from backstride.core.rolling import hold_rolling_week
+from backstride.core.runner_units import plan_in_units
 from backstride.core.shoes import shoe_wear
 from backstride.core.timeline import Timeline, baseline_run_km, build_timeline
 from backstride.core.today import TodayCall, call_today, shorten_today
@@ -133,7 +134,7 @@ def plan_week(state: State, rules: Catalogue | None = None, assessment: Assessme
         applied = lead_with_three(applied, dose.dose_rule, frozenset(r.rule for r in tri.reasons))
     planned = round(sum(s.distance_km or 0.0 for s in week.sessions if s.kind in RUNNING_KINDS), 1)
     phase = dose.phase if tri.running_allowed else "paused"
-    return Plan.model_validate({
+    plan = Plan.model_validate({
         "week_start": state.today,
         "triage": tri.as_contract(),
         "running_allowed": tri.running_allowed,
@@ -144,3 +145,4 @@ def plan_week(state: State, rules: Catalogue | None = None, assessment: Assessme
         "cadence_target_spm": target_cadence if tri.running_allowed else None,
         "rules_applied": applied,
     })
+    return plan_in_units(plan, state.athlete.units)  # the last step: every text in the runner's units
