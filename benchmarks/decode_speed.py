@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import io
+import os
 import resource
 import shutil
 import tempfile
@@ -29,7 +30,9 @@ from pathlib import Path
 
 from backstride.importers import decode_all, iter_sources
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "activities"
+# ../shared/data/activities from the repository root, or $BACKSTRIDE_SHARED/data/activities (as the tests read it)
+_ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("BACKSTRIDE_SHARED", _ROOT.parent / "shared")) / "data" / "activities"
 
 
 def build_corpus(dest: Path, min_files: int) -> list[Path]:
