@@ -124,6 +124,23 @@ def test_zip_slip_names_and_symlinks_write_nothing(tmp_path: Path) -> None:
     assert [a.source_name for a in res.activities] == ["slip.zip!ok.gpx"]
 
 
+def test_duplicate_member_names_are_each_read_with_their_own_bytes_and_write_nothing(tmp_path: Path) -> None:
+    """T8's last case: two members named alike are two files, neither shadowing the other."""
+    import warnings
+
+    z = tmp_path / "dup.zip"
+    with warnings.catch_warnings(), zipfile.ZipFile(z, "w") as zf:
+        warnings.simplefilter("ignore", UserWarning)  # zipfile warns when writing a duplicate name
+        zf.writestr("activities/a.gpx", gpx(5).encode())
+        zf.writestr("activities/a.gpx", gpx(7).replace("2024-05-01", "2024-05-02").encode())
+    before, cwd_before = _snapshot(tmp_path, REPO / "src"), set(os.listdir("."))
+    res = _decode_paths(z)
+    assert _snapshot(tmp_path, REPO / "src") - before == set() and set(os.listdir(".")) == cwd_before
+    assert [(a.source_name, a.elapsed_s, a.start.date().isoformat()) for a in res.activities] == [
+        ("dup.zip!activities/a.gpx", 40.0, "2024-05-01"), ("dup.zip!activities/a.gpx", 60.0, "2024-05-02")]
+    assert not res.failures
+
+
 def test_nesting_depth_three_is_refused(tmp_path: Path) -> None:
     inner = io.BytesIO()
     _zip_to(inner, {"a.gpx": gpx(5).encode()})
