@@ -138,3 +138,26 @@ def test_kill_9_three_times_in_a_500_file_strava_export_then_again_stores_450_on
     failed = {f["file"]: f["reason"] for f in report["failed"]}
     assert sorted(failed) == sorted(f"export_123.zip!{n}" for n in broken)
     assert all(reason for reason in failed.values())
+
+
+@pytest.mark.timeout(300)
+def test_the_same_export_imported_by_two_processes_at_once_then_again_stores_each_file_once(tmp_path: Path) -> None:
+    """T10: two imports of one export at the same moment, then a third: one row per file, the third adds none."""
+    export = tmp_path / "export_9.zip"
+    _strava_zip(export, 80, 0)
+    db = tmp_path / "log.db"
+    p = subprocess.run([*CMD, "athlete", "create", "--from-state", "-", "--db", f"sqlite:///{db}"],
+                       input=json.dumps(STATE), capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    cmd = [*CMD, "import", "-a", "1", "--db", f"sqlite:///{db}", "--json", str(export)]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [proc.communicate(timeout=240) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0], [err for _, err in outs]
+    reports = [json.loads(out) for out, _ in outs]
+    assert sum(r["imported"] for r in reports) == 80
+    assert all(r["imported"] + r["duplicates"] == 80 and not r["failed"] for r in reports)
+    got = _counts(db)
+    assert got["activities"] == 80 and got["dup_hashes"] == 0 and got["integrity_ok"]
+    third = _import(db, str(export))
+    assert third.returncode == 0 and json.loads(third.stdout)["imported"] == 0
+    assert _counts(db) == got
