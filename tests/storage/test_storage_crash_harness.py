@@ -128,24 +128,6 @@ def _at(path: Path, revision: str | None) -> None:
         db.dispose()
 
 
-def _upgrade_killed_at(path: Path, statement: int | None) -> Callable[[int], None]:
-    def work(fd: int) -> None:
-        db = Database.open(f"sqlite:///{path}", upgrade=False)
-        count = 0
-
-        @event.listens_for(db.engine, "before_cursor_execute")
-        def _count(*_: object) -> None:
-            nonlocal count
-            count += 1
-            if count == statement:
-                os.kill(os.getpid(), signal.SIGKILL)
-
-        migrate.upgrade(db)
-        os.write(fd, f"{count}\n".encode())
-        db.dispose()
-    return work
-
-
 @pytest.mark.timeout(120)
 def test_kill_9_at_points_all_through_each_upgrade_leaves_the_old_or_the_new_revision(tmp_path: Path) -> None:
     revisions: list[str | None] = [None, *migrate.revisions()]
@@ -159,7 +141,7 @@ def test_kill_9_at_points_all_through_each_upgrade_leaves_the_old_or_the_new_rev
     for old in revisions[:-1]:
         path = tmp_path / f"count-{old}.db"
         _at(path, old)
-        pid, fd = _fork(_upgrade_killed_at(path, None))
+        pid, fd = _fork(_upgrade_killed_at_url(f"sqlite:///{path}", None))
         total = _heard(fd, 30)[0]  # statements an upgrade from ``old`` runs
         os.close(fd)
         assert os.waitpid(pid, 0)[1] == 0
@@ -167,7 +149,7 @@ def test_kill_9_at_points_all_through_each_upgrade_leaves_the_old_or_the_new_rev
         for point in points:
             path = tmp_path / f"kill-{old}-{point}.db"
             _at(path, old)
-            pid, fd = _fork(_upgrade_killed_at(path, point))
+            pid, fd = _fork(_upgrade_killed_at_url(f"sqlite:///{path}", point))
             _heard(fd, 30)
             status = os.waitpid(pid, 0)[1]
             os.close(fd)
@@ -179,3 +161,81 @@ def test_kill_9_at_points_all_through_each_upgrade_leaves_the_old_or_the_new_rev
                 assert migrate.current_revision(db) == head
             checked += 1
     assert checked >= 5 * (len(revisions) - 1) - 5
+
+
+def _pg_schema(url: str) -> tuple[str | None, dict[str, set[str]]]:
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(url)
+    try:
+        inspector = inspect(engine)
+        tables = {t: {c["name"] for c in inspector.get_columns(t)} for t in inspector.get_table_names()}
+        with engine.connect() as conn:
+            from alembic.runtime.migration import MigrationContext
+
+            revision = MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+    return revision, {t: c for t, c in tables.items() if t != "alembic_version"}
+
+
+@pytest.mark.postgres
+@pytest.mark.timeout(120)
+def test_kill_9_during_each_upgrade_on_postgresql_leaves_the_old_or_the_new_revision(
+    pg_url: str, tmp_path: Path
+) -> None:
+    revisions: list[str | None] = [None, *migrate.revisions()]
+    head = revisions[-1]
+    expected: dict[str | None, dict[str, set[str]]] = {}
+    for rev in revisions:  # the tables and columns of each revision, as SQLite has them
+        _at(tmp_path / f"ref-{rev}.db", rev)
+        expected[rev] = {t: set(c) for t, c in _schema(tmp_path / f"ref-{rev}.db")[1].items()}
+
+    def reset_to(old: str | None) -> None:
+        """The schema at ``old``, from wherever the last kill left it."""
+        db = Database.open(pg_url, upgrade=False)
+        try:
+            now = revisions.index(migrate.current_revision(db))
+            if now > revisions.index(old):
+                migrate.downgrade(db, old or "base")
+            elif now < revisions.index(old):
+                migrate.upgrade(db, str(old))
+        finally:
+            db.dispose()
+
+    for old in revisions[:-1]:
+        reset_to(old)
+        pid, fd = _fork(_upgrade_killed_at_url(pg_url, None))
+        total = _heard(fd, 30)[0]
+        os.close(fd)
+        assert os.waitpid(pid, 0)[1] == 0
+        for point in sorted({1, total // 2, total - 1} - {0}):
+            reset_to(old)
+            pid, fd = _fork(_upgrade_killed_at_url(pg_url, point))
+            _heard(fd, 30)
+            status = os.waitpid(pid, 0)[1]
+            os.close(fd)
+            assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (old, point)
+            revision, tables = _pg_schema(pg_url)
+            assert revision in (old, head), (old, point, revision)
+            assert tables == expected[revision], (old, point)
+
+
+def _upgrade_killed_at_url(url: str, statement: int | None) -> Callable[[int], None]:
+    """Upgrade to the newest revision, SIGKILLing this process at its ``statement``-th SQL statement
+    (None: never; then the count of statements goes back through the pipe)."""
+    def work(fd: int) -> None:
+        db = Database.open(url, upgrade=False)
+        count = 0
+
+        @event.listens_for(db.engine, "before_cursor_execute")
+        def _count(*_: object) -> None:
+            nonlocal count
+            count += 1
+            if count == statement:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+        migrate.upgrade(db)
+        os.write(fd, f"{count}\n".encode())
+        db.dispose()
+    return work
