@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import statistics
 import sys
 import tempfile
@@ -37,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from decode_speed import SHARED, _fitdecode_one, _gpxpy_one, cpu_seconds
+from decode_speed import SHARED, cpu_seconds
 
 from backstride.contract import parse_state
 from backstride.importers import decode
@@ -56,6 +57,30 @@ def comparable_files(limit: int | None) -> list[Path]:
     if limit is not None:
         files = sorted(sorted(files, key=lambda p: p.stat().st_size)[:limit])
     return files
+
+
+def _fitdecode_one(data: bytes) -> None:
+    """fitdecode's reader over every message, each data message turned into a dict of its fields."""
+    import fitdecode
+
+    try:
+        for frame in fitdecode.FitReader(io.BytesIO(data)):
+            if isinstance(frame, fitdecode.FitDataMessage):
+                {f.name: f.value for f in frame.fields}
+    except Exception:
+        pass
+
+
+def _gpxpy_one(data: bytes) -> None:
+    """gpxpy's parse, then the track's length and duration (what a summary needs)."""
+    import gpxpy
+
+    try:
+        g = gpxpy.parse(data.decode("utf-8-sig", "replace").lstrip())
+        g.length_2d()
+        g.get_duration()
+    except Exception:
+        pass
 
 
 def bare_loop(files: list[Path]) -> None:
