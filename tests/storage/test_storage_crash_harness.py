@@ -16,6 +16,7 @@ import select
 import signal
 import sqlite3
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,7 +37,11 @@ STATE = {"schema": "backstride.state/1", "today": "2026-12-04",
 def _fork(work: Callable[[int], None]) -> tuple[int, int]:
     """Run ``work(write_fd)`` in a forked child; returns its pid and the read end of its pipe."""
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns when forking with threads alive; the child only opens its own database and writes
+        warnings.filterwarnings("ignore", message=r".*use of fork\(\) may lead to deadlocks",
+                                category=DeprecationWarning)
+        pid = os.fork()
     if pid == 0:  # the child: never returns into pytest
         os.close(read_fd)
         code = 0
