@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from backstride.contract import RUNNING_KINDS, Plan, parse_state
+from backstride.contract import RUNNING_KINDS, Plan, State, parse_state
 from backstride.core.planner import plan_week
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -45,6 +45,7 @@ class WeekRecord:
     plan: Plan
     done_km: float
     flared: bool
+    state: State | None = None  # what the planner read that Monday
 
 
 def follow(runner: Runner, start: dt.date, weeks: int, history_weeks: int = 2) -> list[WeekRecord]:
@@ -114,6 +115,6 @@ def follow(runner: Runner, start: dt.date, weeks: int, history_weeks: int = 2) -
             runner.tolerance_km *= 1 + runner.growth
             if rng.random() < 0.5 and rest_pain > 0:
                 rest_pain -= 1
-        records.append(WeekRecord(today, plan, done, flare_week))
+        records.append(WeekRecord(today, plan, done, flare_week, state))
         today += dt.timedelta(days=7)
     return records

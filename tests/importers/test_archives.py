@@ -42,9 +42,12 @@ def _zip(path: Path, members: dict[str, bytes], *, symlinks: tuple[str, ...] = (
 
 
 def _snapshot(*dirs: Path) -> set[str]:
+    """Every file under ``dirs``; other test sessions' temporary folders (another pytest running on the
+    same machine writes there) are not this decoder's doing."""
     out: set[str] = set()
     for d in dirs:
-        for root, _dirs, files in os.walk(d):
+        for root, subdirs, files in os.walk(d):
+            subdirs[:] = [s for s in subdirs if not s.startswith("pytest-of-")]
             out.update(os.path.join(root, f) for f in files)
     return out
 

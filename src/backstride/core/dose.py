@@ -124,6 +124,18 @@ def _below_what_flared(km: float, tol: ToleratedDose, rules: Catalogue) -> tuple
     return cap, f"; {_fmt(flared)} flared your back within the last few weeks, so it holds at {_fmt(cap)}, {whose}"
 
 
+def _after_deload(weeks: Sequence[WeekResponse], baseline: float, span: int, lighter: float) -> bool:
+    """Building back from a planned lighter week (W-DELOAD, ``lighter`` of the week before): green weeks
+    since a week at the normal volume, within ``span`` weeks, so the runner stays in their own week."""
+    for k in range(1, min(len(weeks), span)):
+        if any(weeks[j].level != "green" for j in range(k + 1)):
+            return False
+        if weeks[k].km >= baseline - max(SLACK_KM, 0.05 * baseline):
+            deload = weeks[k - 1].km
+            return lighter * weeks[k].km - SLACK_KM <= deload < weeks[k].km - SLACK_KM
+    return False
+
+
 def _weeks_at_baseline(weeks: Sequence[WeekResponse], baseline: float) -> int:
     n = 0
     for w in weeks:
@@ -356,7 +368,8 @@ def decide_dose(
     ret = rules.value("B-RETURN", "return_fraction")
     if d.irritable:
         d.phase = "calm"
-    elif (d.target_km >= B - 1e-6 and B - max(SLACK_KM, 0.05 * B) <= L) or d.deload:
+    elif (d.target_km >= B - 1e-6 and B - max(SLACK_KM, 0.05 * B) <= L) or d.deload or _after_deload(
+            weeks, B, int(rules.value("W-DELOAD", "every_weeks")) + 1, rules.value("W-DELOAD", "min_fraction")):
         d.phase = "maintain"
     elif d.target_km >= ret * B:
         d.phase = "return"

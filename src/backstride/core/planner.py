@@ -132,6 +132,10 @@ def _steady_plan(state: State, a: Assessment, monday_plan: Plan, rules: Catalogu
     """This morning's plan is Monday's: its rows from today on, its earlier rows again next week."""
     min_km = rules.value("B-MIN-RUN", "min_minutes") / a.timeline.easy_pace
     rows = rows_from_monday(monday_plan.sessions, state.today, a.dose.target_km, min_km)
+    cap = a.dose.spike_cap_km  # and no run longer than the 7 days before today allow (L-SPIKE, W-FLARE)
+    if cap is not None:
+        rows = [resized(s, cap, "L-SPIKE") if s.kind in RUNNING_KINDS and (s.distance_km or 0.0) > cap + 0.05
+                else s for s in rows]
     sessions = sorted(rows, key=lambda s: s.date)
     monday_triage = {r.rule for r in monday_plan.triage.reasons}
     applied: list[dict[str, str]] = [{"id": r.rule, "why": r.text, "source": rules.source(r.rule)}

@@ -50,7 +50,9 @@ class ReturnStep:
     def text(self) -> str:
         """The week's change in plain words."""
         if self.new is None:
-            return "nothing else changes this week"
+            later = ", then ".join(_TEXT[v] for v in self.still)
+            return ("only the distance grows this week; then, one a green week: " + later) if later \
+                else "nothing else changes this week"
         later = ", then ".join(_TEXT[v] for v in self.still)
         return (f"{_TEXT[self.new]} comes back, and nothing else changes"
                 + (f"; still to come, one a green week: {later}" if later else "; then you are back to normal"))
@@ -93,19 +95,23 @@ def return_step(tl: Timeline, weeks: Sequence[WeekResponse], base_runs: Sequence
     wanted = _in_normal_week(base_runs)
     back = _back_in_week(tl, len(base_runs)) & set(wanted)
     full = d.baseline_km - SLACK_KM
-    if (weeks[0].level == weeks[1].level == "green" and min(weeks[0].km, weeks[1].km) >= full
-            and back == _back_in_week(tl, len(base_runs), 1) & set(wanted)):
-        # Two green weeks at the normal volume and nothing came back: what was due could not be laid
-        # out in the runner's week (no room for it), so the return moves on rather than stall.
-        back |= {next(v for v in wanted if v not in back and v != "structure")} \
-            if any(v not in back and v != "structure" for v in wanted) else set()
-    if any(v not in back for v in wanted if v != "structure"):
+    stalled = (weeks[0].level == weeks[1].level == "green" and min(weeks[0].km, weeks[1].km) >= full
+               and back == _back_in_week(tl, len(base_runs), 1) & set(wanted))
+    own_week = "structure" in back and "long_run_walk" not in tl.activity_kinds(tl.today - 7 * DAY, tl.today)
+    if any(v not in back for v in wanted if v != "structure") and not own_week:
         back.discard("structure")  # the runner's own week brings everything back: it comes last
     missing = [v for v in wanted if v not in back]
+    if stalled and "structure" in missing:
+        # Two green weeks at the normal volume and nothing came back: what was due cannot be laid out in
+        # the split week (its runs are too short for it), so the runner's own week comes back first,
+        # with what is still to come held easy, and that comes back in it a week later.
+        missing = ["structure", *[v for v in missing if v != "structure"]]
     if not missing and d.phase == "maintain":
         return None  # all is back: maintain
     per_week = int(rules.value("B-RETURN-ONE", "changes_per_week"))
-    new = missing[0] if per_week >= 1 and missing else None
+    # The distance is a change too: while the week still grows towards normal, nothing else comes back.
+    grows = d.target_km > d.last_week_km + SLACK_KM
+    new = missing[0] if per_week >= 1 and missing and not grows else None
     now = frozenset(back | ({new} if new else set()))
     return ReturnStep(now, new, tuple(v for v in missing if v != new))
 

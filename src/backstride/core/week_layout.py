@@ -326,7 +326,7 @@ def _own_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
                 continue
             day = min(free, key=lambda d: (abs((d - by_wd[s.day]).days), d))
         taken.add(day)
-        kind: str = s.kind
+        kind: str = _held_back(s.kind, dose.back)
         extra: dict[str, Any] = {}
         if kind == "intervals":
             rep = s.rep_distance_m or 400.0
@@ -348,9 +348,32 @@ def _own_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
             r.km = r.cap = dose.spike_cap_km
             r.rules.append("L-SPIKE")
     more = _carry_over(w, runs, taken, dose)
+    _round_runs(runs)  # in tenths, as every plan is written
+    held = [] if dose.back is None else [what for v, what in (("speed", "speed work"), ("hills", "hills"),
+                                                             ("long", "the continuous long run"))
+                                         if v not in dose.back and any(_held_back(s.kind, frozenset({v}) ^ _ALL)
+                                                                       != s.kind for s in w.base_runs)]
     w.cite("B-RETURN", "your pain has settled and you are back at your normal volume: your own week returns, "
-                       "tempo, intervals and hills included" + more)
+                       + (f"with {' and '.join(held)} still held easy for now" if held
+                          else "tempo, intervals and hills included") + more)
     return runs
+
+
+_ALL: frozenset[str] = frozenset({"speed", "hills", "long", "structure"})
+_SPEED_BASE_KINDS = ("intervals", "tempo", "progression", "race")
+
+
+def _held_back(kind: str, back: frozenset[str] | None) -> str:
+    """A normal-week run's kind in the runner's own week while B-RETURN-ONE still holds its variable back."""
+    if back is None:
+        return kind
+    if kind in _SPEED_BASE_KINDS and "speed" not in back:
+        return "easy"
+    if kind == "hills" and "hills" not in back:
+        return "easy"
+    if kind == "long" and "long" not in back:
+        return "long_run_walk"
+    return kind
 
 
 def _carry_over(w: _Week, runs: list[_Run], taken: set[dt.date], dose: DoseDecision) -> str:
