@@ -472,6 +472,8 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
         long_cap = _long_share_cap(w, dose, target, long_cap, n, rules)
     if n >= 3:  # with two runs or fewer the cap would only move distance to the other run
         long_cap = _long_follows_week(w, target, base_km, base_long, long_cap)
+    # However short the week, its long run is not the shortest run of it, nor shorter than B-MIN-RUN.
+    long_cap = max(long_cap, min(rules.value("B-MIN-RUN", "min_minutes") / w.pace, cap))
     runs: list[_Run] = []
     has_hills = any(s.kind == "hills" for s in base_runs)
     has_speed = any(s.kind in ("intervals", "tempo", "progression", "race") for s in base_runs)
@@ -531,14 +533,16 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
     for r in runs:
         if r.kind == "intervals_long" and r.km < rules.value("I-LONGREPS", "min_session_km"):
             r.kind, r.rules = "easy", ["W-SPLIT"]
-    _drop_short_runs(w, runs, target)
+    _drop_short_runs(w, runs, target, floor, dose.spike_cap_km if dose.spike_cap_km is not None else math.inf)
     _round_runs(runs)
     return [r for r in runs if r.km > 0]
 
 
-def _drop_short_runs(w: _Week, runs: list[_Run], target: float) -> None:
+def _drop_short_runs(w: _Week, runs: list[_Run], target: float, floor: float = 0.0,
+                     hard_cap: float = math.inf) -> None:
     """B-MIN-RUN: a run shorter than the catalogue's minimum time is dropped and its distance shared among
-    the others, as long as they can carry the week under their caps."""
+    the others, as long as they can carry the week under their caps (down to the least the dose range
+    allows, ``floor``, when there is one: a doable run is worth a few hundred metres of the week)."""
     minutes = w.rules.value("B-MIN-RUN", "min_minutes")
     min_km = minutes / w.pace if w.pace > 0 else 0.0
     dropped = 0
@@ -549,8 +553,14 @@ def _drop_short_runs(w: _Week, runs: list[_Run], target: float) -> None:
             break
         drop = min(short, key=lambda r: (r.km, r.date))
         rest = [r for r in runs if r is not drop]
-        if sum(r.km if r.fixed else r.cap for r in rest) < target - 0.05:
-            break
+        need = (floor if floor > 0 else target) - 0.05
+        if sum(r.km if r.fixed else r.cap for r in rest) < need:
+            # A trial's shorter runs give way to the shortest run worth doing, never past L-SPIKE.
+            for r in rest:
+                if not r.fixed and r.cap < min_km:
+                    r.cap = max(r.cap, min(min_km, hard_cap))
+            if sum(r.km if r.fixed else r.cap for r in rest) < need:
+                break
         runs.remove(drop)
         for r in runs:
             if not r.fixed:
@@ -686,6 +696,15 @@ def _finish_runs(w: _Week, dose: DoseDecision, runs: list[_Run], cadence: float 
             kind = "run_walk"
             rw = break_rw
             base_rules.append("F-WALKBREAK")
+        minutes = r.extra.get("duration_min")
+        shortest = rules.value("B-MIN-RUN", "min_minutes")
+        if minutes is None and kind in ("easy", "recovery", "long_run_walk", "run_walk") and _run_minutes(
+                r.km, rw, w) < shortest - 0.5:
+            # A run the single-run cap holds under B-MIN-RUN's time (and that nothing could merge):
+            # the same distance as a jog:walk of the shortest time, so it is a session worth doing.
+            kind = "long_run_walk" if kind == "long_run_walk" else "run_walk"
+            rw, minutes = restart_jog_walk(rules), shortest
+            base_rules.append("B-MIN-RUN")
         if kind == "recovery":
             rpe = min(rpe, 3)
         if kind == "intervals_long":
@@ -696,12 +715,8 @@ def _finish_runs(w: _Week, dose: DoseDecision, runs: list[_Run], cadence: float 
             rpe = int(rules.value("I-LONGREPS", "rpe_max"))
         if kind == "stairs":
             rpe, terrain = int(rules.value("I-STAIRS", "rpe_max")), "stairs"
-        minutes = r.extra.get("duration_min")
         if minutes is None:
-            pace = w.pace
-            if rw is not None:
-                pace = (rw.run_min + rw.walk_min) / (rw.run_min / w.pace + rw.walk_min / w.tl.walk_pace)
-            minutes = r.km * pace
+            minutes = _run_minutes(r.km, rw, w)
         rule_ids = list(dict.fromkeys([*base_rules, *r.rules, "WU-SHORT", "F-CADENCE"]))
         if soft:
             rule_ids.append("E-SURFACE")
@@ -743,6 +758,20 @@ def _restart_steps(rules: Catalogue) -> int:
     run, target = rules.value("L-RESTART", "run_min"), rules.value("L-RUNWALK", "run_min")
     factor = max(rules.value("L-RESTART", "weekly_factor"), 1.01)
     return 1 + max(0, math.ceil(math.log(target / run, factor) - 1e-9)) if run < target else 1
+
+
+def _run_minutes(km: float, rw: RunWalk | None, w: _Week) -> float:
+    """A run's time at the easy pace, or at the run:walk's mix of running and walking."""
+    pace = w.pace
+    if rw is not None:
+        pace = (rw.run_min + rw.walk_min) / (rw.run_min / w.pace + rw.walk_min / w.tl.walk_pace)
+    return km * pace
+
+
+def restart_jog_walk(rules: Catalogue) -> RunWalk:
+    """The restart ladder's first jog:walk (L-RESTART-LADDER)."""
+    return RunWalk(run_min=rules.value("L-RESTART-LADDER", "run_min"), walk_min=rules.value("L-RESTART-LADDER",
+                                                                                               "walk_min"))
 
 
 def _restart_intervals(rules: Catalogue, step: int) -> tuple[float, float]:
