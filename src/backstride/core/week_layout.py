@@ -433,6 +433,11 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
     n = max(1, min(n, int(target // min_run) or 1))
 
     cap = dose.spike_cap_km if dose.spike_cap_km is not None else float("inf")
+    cap_rule = "L-SPIKE"
+    if dose.irritable and not w.tl.has_any_run():  # nothing logged to size a run from: B-DAY-LOAD's time
+        minutes = rules.value("B-DAY-LOAD", "max_session_min")
+        if minutes / w.pace < cap:
+            cap, cap_rule = minutes / w.pace, "B-DAY-LOAD"
     if "distance" in dose.trial and dose.recent_longest_km > 0:
         shorter = dose.recent_longest_km * rules.value("A-TRIAL", "shorter_runs_fraction")
         # Shorter runs, but never so short that the days there are cannot hold the least W-FLARE allows.
@@ -521,7 +526,17 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
         got = _allocate(runs, target)
     if floor > 0 and sum(_rounded(runs)) < floor - 1e-6:  # as the plan will show it, in tenths
         got = _hold_flare_floor(runs, slots, floor, target, cap, dose.floor_cap_km or dose.spike_cap_km)
-    if got < target - 0.05:
+    if got < target - 0.05 and cap_rule == "B-DAY-LOAD":
+        w.cite("B-DAY-LOAD", f"no runs logged yet to size a run from: while your back is irritable no run is "
+                             f"longer than {cap * w.pace:.0f} minutes ({cap:.1f} km), so this week holds "
+                             f"{got:.1f} km on the days you have")
+        for r in runs:
+            if r.km >= r.cap - 1e-6 and r.cap == cap:
+                r.rules.append("B-DAY-LOAD")
+    elif cap_rule == "B-DAY-LOAD":
+        w.cite("B-DAY-LOAD", f"no runs logged yet to size a run from: while your back is irritable no run is "
+                             f"longer than {cap * w.pace:.0f} minutes ({cap:.1f} km)")
+    elif got < target - 0.05:
         w.cite("L-SPIKE", f"no single run above {cap:.1f} km ({dose.spike_why}), "
                           f"so this week holds {got:.1f} km")
         for r in runs:
