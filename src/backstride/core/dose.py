@@ -81,7 +81,7 @@ def _fmt(km: float) -> str:
     return f"{km:.1f} km"
 
 
-def _trial_in_force(weeks: Sequence[WeekResponse], keep_weeks: int) -> tuple[tuple[str, ...], str]:
+def _trial_in_force(weeks: Sequence[WeekResponse], keep_weeks: int, kept_after: int) -> tuple[tuple[str, ...], str]:
     """Variables to change this week, and a sentence saying why.
 
     Each week in a row that was not green adds the next variable (cumulative:
@@ -99,7 +99,7 @@ def _trial_in_force(weeks: Sequence[WeekResponse], keep_weeks: int) -> tuple[tup
     good = _streak(weeks, {"green"}, limit=keep_weeks + 1)
     if 1 <= good <= keep_weeks:
         before = _streak(weeks, {"red", "amber"}, start=good, limit=len(TRIAL_STEPS))
-        if before >= 3:  # a terrain/frequency/style change was followed by green weeks: keep it
+        if before >= kept_after:  # a terrain/frequency/style change was followed by green weeks: keep it
             kept = tuple(s for s in TRIAL_STEPS[: min(before, len(TRIAL_STEPS))]
                          if s in ("terrain", "frequency", "style"))
             if kept:
@@ -352,7 +352,8 @@ def decide_dose(
         d.target_km, d.dose_rule, d.deload = L * frac, "W-DELOAD", True
         d.cite("W-DELOAD", f"{at_base} weeks at your normal volume: a lighter week at {frac:.0%} of last week")
 
-    trial, trial_why = _trial_in_force(steady, int(rules.value("A-TRIAL", "keep_weeks")))
+    trial, trial_why = _trial_in_force(steady, int(rules.value("A-TRIAL", "keep_weeks")),
+                                       int(rules.value("A-TRIAL", "kept_after_bad_weeks")))
     if repeat_red and not {"frequency", "style"} <= set(trial):
         # Red again: modify more aggressively (000): fewer runs with recovery days between them, run:walk.
         trial = tuple(dict.fromkeys((*trial, "frequency", "style")))
@@ -381,7 +382,8 @@ def decide_dose(
         d.quality = "own"
     elif _streak(weeks, {"green"}, limit=settle_weeks) >= settle_weeks:
         d.quality = "modified"
-    d.swaps = 2 if level == "red" or d.restart else (1 if d.phase != "maintain" else 0)
+    d.swaps = int(rules.value("X-SWAP", "swaps_after_red")) if level == "red" or d.restart else (
+        int(rules.value("X-SWAP", "swaps_building")) if d.phase != "maintain" else 0)
     return d
 
 

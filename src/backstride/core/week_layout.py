@@ -415,7 +415,7 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
     by_wd = {_wd(d): d for d in w.days}
     rest: list[dt.date] = []
     if len(w.available) == 7:
-        rest = [by_wd[WEEKDAYS[(li + 4) % 7]]]
+        rest = [by_wd[WEEKDAYS[(li + int(rules.value("M-MONOTONY", "rest_day_after_long"))) % 7]]]
     slots = [d for d in w.run_days if d != long_date and d not in rest]
     cross_pref = [by_wd[WEEKDAYS[(li + k) % 7]] for k in (-1, 3, 2, -2, -3, 1)]
     cross_pref = [d for d in cross_pref if d in slots]
@@ -469,7 +469,8 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
     w.cross_days = cross_days
 
     rel = base_long / (base_km / n_base) if base_km > 0 else 1.0
-    long_w = min(max(2.0 * rel, 1.5), 3.0) if n >= 3 else 1.2
+    long_w = (min(max(2.0 * rel, rules.value("W-SPLIT", "long_weight_min")), rules.value("W-SPLIT", "long_weight_max"))
+              if n >= 3 else rules.value("W-SPLIT", "long_weight_two_runs"))
     long_cap = cap
     if dose.phase == "calm" or dose.irritable:
         long_cap = min(long_cap, rules.value("L-SHORT", "max_fraction_of_baseline_long") * base_long
@@ -488,7 +489,8 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
             quality_left.append("intervals_long")
         if has_hills and (dose.back is None or "hills" in dose.back):
             quality_left.append("stairs")
-    toggle = 1.1
+    vary = rules.value("M-MONOTONY", "easy_variation")
+    toggle = 1 + vary
     has_long = any(s.kind == "long" for s in base_runs) or (
         len(base_runs) >= 2 and base_long >= 1.25 * sorted(s.distance_km or 0.0 for s in base_runs)[-2])
     for d in dates:
@@ -501,7 +503,7 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
                              min(cap, rules.value("R-RECOVERY", "max_km")), ["R-RECOVERY"]))
         else:
             runs.append(_Run(d, "easy", toggle, cap, ["W-SPLIT"] if n > n_base else []))
-            toggle = 0.9 if toggle > 1 else 1.1
+            toggle = 1 - vary if toggle > 1 else 1 + vary
     # Quality sessions replace easy runs away from the long run.
     for kind in quality_left:
         spots = [r for r in runs if r.kind == "easy" and abs((r.date - long_date).days) >= 2
@@ -514,7 +516,7 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
             r.kind, r.km, r.fixed, r.rules = "stairs", min(minutes / w.pace, cap), True, ["I-STAIRS"]
             r.extra["duration_min"] = minutes
         else:
-            r.kind, r.weight, r.rules = "intervals_long", 1.3, ["I-LONGREPS"]
+            r.kind, r.weight, r.rules = "intervals_long", rules.value("I-LONGREPS", "session_weight"), ["I-LONGREPS"]
     got = _allocate(runs, target)
     if got < target - 0.05 and any(r.kind == "recovery" for r in runs):
         # The recovery run's own cap must not cut the week below its dose: make it an easy run.
