@@ -8,6 +8,7 @@ weeks in a row have not been green (the trial-and-error adjuster of 001).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -145,182 +146,223 @@ def _weeks_at_baseline(weeks: Sequence[WeekResponse], baseline: float) -> int:
     return n
 
 
-def decide_dose(
-    tl: Timeline, weeks: Sequence[WeekResponse], baseline_km: float, baseline_longest: float, rules: Catalogue,
-    today_call: TodayCall | None = None, tolerated: ToleratedDose | None = None,
-) -> DoseDecision:
-    """The running dose for the 7 days from today, the phase, and the rules that set them.
+Candidate = tuple[float, str, str]  # (km, rule, why): one dose rule's week
 
-    When this morning's call changes the picture (a flare, an amber run, severe pain at rest, a sore
-    morning) the week is planned from it: the dose holds and the running stays easy.
-    """
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What the dose rules read from the history, computed once (the first step of ``decide_dose``)."""
+
+    today: dt.date
+    last: WeekResponse | None  # the 7 days before today
+    L: float  # running in them
+    B: float  # the normal week's running
+    level: str  # last week's answer
+    tol: ToleratedDose
+    steady: Sequence[WeekResponse]  # the weeks as streaks read them (calendar-steady)
+    pain_now: bool  # a pain episode in the last week
+    first_plan: bool  # the first plan since the pain began (or the pain has never been cut for)
+    on_break: bool  # no running for L-RESTART's days: a restart
+    last_run: dt.date | None
+    to_tolerated: bool  # after red, the tolerated week is below W-FLARE's cut: the week goes back to it
+    ref: float  # the week W-FLARE's range is read from: last week, or that tolerated week
+
+    @property
+    def repeat_red(self) -> bool:
+        return self.level == "red" and len(self.steady) > 1 and self.steady[1].level == "red"
+
+    @property
+    def why_last(self) -> str:
+        return self.last.worst.why if self.last is not None and self.last.worst is not None else ""
+
+
+def _first_plan(tl: Timeline, weeks: Sequence[WeekResponse], B: float, rules: Catalogue) -> tuple[bool, bool]:
+    """(pain now, first plan): the pain episode is current, and this is the first plan since it began,
+    or every week since it began ran above W-START's share (the pain has never been answered)."""
+    today = tl.today
+    episode = pain_episode(tl, int(rules.value("T-PERSIST", "episode_gap_days")))
+    pain_now = episode is not None and (today - episode[1]).days <= 7
+    if not pain_now or episode is None:
+        return pain_now, False
+    start_max = rules.value("W-START", "max_fraction") * B + SLACK_KM
+    never_cut = tl.km(episode[0], today) > 0
+    for k in range(len(weeks) if never_cut else 0):  # the weeks since the pain began, most recent first
+        start = today - 7 * (k + 1) * DAY
+        if start + 7 * DAY <= episode[0]:
+            break
+        if tl.km(start, start + 7 * DAY) <= start_max:
+            never_cut = False
+            break
+    return pain_now, (today - episode[0]).days <= 7 or never_cut
+
+
+def _read(tl: Timeline, weeks: Sequence[WeekResponse], B: float, rules: Catalogue,
+          tolerated: ToleratedDose | None) -> _Reading:
     today = tl.today
     last = weeks[0] if weeks else None
     L = round(last.km, 3) if last is not None else 0.0
-    B = baseline_km
-    d = DoseDecision(phase="rebuild", target_km=B, baseline_km=B, last_week_km=L)
     level = last.level if last is not None else "unknown"
-
-    window = int(rules.value("L-SPIKE", "window_days"))
     tol = tolerated if tolerated is not None else tolerated_dose(tl, weeks, rules)
-    d.tolerated = tol
-    # L-SPIKE reads only runs that were not red: a long run that hurt does not raise the cap.
-    d.recent_longest_km = tol.not_red_longest_km
+    pain_now, first_plan = _first_plan(tl, weeks, B, rules)
+    last_run = tl.last_run_before(today)
+    on_break = tl.has_any_run() and (last_run is None or (today - last_run).days
+                                     > int(rules.value("L-RESTART", "break_days")))
+    cut = rules.value("W-FLARE", "cut")
+    to_tolerated = level == "red" and tol.week_km is not None and tol.week_km < L * (1 - cut) - 1e-9
+    ref = tol.week_km if to_tolerated and tol.week_km is not None else L
+    steady = SteadyWeeks(weeks) if isinstance(weeks, WeeklyHistory) else weeks
+    return _Reading(today, last, L, B, level, tol, steady, pain_now, first_plan, on_break, last_run,
+                    to_tolerated, ref)
+
+
+def _single_run_caps(d: DoseDecision, tl: Timeline, r: _Reading, rules: Catalogue) -> None:
+    """L-SPIKE's cap, read from runs that were not red (from the longest green one when a longer run hurt);
+    after a red week no run is longer than last week's longest."""
+    today, window = r.today, int(rules.value("L-SPIKE", "window_days"))
     ratio = rules.value("L-SPIKE", "max_ratio")
+    d.recent_longest_km = r.tol.not_red_longest_km
     d.spike_why = f"{ratio:.0%} of your longest run in the last {window} days"
-    if tol.hurt_longer and tol.green_window_longest_km > 0:
-        # A longer run hurt (amber or red): runs grow from the longest one the back answered green.
-        d.recent_longest_km = tol.green_window_longest_km
+    if r.tol.hurt_longer and r.tol.green_window_longest_km > 0:
+        d.recent_longest_km = r.tol.green_window_longest_km
         d.spike_why += " that your back answered green"
     if d.recent_longest_km <= 0:  # every recent run was red: the cap comes down from the longest of them
         d.recent_longest_km = tl.longest(today - window * DAY, today) * (1 - rules.value("W-FLARE", "max_cut"))
     if d.recent_longest_km > 0:
         d.spike_cap_km = d.recent_longest_km * ratio
-    if level == "red":  # after a red week no run is longer than last week's longest
+    if r.level == "red":
         last_longest = tl.longest(today - 7 * DAY, today)
         if last_longest > 0 and (d.spike_cap_km is None or last_longest < d.spike_cap_km):
             d.spike_cap_km = last_longest
         # Only when the runs that were not red cannot carry the least W-FLARE allows may a run go
         # above their cap, and never above last week's longest.
-        d.floor_cap_km = min(last_longest, tl.longest(today - window * DAY, today) * rules.value("L-SPIKE",
-                                                                                                 "max_ratio"))
+        d.floor_cap_km = min(last_longest, tl.longest(today - window * DAY, today) * ratio)
 
-    gap = int(rules.value("T-PERSIST", "episode_gap_days"))
-    episode = pain_episode(tl, gap)
-    pain_now = episode is not None and (today - episode[1]).days <= 7
-    start_max = rules.value("W-START", "max_fraction") * B + SLACK_KM
-    never_cut = False
-    if pain_now and episode is not None and tl.km(episode[0], today) > 0:
-        never_cut = True
-        for k in range(len(weeks)):  # the weeks since the pain began, most recent first
-            start = today - 7 * (k + 1) * DAY
-            if start + 7 * DAY <= episode[0]:
-                break
-            if tl.km(start, start + 7 * DAY) <= start_max:
-                never_cut = False
-                break
-    first_plan = pain_now and episode is not None and ((today - episode[0]).days <= 7 or never_cut)
 
-    settle_pain = rules.value("B-RETURN", "settled_max_pain")
-    settle_weeks = int(rules.value("B-RETURN", "settled_green_weeks"))
-    recent_pain = tl.max_pain(today - 7 * settle_weeks * DAY, today + DAY)
-    d.settled = (_streak(weeks, {"green", "unknown"}, limit=settle_weeks) >= settle_weeks
-                 and _streak(weeks, {"green"}, limit=1) >= 1
-                 and (recent_pain is None or recent_pain <= settle_pain))
+def _settled(tl: Timeline, weeks: Sequence[WeekResponse], rules: Catalogue) -> bool:
+    """B-RETURN: green weeks in a row and little pain: the back has settled."""
+    pain = rules.value("B-RETURN", "settled_max_pain")
+    n = int(rules.value("B-RETURN", "settled_green_weeks"))
+    recent = tl.max_pain(tl.today - 7 * n * DAY, tl.today + DAY)
+    return (_streak(weeks, {"green", "unknown"}, limit=n) >= n and _streak(weeks, {"green"}, limit=1) >= 1
+            and (recent is None or recent <= pain))
 
-    candidates: list[tuple[float, str, str]] = []  # (km, rule, why)
-    start_head = ""
-    last_run = tl.last_run_before(today)
-    break_days = int(rules.value("L-RESTART", "break_days"))
-    on_break = tl.has_any_run() and (last_run is None or (today - last_run).days > break_days)
-    f_start = rules.value("W-START", "fraction")
 
-    if B <= 0:
-        d.phase, d.target_km = "maintain", 0.0
-        d.dose_rule = "B-AVAILABLE"
-        d.cite("B-AVAILABLE", "your normal week has no running in it, so none is planned")
-        return d
+def _restart(d: DoseDecision, r: _Reading, rules: Catalogue) -> list[Candidate]:
+    """L-RESTART: after a break from running, jog/walk intervals at W-START's least share."""
+    if not r.on_break:
+        return []
+    d.restart = d.irritable = True
+    share = rules.value("W-START", "min_fraction")
+    km = share * r.B
+    days = (r.today - r.last_run).days if r.last_run else 0
+    d.spike_cap_km = None  # nothing recent to compare with; the jog:walk format keeps each run gentle
+    return [(km, "L-RESTART", f"no running for {days} days: restart with jog/walk intervals, "
+                              f"{_fmt(km)} in all ({share:.0%} of your normal week)")]
 
-    if on_break:
-        d.restart = d.irritable = True
-        km = rules.value("W-START", "min_fraction") * B
-        days = (today - last_run).days if last_run else 0
-        candidates.append((km, "L-RESTART",
-                           f"no running for {days} days: restart with jog/walk intervals, "
-                           f"{_fmt(km)} in all ({rules.value('W-START', 'min_fraction'):.0%} of your normal week)"))
-        d.spike_cap_km = None  # nothing recent to compare with; the jog:walk format keeps each run gentle
-    # After a red week: W-FLARE's cut on last week, or, when the tolerated week is below that cut, the
-    # tolerated week itself (W-TOLERATED: the week stays below both, and building back starts from it).
-    cut = rules.value("W-FLARE", "cut")
-    to_tolerated = level == "red" and tol.week_km is not None and tol.week_km < L * (1 - cut) - 1e-9
-    ref = tol.week_km if to_tolerated and tol.week_km is not None else L
-    if level == "red":
-        why = last.worst.why if last is not None and last.worst is not None else "a run flared your back"
-        if to_tolerated:
-            km = ref
-            text = (f"last week {why}: back to {_fmt(ref)}, the last week your back answered green "
-                    f"(W-TOLERATED), below W-FLARE's {cut:.0%} cut on last week's {_fmt(L)}")
+
+def _after_red(d: DoseDecision, r: _Reading, rules: Catalogue) -> list[Candidate]:
+    """W-FLARE's cut on last week, or back to the tolerated week when that is below the cut (W-TOLERATED:
+    the week stays below both, and building back starts from it); W-START when irritable again."""
+    out: list[Candidate] = []
+    if r.level == "red":
+        cut = rules.value("W-FLARE", "cut")
+        why = r.why_last or "a run flared your back"
+        if r.to_tolerated:
+            out.append((r.ref, "W-FLARE", f"last week {why}: back to {_fmt(r.ref)}, the last week your back "
+                                          f"answered green (W-TOLERATED), below W-FLARE's {cut:.0%} cut on "
+                                          f"last week's {_fmt(r.L)}"))
         else:
-            km = L * (1 - cut)
-            text = f"last week {why}: {cut:.0%} less than last week's {_fmt(L)}"
-        candidates.append((km, "W-FLARE", text))
+            out.append((r.L * (1 - cut), "W-FLARE", f"last week {why}: {cut:.0%} less than last week's {_fmt(r.L)}"))
         d.irritable = True
-    steady = SteadyWeeks(weeks) if isinstance(weeks, WeeklyHistory) else weeks  # streaks: calendar-steady
-    repeat_red = level == "red" and len(steady) > 1 and steady[1].level == "red"
     # A single flare once the runner has found a dose cuts from that dose; it never restarts the programme.
-    single_flare = level == "red" and not repeat_red and tol.week_km is not None
-    if pain_now and (first_plan or (level == "red" and not single_flare)) and not on_break:
-        km = f_start * B
-        why = ("your back is irritable and this is the first plan since the pain began" if first_plan
-               else "after a red response the back is irritable again")
-        candidates.append((km, "W-START", f"{why}: about {f_start:.0%} of your normal {_fmt(B)}"))
-        start_head = why
+    single_flare = r.level == "red" and not r.repeat_red and r.tol.week_km is not None
+    if r.pain_now and (r.first_plan or (r.level == "red" and not single_flare)) and not r.on_break:
+        share = rules.value("W-START", "fraction")
+        out.append((share * r.B, "W-START", f"{_start_head(r)}: about {share:.0%} of your normal {_fmt(r.B)}"))
         d.irritable = True
-    if level == "amber":
-        moderate = last.worst.why if last is not None and last.worst is not None else ""
+    return out
+
+
+def _start_head(r: _Reading) -> str:
+    return ("your back is irritable and this is the first plan since the pain began" if r.first_plan
+            else "after a red response the back is irritable again")
+
+
+def _holds(d: DoseDecision, tl: Timeline, weeks: Sequence[WeekResponse], r: _Reading, rules: Catalogue,
+           today_call: TodayCall | None) -> list[Candidate]:
+    """W-HOLD after an amber week, while the back settles, or when this morning changes the picture;
+    W-PROGRESS after a green week."""
+    out: list[Candidate] = []
+    L, B, tol = r.L, r.B, r.tol
+    if r.level == "amber":
         km, flared = _below_what_flared(min(L, B), tol, rules)  # holding never goes above the normal week
-        candidates.append((km, "W-HOLD", f"{moderate or 'moderate pain'} last week: hold at {_fmt(km)}"
-                                         + (" (your normal week)" if km < L and not flared else "")
-                                         + " and keep it easy" + flared))
+        out.append((km, "W-HOLD", f"{r.why_last or 'moderate pain'} last week: hold at {_fmt(km)}"
+                                  + (" (your normal week)" if km < L and not flared else "")
+                                  + " and keep it easy" + flared))
         d.irritable = True
     calm = settling(tl, weeks, rules)
-    if level == "green" and not on_break and calm.blocks_progress:
+    if r.level == "green" and not r.on_break and calm.blocks_progress:
         km, flared = _below_what_flared(min(L, B), tol, rules)
-        candidates.append((km, "W-HOLD", f"{calm.why}: no build this week, hold at {_fmt(km)} and keep it easy"
-                                         + flared))
+        out.append((km, "W-HOLD", f"{calm.why}: no build this week, hold at {_fmt(km)} and keep it easy" + flared))
         d.cite(calm.rule, calm.why)
         d.irritable = True
-    elif level == "green" and not on_break:
-        km = min(L * (1 + rules.value("W-PROGRESS", "max_increase")), B)
+    elif r.level == "green" and not r.on_break:
+        more = rules.value("W-PROGRESS", "max_increase")
+        km = min(L * (1 + more), B)
         reaches = km >= B - 1e-9
-        candidates.append((km, "W-PROGRESS",
-                           "last week was green: " + (f"back to your normal {_fmt(B)}" if reaches and L >= B - SLACK_KM
-                                                      else f"up to {_fmt(km)} (at most +10% on {_fmt(L)}"
-                                                      + (", capped at your normal week)" if reaches else ")"))))
-    if level == "unknown" and not on_break:
-        if L > 0:
-            km, flared = _below_what_flared(min(L, B), tol, rules)
-            candidates.append((km, "W-HOLD", f"no pain scores for last week's runs, so the dose holds at {_fmt(km)} "
-                                             "until check-ins show how your back answers" + flared))
-        elif tl.has_any_run():
-            ran = next((w for w in weeks[1:3] if w.km > 0), None)
-            prev = ran.km if ran is not None else 0.0
-            if ran is not None and ran.level in ("red", "amber"):
-                # The last week you ran hurt: that answer still stands, read against the tolerated week.
-                cut = rules.value("W-FLARE", "cut") if ran.level == "red" else 0.0
-                ref = min(prev, B, tol.week_km) if tol.week_km is not None else min(prev, B)
-                km = ref * (1 - cut)
-                rule = "W-FLARE" if ran.level == "red" else "W-HOLD"
-                what = ran.worst.why if ran.worst is not None else f"the runs were {ran.level}"
-                candidates.append((km, rule, f"the last week you ran, {what}: {_fmt(km)} this week"
-                                             + (f", {cut:.0%} less than {_fmt(ref)}" if cut else "")))
-                d.irritable = True
-            else:
-                km = min(prev, B) if prev > 0 else f_start * B
-                candidates.append((km, "W-HOLD", f"no running last week: hold at {_fmt(km)}, the last week you ran"))
-        elif not pain_now:
-            candidates.append((B, "W-PROGRESS", "no pain reported and no runs logged: your normal week"))
-    if today_call is not None and today_call.changes_week and level != "red" and not on_break:
-        km, flared = _below_what_flared(min(L, B) if L > 0 else f_start * B, tol, rules)
-        candidates.append((km, "W-HOLD", f"{today_call.why}: the week holds at {_fmt(km)} and stays easy" + flared))
+        out.append((km, "W-PROGRESS", "last week was green: " + (
+            f"back to your normal {_fmt(B)}" if reaches and L >= B - SLACK_KM
+            else f"up to {_fmt(km)} (at most +{more:.0%} on {_fmt(L)}" + (", capped at your normal week)"
+                                                                         if reaches else ")"))))
+    if today_call is not None and today_call.changes_week and r.level != "red" and not r.on_break:
+        km, flared = _below_what_flared(min(L, B) if L > 0 else rules.value("W-START", "fraction") * B, tol, rules)
+        out.append((km, "W-HOLD", f"{today_call.why}: the week holds at {_fmt(km)} and stays easy" + flared))
         d.irritable = True
-    if not candidates:  # pain but no runs logged at all
-        candidates.append((f_start * B, "W-START", f"your back is irritable: about {f_start:.0%} of your normal week"))
-        d.irritable = True
+    return out
 
-    if last is not None and last.worst is not None:
-        w = last.worst
-        d.cite(w.rule, f"last week's runs were {level}: on {w.date:%a %d %b} {w.why}")
+
+def _unknown(d: DoseDecision, tl: Timeline, weeks: Sequence[WeekResponse], r: _Reading,
+             rules: Catalogue) -> list[Candidate]:
+    """No pain scores for last week: hold; the last week that was run answers instead when it hurt."""
+    if r.level != "unknown" or r.on_break:
+        return []
+    L, B, tol = r.L, r.B, r.tol
+    if L > 0:
+        km, flared = _below_what_flared(min(L, B), tol, rules)
+        return [(km, "W-HOLD", f"no pain scores for last week's runs, so the dose holds at {_fmt(km)} "
+                               "until check-ins show how your back answers" + flared)]
+    if not tl.has_any_run():
+        return [] if r.pain_now else [(B, "W-PROGRESS", "no pain reported and no runs logged: your normal week")]
+    ran = next((w for w in weeks[1:3] if w.km > 0), None)
+    prev = ran.km if ran is not None else 0.0
+    if ran is None or ran.level not in ("red", "amber"):
+        km = min(prev, B) if prev > 0 else rules.value("W-START", "fraction") * B
+        return [(km, "W-HOLD", f"no running last week: hold at {_fmt(km)}, the last week you ran")]
+    # The last week you ran hurt: that answer still stands, read against the tolerated week.
+    cut = rules.value("W-FLARE", "cut") if ran.level == "red" else 0.0
+    ref = min(prev, B, tol.week_km) if tol.week_km is not None else min(prev, B)
+    km = ref * (1 - cut)
+    what = ran.worst.why if ran.worst is not None else f"the runs were {ran.level}"
+    d.irritable = True
+    return [(km, "W-FLARE" if ran.level == "red" else "W-HOLD",
+             f"the last week you ran, {what}: {_fmt(km)} this week" + (f", {cut:.0%} less than {_fmt(ref)}"
+                                                                       if cut else ""))]
+
+
+def _choose(d: DoseDecision, candidates: list[Candidate], r: _Reading, rules: Catalogue) -> None:
+    """The most conservative dose wins; after a red week W-FLARE's own range bounds it; each rule is cited."""
+    if r.last is not None and r.last.worst is not None:
+        w = r.last.worst
+        d.cite(w.rule, f"last week's runs were {r.level}: on {w.date:%a %d %b} {w.why}")
     km, rule, why = min(candidates, key=lambda c: (c[0], c[1]))
     floor_from: str | None = None
-    if level == "red":  # the flare rule's own range bounds the cut, read from the week it cuts from
-        # That is last week, or the tolerated week when it was less: the week goes below both (W-TOLERATED).
+    if r.level == "red":  # the flare rule's own range bounds the cut, read from the week it cuts from
         # The least is rounded up to the tenth the plan is written in, so the plan never shows less.
-        lo = math.ceil(ref * (1 - rules.value("W-FLARE", "max_cut")) * 10 - 1e-9) / 10
-        hi = ref if to_tolerated else ref * (1 - rules.value("W-FLARE", "min_cut"))
+        lo = math.ceil(r.ref * (1 - rules.value("W-FLARE", "max_cut")) * 10 - 1e-9) / 10
+        hi = r.ref if r.to_tolerated else r.ref * (1 - rules.value("W-FLARE", "min_cut"))
         if km < lo:
             km, floor_from = lo, rule
-            ref_txt = f"the tolerated week's {_fmt(ref)}" if to_tolerated else f"last week's {_fmt(L)}"
+            ref_txt = f"the tolerated week's {_fmt(r.ref)}" if r.to_tolerated else f"last week's {_fmt(r.L)}"
             rule, why = "W-FLARE", (f"after the flare this week runs {_fmt(lo)}: not more than "
                                     f"{rules.value('W-FLARE', 'max_cut'):.0%} below {ref_txt}")
         km = min(km, hi)
@@ -333,57 +375,97 @@ def decide_dose(
             d.cite(c_rule, c_why)
         elif c_rule == floor_from == "W-START":  # the share stated is the share planned
             lo_f, hi_f = rules.value("W-START", "min_fraction"), rules.value("W-START", "max_fraction")
-            d.cite(c_rule, f"{start_head}: {km / B:.0%} of your normal {_fmt(B)}, within W-START's "
+            d.cite(c_rule, f"{_start_head(r)}: {km / r.B:.0%} of your normal {_fmt(r.B)}, within W-START's "
                            f"{lo_f:.0%}-{hi_f:.0%} (W-FLARE's range holds the week at {_fmt(km)})")
         elif c_rule == floor_from:
             d.cite(c_rule, c_why + f" (W-FLARE's range holds the week at {_fmt(km)})")
         else:
             d.cite(c_rule, c_why + f" (the more cautious {rule} sets the dose: {_fmt(km)})")
-    if tol.week_km is not None:
-        d.cite("W-TOLERATED", f"the most recent week your back answered green: {_fmt(tol.week_km)}"
-               + (f"; its longest green run {_fmt(tol.longest_km)}" if tol.longest_km else ""))
+    if r.tol.week_km is not None:
+        d.cite("W-TOLERATED", f"the most recent week your back answered green: {_fmt(r.tol.week_km)}"
+               + (f"; its longest green run {_fmt(r.tol.longest_km)}" if r.tol.longest_km else ""))
 
-    # Deload: after weeks at the normal volume, a lighter week (only once back to normal training).
-    every = int(rules.value("W-DELOAD", "every_weeks"))
-    building = not d.irritable and rule == "W-PROGRESS"
-    at_base = _weeks_at_baseline(weeks, B) if building else 0  # read only when it can matter
-    if building and at_base >= every - 1:
+
+def _deload(d: DoseDecision, weeks: Sequence[WeekResponse], r: _Reading, rules: Catalogue) -> None:
+    """W-DELOAD: after weeks at the normal volume, a lighter week (only once back to normal training)."""
+    if d.irritable or d.dose_rule != "W-PROGRESS":
+        return
+    at_base = _weeks_at_baseline(weeks, r.B)
+    if at_base >= int(rules.value("W-DELOAD", "every_weeks")) - 1:
         frac = rules.value("W-DELOAD", "fraction")
-        d.target_km, d.dose_rule, d.deload = L * frac, "W-DELOAD", True
+        d.target_km, d.dose_rule, d.deload = r.L * frac, "W-DELOAD", True
         d.cite("W-DELOAD", f"{at_base} weeks at your normal volume: a lighter week at {frac:.0%} of last week")
 
-    trial, trial_why = _trial_in_force(steady, int(rules.value("A-TRIAL", "keep_weeks")),
-                                       int(rules.value("A-TRIAL", "kept_after_bad_weeks")))
-    if repeat_red and not {"frequency", "style"} <= set(trial):
-        # Red again: modify more aggressively (000): fewer runs with recovery days between them, run:walk.
+
+def _trial(d: DoseDecision, r: _Reading, rules: Catalogue) -> None:
+    """A-TRIAL's variables in force; red again modifies more aggressively (000)."""
+    trial, why = _trial_in_force(r.steady, int(rules.value("A-TRIAL", "keep_weeks")),
+                                 int(rules.value("A-TRIAL", "kept_after_bad_weeks")))
+    if r.repeat_red and not {"frequency", "style"} <= set(trial):
+        # Red again: fewer runs with recovery days between them, run:walk.
         trial = tuple(dict.fromkeys((*trial, "frequency", "style")))
-        trial_why = ("two red weeks in a row: fewer runs with a recovery day between them, walk breaks in "
-                     "every run, and a run swapped for cross-training")
+        why = ("two red weeks in a row: fewer runs with a recovery day between them, walk breaks in every run, "
+               "and a run swapped for cross-training")
     d.trial = trial
-    if trial_why:
-        d.cite("A-TRIAL", trial_why)
+    if why:
+        d.cite("A-TRIAL", why)
     if "frequency" in trial:
         d.cite("W-SPACE", "split runs kept flaring: fewer runs with recovery days between them")
 
-    # The phase.
-    ret = rules.value("B-RETURN", "return_fraction")
+
+def _phase(d: DoseDecision, weeks: Sequence[WeekResponse], r: _Reading, rules: Catalogue) -> None:
+    """calm while irritable; maintain at the normal week (or building back from a lighter one); return
+    near it; rebuild below; the quality of the week and the cross-training swaps follow."""
+    B, L = r.B, r.L
+    after_deload = _after_deload(weeks, B, int(rules.value("W-DELOAD", "every_weeks")) + 1,
+                                 rules.value("W-DELOAD", "min_fraction"))
     if d.irritable:
         d.phase = "calm"
-    elif (d.target_km >= B - 1e-6 and B - max(SLACK_KM, 0.05 * B) <= L) or d.deload or _after_deload(
-            weeks, B, int(rules.value("W-DELOAD", "every_weeks")) + 1, rules.value("W-DELOAD", "min_fraction")):
+    elif (d.target_km >= B - 1e-6 and B - max(SLACK_KM, 0.05 * B) <= L) or d.deload or after_deload:
         d.phase = "maintain"
-    elif d.target_km >= ret * B:
+    elif d.target_km >= rules.value("B-RETURN", "return_fraction") * B:
         d.phase = "return"
     else:
         d.phase = "rebuild"
+    settle_weeks = int(rules.value("B-RETURN", "settled_green_weeks"))
     if d.phase == "calm":
         d.quality = "none"
     elif d.settled and d.phase == "maintain":
         d.quality = "own"
     elif _streak(weeks, {"green"}, limit=settle_weeks) >= settle_weeks:
         d.quality = "modified"
-    d.swaps = int(rules.value("X-SWAP", "swaps_after_red")) if level == "red" or d.restart else (
+    d.swaps = int(rules.value("X-SWAP", "swaps_after_red")) if r.level == "red" or d.restart else (
         int(rules.value("X-SWAP", "swaps_building")) if d.phase != "maintain" else 0)
+
+
+def decide_dose(
+    tl: Timeline, weeks: Sequence[WeekResponse], baseline_km: float, baseline_longest: float, rules: Catalogue,
+    today_call: TodayCall | None = None, tolerated: ToleratedDose | None = None,
+) -> DoseDecision:
+    """The running dose for the 7 days from today, the phase, and the rules that set them.
+
+    A pipeline: read the history once; the single-run caps; each dose rule's week (restart, after red,
+    the holds and the build, no answers); the most conservative wins inside W-FLARE's range; a lighter
+    week when due; the trial's variables; the phase. When this morning's call changes the picture (a
+    flare, an amber run, severe pain at rest, a sore morning) the week is planned from it: the dose holds
+    and the running stays easy.
+    """
+    r = _read(tl, weeks, baseline_km, rules, tolerated)
+    d = DoseDecision(phase="rebuild", target_km=r.B, baseline_km=r.B, last_week_km=r.L, tolerated=r.tol)
+    _single_run_caps(d, tl, r, rules)
+    d.settled = _settled(tl, weeks, rules)
+    if r.B <= 0:
+        d.phase, d.target_km, d.dose_rule = "maintain", 0.0, "B-AVAILABLE"
+        d.cite("B-AVAILABLE", "your normal week has no running in it, so none is planned")
+        return d
+    candidates = [*_restart(d, r, rules), *_after_red(d, r, rules), *_holds(d, tl, weeks, r, rules, today_call),
+                  *_unknown(d, tl, weeks, r, rules)]
+    if not candidates:  # pain but no runs logged at all
+        share = rules.value("W-START", "fraction")
+        candidates.append((share * r.B, "W-START", f"your back is irritable: about {share:.0%} of your normal week"))
+        d.irritable = True
+    _choose(d, candidates, r, rules)
+    _deload(d, weeks, r, rules)
+    _trial(d, r, rules)
+    _phase(d, weeks, r, rules)
     return d
-
-
