@@ -37,6 +37,8 @@ __all__ = [
     "allowed",
     "audit",
     "authenticate",
+    "calendar_athlete",
+    "calendar_link",
     "change_password",
     "create_user",
     "end_session",
@@ -214,19 +216,19 @@ def authenticate(db: Database, email: str, password: str, *, client: str,
     with db.session() as session:
         row = session.scalar(select(UserRow).where(UserRow.email == email))
     if row is None or not verify_password(row.password_hash, password):
-        if row is None:
+        if row is None or row.password_hash is None:
             verify_password(_DUMMY_HASH(), password)  # the same time whether or not the account exists
         with db.write() as session:
             session.add_all([SigninFailureRow(key=account_key, at=when), SigninFailureRow(key=client_key, at=when)])
         audit(db, "signin_failed", user_id=row.id if row else None, client=client, detail=email, now=when)
         raise SigninRefused("That email and password do not match an account.")
     assert row.password_hash is not None
-    if needs_rehash(row.password_hash):
-        with db.write() as session:
+    fresh = hash_password(password) if needs_rehash(row.password_hash) else None  # hashed outside the write lock
+    with db.write() as session:
+        if fresh is not None:
             stored = session.get(UserRow, row.id)
             if stored is not None:
-                stored.password_hash = hash_password(password)
-    with db.write() as session:
+                stored.password_hash = fresh
         session.execute(delete(SigninFailureRow).where(SigninFailureRow.key == account_key))
     return _actor(row)
 
@@ -289,10 +291,11 @@ def change_password(db: Database, actor: Actor, current: str, new: str, *, clien
         check_policy(new, email=row.email)
     except ValueError as exc:
         raise AccountProblem("new", str(exc)) from None
+    hashed = hash_password(new)  # outside the write lock: hashing takes tens of milliseconds
     with db.write() as session:
         stored = session.get(UserRow, actor.user_id)
         assert stored is not None
-        stored.password_hash, stored.password_changed_at = hash_password(new), utcnow()
+        stored.password_hash, stored.password_changed_at = hashed, utcnow()
         session.execute(delete(WebSessionRow).where(WebSessionRow.user_id == actor.user_id))
     audit(db, "password_changed", user_id=actor.user_id, client=client)
 
@@ -320,6 +323,24 @@ def revoke_tokens(db: Database, email: str) -> int:
         n = session.execute(delete(ApiTokenRow).where(ApiTokenRow.user_id == user.id, ApiTokenRow.purpose == "api"))
     audit(db, "token_revoked", user_id=user.id)
     return int(getattr(n, "rowcount", 0) or 0)
+
+
+def calendar_link(db: Database, athlete_id: int, now: dt.datetime | None = None) -> str:
+    """A new secret for the athlete's calendar feed; any earlier one stops working (rotation). Shown once."""
+    user = user_for_athlete(db, athlete_id)
+    if user is None:
+        raise AccountProblem("--athlete", f"athlete {athlete_id} has no account to hold a calendar link")
+    user_id = _user_by_email(db, user).id
+    with db.write() as session:
+        session.execute(delete(ApiTokenRow).where(ApiTokenRow.user_id == user_id, ApiTokenRow.purpose == "calendar"))
+    return _issue(db, user_id, "calendar", None, now or utcnow())
+
+
+def calendar_athlete(db: Database, secret: str) -> int | None:
+    """The athlete whose calendar feed this secret opens, or None."""
+    with db.session() as session:
+        return session.scalar(select(UserRow.athlete_id).join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
+                              .where(ApiTokenRow.token_hash == _hash(secret), ApiTokenRow.purpose == "calendar"))
 
 
 def token_actor(db: Database, token: str) -> Actor | None:
