@@ -21,6 +21,7 @@ from backstride.services.demo import demo_state, ensure_demo_athlete
 from backstride.storage import Database, create_athlete
 from backstride.web.app import create_app
 from backstride.web.settings import Settings
+from tests.storage.conftest import pg_server_url, pg_url  # noqa: F401  (the PostgreSQL fixtures, reused)
 
 BASE = "https://testserver"
 SECRET = "a-test-secret-that-is-long-enough-for-the-settings"
@@ -103,3 +104,10 @@ def build_world(url: str) -> Iterator[World]:
 @pytest.fixture
 def world(sqlite_url: str) -> Iterator[World]:
     yield from build_world(sqlite_url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_world(request: pytest.FixtureRequest) -> Iterator[World]:
+    """The world on SQLite and on PostgreSQL in turn."""
+    url = str(request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url"))
+    yield from build_world(url)

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse
 
-from backstride.contract import InvalidState, parse_checkin
+from backstride.contract import Checkin, InvalidState, parse_checkin
 from backstride.services import accounts
 from backstride.services.manual_log import ManualEntry, NotPlausible, log_session
 from backstride.services.training_log import athlete_state, decide_for, plan_for, record_checkin
@@ -81,6 +81,9 @@ def add_checkin(request: Request, athlete_id: AthleteWrite,
                 answers: Annotated[dict[str, Any], Body(examples=[{"date": "2026-12-04", "pain_rest": 2}])]) -> Any:
     """Record a check-in (fields as in ``backstride.state/1``; ``date`` defaults to today), screened at once."""
     today = _today()
+    unknown = sorted(set(answers) - set(Checkin.model_fields))
+    if unknown:
+        return _unprocessable([(name, "not a check-in field") for name in unknown])
     answers = {"date": today.isoformat(), **answers}
     try:
         checkin = parse_checkin(answers)

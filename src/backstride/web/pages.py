@@ -212,7 +212,8 @@ def plan_page(request: Request, athlete_id: AthleteRead) -> Response:
 
     state, plan = plan_for(database(request), athlete_id, today(), save=False)
     catalogue = default_catalogue()
-    titles = {r.id: (catalogue.rule(r.id).title if r.id in catalogue else r.id) for r in plan.rules_applied}
+    ids = {r.id for r in plan.rules_applied} | {r for s in plan.sessions for r in s.rules}
+    titles = {r: (catalogue.rule(r).title if r in catalogue else r) for r in ids}
     return page(request, "plan.html", {"title": "Plan", "athlete_id": athlete_id, "plan": plan,
                                        "units": state.athlete.units, "titles": titles, "calendar_url": None})
 
