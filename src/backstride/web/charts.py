@@ -36,6 +36,7 @@ _PAIN_SERIES: tuple[tuple[str, str, str, str], ...] = (  # field, words, dash pa
     ("pain_next_morning", "next morning", "2 2", "diamond"),
 )
 _PAIN_COLOUR = {"pain_rest": "#6a1b9a", "pain_during": "#c5221f", "pain_next_morning": "#b35c00"}
+RATIO_TOP = 2.5  # the ratio axis stops here
 RATIO_HIGH, RATIO_LOW = 1.5, 0.8  # the band the `weeks` report marks (a rise above 1.5 often comes before a flare)
 
 
@@ -372,18 +373,24 @@ def ratio_chart(h: History) -> Chart:
         return Chart(cid, title, _empty(cid, title, "Not enough running yet for a load ratio.", summary), summary,
                      columns, rows)
     high = [h.weeks[i] for i, v in known if v > RATIO_HIGH]
-    summary = (f"Your load ratio was {_ratio(known[-1][1])} in the latest week. "
+    latest = h.weeks[known[-1][0]]
+    so_far = " so far" if latest.start + dt.timedelta(days=6) >= h.today else ""
+    summary = (f"Your load ratio was {_ratio(known[-1][1])} in the week of {_day(latest.start)}{so_far}. "
                + (f"It was above {RATIO_HIGH:g} in {len(high)} week(s) (" + ", ".join(_day(w.start) for w in high)
                   + "): rises that fast often come before a flare." if high
                   else f"It stayed at or below {RATIO_HIGH:g}, a steady build."))
-    top = max(2.0, _nice_top(max(v for _, v in known)))
+    top = RATIO_TOP  # a first month after a break can read 5 or more: drawn at the top, its number in the table
+
+    def clamp(v: float) -> float:
+        return min(v, top)
+
     step = PLOT_W / len(h.weeks)
 
     def x_of(i: int) -> float:
         return LEFT + step * (i + 0.5)
 
     def y_of(v: float) -> float:
-        return TOP + PLOT_H * (1 - v / top)
+        return TOP + PLOT_H * (1 - clamp(v) / top)
 
     body = [_text(4, TOP - 8, "ratio", anchor="start", fill=MUTED, size=10)]
     body.append(f'<rect class="band" x="{LEFT}" y="{y_of(RATIO_HIGH):.1f}" width="{PLOT_W}" '
