@@ -1,12 +1,11 @@
 """Jobs: work done off the request path (imports from the web app), with progress and a result.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-04
 
-Written beside the web accounts revision (0006) on a separate branch: it revises 0005 here, and is
-re-pointed onto 0006 (``down_revision = "0006"``) when the two branches are merged, so the history
-stays one line. The table holds no health data beyond an import's summary (file names, counts and
+Written beside the web accounts revision (0006) on a separate branch, first revising 0005; re-pointed
+onto 0006 when the branches were merged, so the history stays one line. The table holds no health data beyond an import's summary (file names, counts and
 reasons); its rows belong to the athlete and cascade with them on erasure.
 """
 
@@ -18,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
