@@ -26,7 +26,7 @@ from backstride.storage.ownership import athlete_tables, owned_by
 from backstride.storage.plans import save_plan
 from backstride.storage.restore import import_athlete_export
 from backstride.storage.shoes import add_shoe
-from backstride.storage.tables import Base
+from backstride.storage.tables import Base, JobRow
 from tests.storage.storage_builders import UTC, full_state, imported
 
 CANARY = "CANARY-7f3e-do-not-keep"
@@ -51,6 +51,9 @@ def _populate(db: Database, notes: str = "") -> int:
     add_activity(db, athlete, full_state().activities[0], notes=notes)
     log_import(db, athlete, f"broken {notes}.fit", "failed", f"bad bytes {notes}")
     save_plan(db, athlete, Plan.model_validate(PLAN))
+    with db.write() as session:  # an import the web app ran for the athlete, with its summary
+        session.add(JobRow(athlete_id=athlete, kind="import", state="done", payload={"paths": [f"{notes}.fit"]},
+                           done=1, total=1, result={"files": 1, "failed": []}, created_at=dt.datetime.now(UTC)))
     return athlete
 
 

@@ -43,6 +43,7 @@ __all__ = [
     "ClinicianLinkRow",
     "ErasureRow",
     "ImportLogRow",
+    "JobRow",
     "LapRow",
     "PlannedDayRow",
     "ShoeRow",
@@ -293,6 +294,30 @@ class ImportLogRow(Base):
     reason: Mapped[str | None] = mapped_column(CleanText())
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id", ondelete="SET NULL"))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class JobRow(Base):
+    """A piece of work done off the request path (an import): its progress, then its result or error.
+
+    ``payload`` and ``result`` are JSON. ``done`` of ``total`` is the progress (files read of files
+    found); ``error`` a one-line reason for the runner, never a traceback.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="state"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(_athlete_fk(), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[Any] = mapped_column(JSON)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int | None] = mapped_column(Integer)
+    result: Mapped[Any | None] = mapped_column(JSON(none_as_null=True))
+    error: Mapped[str | None] = mapped_column(CleanText())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class ErasureRow(Base):

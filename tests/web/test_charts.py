@@ -1,0 +1,155 @@
+"""History charts: well-formed SVG with a title and description, the history's numbers, escaped text."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import pytest
+from defusedxml.ElementTree import fromstring
+
+from backstride.contract import Checkin, parse_state
+from backstride.services.demo import demo_state
+from backstride.services.history import History, HistoryWeek, RedFlagDay, RunMark, history_for
+from backstride.storage import Database, create_athlete, upsert_checkin
+from backstride.web.charts import (
+    Chart,
+    history_charts,
+    load_and_pain_chart,
+    planned_done_chart,
+    ratio_chart,
+    runs_chart,
+)
+
+TODAY = dt.date(2026, 12, 3)
+NS = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[History]:
+    path: Path = tmp_path_factory.mktemp("charts") / "log.db"
+    db = Database.open(f"sqlite:///{path}")
+    a = create_athlete(db, demo_state(TODAY), name="Sam")
+    upsert_checkin(db, a, Checkin(date=TODAY, numbness_tingling=True))
+    yield history_for(db, a, TODAY, weeks=8)
+    db.dispose()
+
+
+def _parse(chart: Chart) -> Element:
+    root: Element = fromstring(chart.svg)
+    assert root.tag == f"{NS}svg"
+    return root
+
+
+def _week(start: dt.date, **kw: object) -> HistoryWeek:
+    base = dict(start=start, distance=0.0, planned=None, verdict="no plan kept", runs=0, pain_rest=None,
+                pain_during=None, pain_next_morning=None, response="unknown", acwr=None, flares=0, red_flag_days=0)
+    base.update(kw)
+    return HistoryWeek(**base)  # type: ignore[arg-type]
+
+
+def _empty_history(weeks: int = 4) -> History:
+    first = dt.date(2026, 11, 9)
+    return History(TODAY, "km", tuple(_week(first + dt.timedelta(days=7 * i)) for i in range(weeks)), (), (), (),
+                   (), 0)
+
+
+def test_every_chart_is_an_accessible_svg_that_scales_to_the_screen(history: History) -> None:
+    for chart in history_charts(history):
+        root = _parse(chart)
+        assert root.get("width") == "100%" and root.get("viewBox") == "0 0 360 230"
+        assert root.get("role") == "img"
+        title, desc = root.find(f"{NS}title"), root.find(f"{NS}desc")
+        assert title is not None and title.text == chart.title
+        assert desc is not None and desc.text == chart.summary
+        assert set((root.get("aria-labelledby") or "").split()) == {title.get("id"), desc.get("id")}
+        assert chart.summary.endswith(".") and chart.rows and all(len(r) == len(chart.columns) for r in chart.rows)
+
+
+def test_chart_ids_are_unique_on_the_page(history: History) -> None:
+    charts = history_charts(history)
+    ids = [c.id for c in charts]
+    inner = [e.get("id") for c in charts for e in _parse(c).iter() if e.get("id")]
+    assert len(set(ids)) == len(ids) and len(set(inner)) == len(inner)
+
+
+def test_the_load_chart_has_a_bar_per_week_with_the_weeks_numbers(history: History) -> None:
+    chart = load_and_pain_chart(history)
+    root = _parse(chart)
+    bars = [e for e in root.iter(f"{NS}rect") if e.get("class") == "bar"]
+    assert len(bars) == len(history.weeks) == len(chart.rows)
+    tallest = max(range(len(bars)), key=lambda i: float(bars[i].get("height") or 0))
+    assert history.weeks[tallest].distance == max(w.distance for w in history.weeks)
+    for row, w in zip(chart.rows, history.weeks, strict=True):
+        assert row[1] == f"{w.distance:g}" and row[6] == str(w.flares)
+    assert any((e.get("class") or "").startswith("pain-line") for e in root.iter(f"{NS}polyline"))
+    assert f"{history.weeks[-1].distance:g} km" in chart.summary
+
+
+def test_flares_and_red_flags_are_marked_by_shape_not_only_colour(history: History) -> None:
+    root = _parse(load_and_pain_chart(history))
+    groups = [e.get("class") for e in root.iter(f"{NS}g")]
+    assert "answer answer-red" in groups and "red-flag" in groups
+    runs = _parse(runs_chart(history))
+    classes = {e.get("class") for e in runs.iter(f"{NS}g")}
+    assert {"answer answer-green", "answer answer-red", "red-flag"} <= classes
+    shapes = {e.get("class"): {c.tag for c in e} for e in runs.iter(f"{NS}g")}
+    assert f"{NS}circle" in shapes["answer answer-green"] and f"{NS}rect" in shapes["answer answer-red"]
+
+
+def test_the_runs_chart_lists_every_run_with_its_answer(history: History) -> None:
+    chart = runs_chart(history)
+    assert len(chart.rows) == len(history.runs)
+    marks = [e for e in _parse(chart).iter(f"{NS}g") if (e.get("class") or "").startswith("answer ")]
+    assert len(marks) == len(history.runs) + 3  # and the legend's three
+    reds = sum(1 for r in history.runs if r.level == "red")
+    assert f"{reds} red" in chart.summary
+
+
+def test_planned_against_done_and_the_ratio_have_their_numbers(history: History) -> None:
+    chart = planned_done_chart(history)
+    assert [r[2] for r in chart.rows] == [f"{w.distance:g}" for w in history.weeks]
+    ratio = ratio_chart(history)
+    assert [r[1] for r in ratio.rows] == ["–" if w.acwr is None else f"{w.acwr:.2f}" for w in history.weeks]
+    assert "load ratio" in ratio.summary
+
+
+def test_text_from_the_history_is_escaped() -> None:
+    h = _empty_history()
+    evil = '<script>alert("x")</script> & </text>'
+    week = _week(h.weeks[-1].start, distance=5.0, runs=1, response="red", flares=1)
+    h = dataclasses.replace(h, weeks=(*h.weeks[:-1], week),
+                            runs=(RunMark(week.start, 5.0, "red", "P-RED-24H", evil),),
+                            red_flags=(RedFlagDay(week.start, "T-NEURO", (evil,)),))
+    for chart in history_charts(h):
+        root = _parse(chart)  # still well-formed
+        assert not list(root.iter("script")) and not list(root.iter(f"{NS}script"))
+        assert "<script>" not in chart.svg
+    texts = " ".join(t.text or "" for t in _parse(runs_chart(h)).iter(f"{NS}title"))
+    assert evil in texts  # the words survive, as text
+
+
+def test_an_empty_history_draws_a_calm_message_and_no_bars() -> None:
+    h = _empty_history()
+    assert h.empty
+    for chart in history_charts(h):
+        root = _parse(chart)
+        assert not [e for e in root.iter(f"{NS}rect") if e.get("class") == "bar"]
+        words = " ".join(t.text or "" for t in root.iter(f"{NS}text"))
+        assert words and "yet" in words + chart.summary
+    assert load_and_pain_chart(h).rows[0][1] == "0"
+    assert runs_chart(h).rows == ()
+
+
+def test_a_miles_runner_reads_miles_on_the_axis_and_in_the_table(tmp_path: Path) -> None:
+    db = Database.open(f"sqlite:///{tmp_path / 'log.db'}")
+    data = demo_state(TODAY).to_json_dict()
+    data["athlete"]["units"] = "mi"
+    a = create_athlete(db, parse_state(data), name="Sam")
+    chart = load_and_pain_chart(history_for(db, a, TODAY, weeks=4))
+    db.dispose()
+    assert chart.columns[1] == "Distance (mi)" and " mi " in chart.summary + " "
+    assert any(t.text == "mi" for t in _parse(chart).iter(f"{NS}text"))
