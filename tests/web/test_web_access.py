@@ -22,7 +22,7 @@ PUBLIC = {("GET", "/"), ("GET", "/signin"), ("POST", "/signin"), ("GET", "/signi
 SIGNED_IN = {("GET", "/athletes"), ("GET", "/api/athletes"), ("POST", "/signout")}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # Values for the other path parameters of athlete routes.
-PARAMS: dict[str, str] = {"day": dt.date.today().isoformat()}
+PARAMS: dict[str, str] = {"day": dt.date.today().isoformat(), "job_id": "1"}  # job 1: athlete A's (conftest)
 MISSING_IDS = (999_999, 10**30)
 
 
