@@ -134,6 +134,28 @@ def athletes(request: Request, actor: CurrentActor) -> Response:
     return page(request, "athletes.html", {"title": "Athletes", "people": people})
 
 
+@router.get("/account")
+def account(request: Request, actor: CurrentActor) -> Response:
+    """Who is signed in, and a form to change the password."""
+    return page(request, "account.html", {"title": "Your account", "problems": []})
+
+
+@router.post("/account/password")
+def password_change(request: Request, actor: CurrentActor, current: Annotated[str, Form(max_length=4096)],
+                    new: Annotated[str, Form(max_length=4096)]) -> Response:
+    """Change the password: every session of the account ends (this one too); sign in again with the new one."""
+    try:
+        accounts.change_password(database(request), actor, current, new, client=client_of(request))
+    except accounts.AccountProblem as problem:
+        return page(request, "account.html", {"title": "Your account", "problems": [str(problem)]},
+                    status_code=422)
+    request.state.actor = None
+    response = page(request, "signin.html", {"title": "Sign in", "message": "Your password is changed, and "
+                                             "every device is signed out. Sign in with the new one."})
+    response.delete_cookie(request.app.state.settings.cookie_name, path="/", secure=True, httponly=True)
+    return response
+
+
 # --- Today and the check-in --------------------------------------------------------------------------
 
 
