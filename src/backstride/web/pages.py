@@ -187,7 +187,8 @@ def checkin_form(request: Request, athlete_id: AthleteWrite, legs: bool = False)
 def _answers(form: dict[str, str], day: dt.date) -> dict[str, Any]:
     """The check-in's answers from the form: blank means not answered; yes/no become true/false."""
     answers: dict[str, Any] = {"date": day.isoformat()}
-    for name in ("pain_rest", "pain_during", "pain_after", "pain_next_morning", "stress", "confidence"):
+    # No "pain the next morning" here: the core reads it from the next day's pain at rest.
+    for name in ("pain_rest", "pain_during", "pain_after", "stress", "confidence"):
         value = form.get(name, "").strip()
         if value:
             answers[name] = int(value) if value.isdigit() else value
