@@ -34,7 +34,9 @@ _HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on form posts, which the
+    # CSRF check must refuse; other sites still get no referrer at all.
+    "Referrer-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
@@ -69,6 +71,11 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.include_router(api.router)
     static = resources.files("backstride.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> RedirectResponse:
+        """Browsers ask for it whatever the page says."""
+        return RedirectResponse("/static/favicon.svg", status_code=308)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
