@@ -128,3 +128,10 @@ def test_unknown_paths_and_methods_answer_calmly(world: World) -> None:
     assert client.get("/no/such/page").status_code == 404
     assert client.get("/api/nothing").json() == {"detail": "There is nothing here."}
     assert client.put("/signin").status_code in (403, 405)
+
+
+def test_a_body_too_big_for_a_form_is_refused_before_it_is_read(world: World) -> None:
+    client = world.browsers["anonymous"]
+    auth = {"Authorization": f"Bearer {world.tokens['athlete_a']}", "Content-Type": "application/json"}
+    answer = client.post(f"/api/athletes/{world.a}/checkins", headers=auth, content=b"{" + b" " * (2 * 2**20) + b"}")
+    assert answer.status_code == 413 and "more than" in answer.json()["detail"]
