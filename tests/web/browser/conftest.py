@@ -61,14 +61,17 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def serve() -> Iterator[Callable[[Any], str]]:
-    """``serve(app)`` starts uvicorn with ``app`` in a thread and returns ``http://127.0.0.1:PORT``."""
+def serve() -> Iterator[Callable[..., str]]:
+    """``serve(app, port=None)`` starts uvicorn with ``app`` in a thread and returns ``http://127.0.0.1:PORT``.
+
+    Give ``port`` (from :func:`free_port`) when the app must know its own origin before it starts.
+    """
     import uvicorn
 
     servers: list[tuple[uvicorn.Server, threading.Thread]] = []
 
-    def start(app: Any) -> str:
-        port = free_port()
+    def start(app: Any, port: int | None = None) -> str:
+        port = port or free_port()
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                                lifespan="auto", access_log=False))
         thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)

@@ -108,7 +108,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> History:
 
 
 @pytest.fixture
-def site(serve: Callable[[Any], str], history: History) -> str:
+def site(serve: Callable[..., str], history: History) -> str:
     empty = History(history.today, "km", tuple(), (), (), (), (), 0)
     return serve(asgi_app({
         "/history": charts_page(history),
