@@ -37,7 +37,7 @@ from tests.web.browser.conftest import (
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
 
 EMAIL, PASSWORD = "sam@example.org", "a long morning run by the river"
 SECONDS_PER_TAP = 1.5  # a deliberate reading-and-tapping pace, slower than most people on their phone
@@ -253,3 +253,34 @@ def test_the_same_morning_by_keyboard_alone(page: Page, site: Site) -> None:
     page.keyboard.press("Enter")
     page.locator(".saved").wait_for()
     assert "5 km" in page.locator(".list").inner_text()
+
+
+def test_a_red_flag_answer_shows_its_banner_at_once(page: Page, site: Site) -> None:
+    sign_in_by_tapping(page, site)
+    page.goto(site.at("checkin"))
+    tap(page, "pain_rest", "3")
+    tap(page, "bladder_bowel_change", "yes")
+    page.get_by_role("button", name="Save check-in").click()
+    banner = page.locator(".banner.emergency[role=alert]")
+    banner.wait_for()
+    assert "emergency" in banner.inner_text().lower()
+    assert banner.bounding_box() is not None and banner.bounding_box()["y"] < 844  # type: ignore[index]
+    looks_right(page, site, "red-flag")
+    page.goto(site.at("today"))
+    assert page.locator(".banner.emergency").count() == 1  # and Today leads with it
+
+
+def test_the_check_in_works_without_javascript(browser: Browser, site: Site) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in_by_tapping(page, site)
+        page.goto(site.at("checkin"))
+        tap(page, "pain_rest", "1")
+        page.get_by_role("button", name="Save check-in").click()
+        page.wait_for_url("**/today")  # a plain form post, answered with a redirect to Today
+        assert not page.get_by_role("link", name="Check in for today").count()
+        assert_fits_width(page)
+        assert_not_blank(page)
+    finally:
+        context.close()
