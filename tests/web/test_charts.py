@@ -153,3 +153,15 @@ def test_a_miles_runner_reads_miles_on_the_axis_and_in_the_table(tmp_path: Path)
     db.dispose()
     assert chart.columns[1] == "Distance (mi)" and " mi " in chart.summary + " "
     assert any(t.text == "mi" for t in _parse(chart).iter(f"{NS}text"))
+
+
+def test_the_app_partial_shows_a_chart_with_its_table_and_escapes_its_words(history: History) -> None:
+    from backstride.web.rendering import templates
+
+    chart = dataclasses.replace(runs_chart(history), title="<b>Runs</b> & answers",
+                                rows=(("Mon 30 Nov", "8", "green", "<script>x</script>", "P-GREEN"),))
+    html = templates().env.get_template("_chart.html").render(chart=chart)
+    assert chart.svg in html  # the SVG as built (already escaped in charts.py)
+    assert "&lt;b&gt;Runs&lt;/b&gt; &amp; answers" in html and "<b>Runs</b>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>" not in html
+    assert html.count("<th scope=\"col\">") == len(chart.columns) and "The numbers" in html

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable, MutableMapping
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from jinja2 import Environment, FileSystemLoader
 
 from backstride.services.demo import demo_state
 from backstride.services.history import History, history_for
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 STATIC = REPO / "src" / "backstride" / "web" / "static"
+TEMPLATES = REPO / "src" / "backstride" / "web" / "templates"
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -47,18 +48,15 @@ def _browser_here() -> None:
     require_browser()
 
 
-def _table(chart: Chart) -> str:
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in chart.columns)
-    body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in chart.rows)
-    return (f'<details><summary id="{chart.id}-numbers">The numbers</summary><div class="table-wrap"><table>'
-            f"<caption class=\"visually-hidden\">{escape(chart.title)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table></div></details>")
+def _figure(chart: Chart) -> str:
+    """A chart as the app's own partial (templates/_chart.html) draws it."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
+    return env.get_template("_chart.html").render(chart=chart)
 
 
 def charts_page(h: History) -> str:
     """The History page's charts as the web app lays them out."""
-    figures = "".join(f'<figure class="chart-figure"><h2>{escape(c.title)}</h2>{c.svg}'
-                      f"<figcaption>{escape(c.summary)}</figcaption>{_table(c)}</figure>" for c in history_charts(h))
+    figures = "".join(_figure(c) for c in history_charts(h))
     return ('<!doctype html><html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             '<meta name="htmx-config" content=\'{"includeIndicatorStyles": false, "allowEval": false}\'>'
