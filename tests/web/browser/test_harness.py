@@ -118,12 +118,12 @@ def site(serve: Callable[..., str], history: History) -> str:
     }))
 
 
-def test_the_charts_draw_on_a_phone_and_fit_its_width(page: Page, site: str, tmp_path: Path) -> None:
+def test_the_charts_draw_on_a_phone_and_fit_its_width(page: Page, site: str, history: History, tmp_path: Path) -> None:
     page.goto(f"{site}/history")
     assert_not_blank(page, tmp_path / "history.png")
     assert_fits_width(page)
     widths = page.eval_on_selector_all("svg.chart", "els => els.map(e => e.getBoundingClientRect().width)")
-    assert len(widths) == 4 and all(300 <= w <= 390 for w in widths)
+    assert len(widths) == len(history_charts(history)) == 5 and all(300 <= w <= 390 for w in widths)
     assert page.locator("svg.chart title").first.text_content() == "Weekly running distance and pain"
     assert not [e for e in page.errors if "Content Security Policy" in e or "Refused" in e]  # type: ignore[attr-defined]
 
