@@ -29,10 +29,12 @@ from backstride.storage.tables import (
 )
 
 __all__ = [
+    "DEMO_EMAIL",
     "IDLE_TIMEOUT",
     "SESSION_LIFETIME",
     "AccountProblem",
     "Actor",
+    "FirstRun",
     "SigninRefused",
     "allowed",
     "audit",
@@ -44,6 +46,7 @@ __all__ = [
     "end_session",
     "issue_token",
     "link_clinician",
+    "prepare_first_run",
     "revoke_tokens",
     "session_actor",
     "signin_link",
@@ -406,3 +409,29 @@ def user_for_athlete(db: Database, athlete_id: int) -> str | None:
     """The email of the athlete's own account, if there is one."""
     with db.session() as session:
         return session.scalar(select(UserRow.email).where(UserRow.athlete_id == athlete_id))
+
+
+DEMO_EMAIL = "demo@example.org"
+
+
+@dataclass(frozen=True, slots=True)
+class FirstRun:
+    """What ``backstride serve`` found: the database was new (a demo athlete and a sign-in link made) or not."""
+
+    new: bool
+    signin_secret: str | None  # a one-time sign-in secret for the demo account, when new
+    users: int  # how many accounts there are
+
+
+def prepare_first_run(db: Database, today: dt.date, now: dt.datetime | None = None) -> FirstRun:
+    """On a database with no athletes: the demo athlete, an account for it, and a one-time sign-in link."""
+    from backstride.services.demo import ensure_demo_athlete
+    from backstride.storage import list_athletes
+
+    with db.session() as session:
+        users = int(session.scalar(select(func.count()).select_from(UserRow)) or 0)
+    if list_athletes(db):
+        return FirstRun(False, None, users)
+    athlete = ensure_demo_athlete(db, today)
+    create_user(db, DEMO_EMAIL, "athlete", athlete_id=athlete, now=now)
+    return FirstRun(True, signin_link(db, DEMO_EMAIL, now), users + 1)
