@@ -22,6 +22,7 @@ from backstride.storage import Database, create_athlete
 from backstride.web.charts import Chart, history_charts
 from tests.conftest import REPO
 from tests.web.browser.conftest import (
+    accessibility_problems,
     assert_fits_width,
     assert_not_blank,
     focused,
@@ -125,6 +126,7 @@ def test_the_charts_draw_on_a_phone_and_fit_its_width(page: Page, site: str, his
     widths = page.eval_on_selector_all("svg.chart", "els => els.map(e => e.getBoundingClientRect().width)")
     assert len(widths) == len(history_charts(history)) == 5 and all(300 <= w <= 390 for w in widths)
     assert page.locator("svg.chart title").first.text_content() == "Weekly running distance and pain"
+    assert not accessibility_problems(page)
     assert not [e for e in page.errors if "Content Security Policy" in e or "Refused" in e]  # type: ignore[attr-defined]
 
 

@@ -28,10 +28,12 @@ from backstride.web.pages import MORNING
 from backstride.web.settings import Settings
 from tests.conftest import SHARED
 from tests.web.browser.conftest import (
+    accessibility_problems,
     assert_fits_width,
     assert_not_blank,
     free_port,
     require_browser,
+    small_tap_targets,
     tab_to,
 )
 
@@ -93,6 +95,8 @@ def looks_right(page: Page, site: Site, name: str) -> None:
     assert_fits_width(page)
     errors = getattr(page, "errors", [])
     assert not errors, f"{name}: console errors {errors}"
+    assert not accessibility_problems(page), f"{name}: {accessibility_problems(page)}"
+    assert not small_tap_targets(page), f"{name}: {small_tap_targets(page)}"
 
 
 # --- by tapping -------------------------------------------------------------------------------------
@@ -282,5 +286,21 @@ def test_the_check_in_works_without_javascript(browser: Browser, site: Site) -> 
         assert not page.get_by_role("link", name="Check in for today").count()
         assert_fits_width(page)
         assert_not_blank(page)
+    finally:
+        context.close()
+
+
+def test_the_pages_read_in_dark_mode_too(browser: Browser, site: Site) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.errors = []  # type: ignore[attr-defined]
+        sign_in_by_tapping(page, site)
+        for name in ("today", "checkin", "plan", "log", "settings"):
+            page.goto(site.at(name))
+            looks_right(page, site, f"dark-{name}")
+            ink, paper = page.evaluate("[getComputedStyle(document.body).color, "
+                                       "getComputedStyle(document.documentElement).backgroundColor]")
+            assert ink != paper and paper != "rgb(250, 250, 247)", name  # the dark palette, not the light one
     finally:
         context.close()
