@@ -84,6 +84,8 @@ def build_world(url: str) -> Iterator[World]:
              "clinician_none": accounts.create_user(db, "pn@example.org", "clinician")}
     accounts.link_clinician(db, "pa@example.org", a)
     app = create_app(settings_for(url), db=db)
+    job = app.state.jobs.enqueue("import", {"athlete_id": a, "paths": [], "today": today.isoformat()})
+    assert job == 1 and app.state.jobs.wait(job).state == "done"  # athlete A's import job 1, for the job routes
     browsers = {"anonymous": browser(app)}
     tokens: dict[str, str] = {}
     emails = {"athlete_a": "a@example.org", "athlete_b": "b@example.org", "clinician_a": "pa@example.org",

@@ -19,10 +19,11 @@ from tests.web.conftest import ACTORS, World, csrf_of
 PUBLIC = {("GET", "/"), ("GET", "/signin"), ("POST", "/signin"), ("GET", "/signin/link"), ("POST", "/signin/link"),
           ("GET", "/healthz"), ("GET", "/calendar/{secret}.ics")}
 # Routes for a signed-in person that carry no athlete id (they act on the person themself).
-SIGNED_IN = {("GET", "/athletes"), ("GET", "/api/athletes"), ("POST", "/signout")}
+SIGNED_IN = {("GET", "/athletes"), ("GET", "/api/athletes"), ("POST", "/signout"), ("GET", "/account"),
+             ("POST", "/account/password")}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # Values for the other path parameters of athlete routes.
-PARAMS: dict[str, str] = {"day": dt.date.today().isoformat()}
+PARAMS: dict[str, str] = {"day": dt.date.today().isoformat(), "job_id": "1"}  # job 1: athlete A's (conftest)
 MISSING_IDS = (999_999, 10**30)
 
 

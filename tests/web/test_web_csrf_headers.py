@@ -108,21 +108,18 @@ def test_pages_have_no_inline_script(world: World) -> None:
         assert not re.search(r"\son[a-z]+=", html), f"{path}: an inline event handler"
 
 
-def test_a_crash_answers_a_calm_page_without_a_traceback(world: World) -> None:
+def test_a_crash_answers_a_calm_page_without_a_traceback(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     from backstride.web import api, pages
 
     def boom() -> None:
         raise RuntimeError("SELECT secret FROM users -- Traceback")
 
-    original, original_api = pages.today, api._today
-    pages.today = api._today = boom  # type: ignore[assignment]
-    try:
-        html = world.browsers["athlete_a"].get(f"/athletes/{world.a}/today")
-        api = world.browsers["athlete_a"].get(f"/api/athletes/{world.a}/plan")
-    finally:
-        pages.today, api._today = original, original_api  # type: ignore[assignment]
-    assert html.status_code == 500 and "went wrong" in html.text and api.status_code == 500
-    for answer in (html, api):
+    monkeypatch.setattr(pages, "today", boom)
+    monkeypatch.setattr(api, "_today", boom)
+    html = world.browsers["athlete_a"].get(f"/athletes/{world.a}/today")
+    json_answer = world.browsers["athlete_a"].get(f"/api/athletes/{world.a}/plan")
+    assert html.status_code == 500 and "went wrong" in html.text and json_answer.status_code == 500
+    for answer in (html, json_answer):
         assert "Traceback" not in answer.text and "SELECT" not in answer.text and "RuntimeError" not in answer.text
 
 

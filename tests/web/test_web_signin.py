@@ -87,3 +87,20 @@ def test_a_one_time_link_signs_in_once_through_a_button(world: World) -> None:
     again = browser(world.app)
     data = {"token": link, "csrf": csrf_of(again.get("/signin/link").text)}
     assert again.post("/signin/link", data=data, follow_redirects=False).status_code == 401
+
+
+def test_a_password_changed_on_the_web_signs_out_every_device(world: World) -> None:
+    _set_password(world)
+    phone, _ = _sign_in(world)
+    laptop, _ = _sign_in(world)
+    token = csrf_of(phone.get("/account").text)
+    weak = phone.post("/account/password", data={"csrf": token, "current": PASSWORD, "new": "password"})
+    assert weak.status_code == 422 and "most common" in weak.text
+    wrong = phone.post("/account/password", data={"csrf": token, "current": "not it at all", "new": "x" * 20})
+    assert wrong.status_code == 422 and "current" in wrong.text
+    done = phone.post("/account/password", data={"csrf": token, "current": PASSWORD, "new": "a new long passphrase"})
+    assert done.status_code == 200 and "Sign in with the new one" in done.text
+    for device in (phone, laptop):
+        assert device.get("/account", follow_redirects=False).status_code == 303
+    _, again = _sign_in(world, password="a new long passphrase")
+    assert again.status_code == 303

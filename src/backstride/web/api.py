@@ -146,3 +146,33 @@ def add_activity(request: Request, athlete_id: AthleteWrite,
     except NotPlausible as exc:
         return _unprocessable([("activity", str(exc))])
     return {"id": logged.id, "duplicate": logged.duplicate_of is not None}
+
+
+@router.get("/athletes/{athlete_id}/history")
+def history(request: Request, athlete_id: AthleteRead,
+            weeks: Annotated[int, Query(ge=1, le=104, description="How many Monday weeks, up to today.")] = 12) -> Any:
+    """Weeks of distance against pain, each run's answer, red flags, planned against done, the load ratio,
+    shoes and what ``causes`` finds (the History page's data)."""
+    from backstride.services.history import history_for
+
+    return history_for(database(request), athlete_id, _today(), weeks).to_json_dict()
+
+
+@router.post("/athletes/{athlete_id}/imports", status_code=202)
+async def start_import(request: Request, athlete_id: AthleteWrite) -> Any:
+    """Import files (multipart field ``files``: FIT, GPX, TCX, CSV or export zips) off the request path:
+    answered 202 with the job to poll."""
+    from backstride.web.pages import start_import as begin
+
+    job_id = await begin(request, athlete_id)
+    status = request.app.state.jobs.job_status(job_id)
+    return JSONResponse({**status.to_json_dict(), "poll": f"/api/athletes/{athlete_id}/imports/{job_id}"},
+                        status_code=202, headers={"Location": f"/api/athletes/{athlete_id}/imports/{job_id}"})
+
+
+@router.get("/athletes/{athlete_id}/imports/{job_id}")
+def import_status(request: Request, athlete_id: AthleteWrite, job_id: int) -> Any:
+    """An import's state, files done of total, and when done the same summary as the command line."""
+    from backstride.web.pages import job_of
+
+    return job_of(request, athlete_id, job_id).to_json_dict()

@@ -48,15 +48,21 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     owned = db is None
     database = db if db is not None else open_database(settings.database_url)
 
+    from backstride.services.jobs import InlineJobs
+
+    jobs = InlineJobs(database)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        jobs.recover()  # jobs a stopped server left behind are marked failed (import again: nothing twice)
         yield
+        jobs.close()
         if owned:
             database.dispose()
 
     app = FastAPI(title="backstride", version="1", summary="The runner's web app and JSON API.",
                   dependencies=[Depends(check_csrf)], docs_url=None, redoc_url=None, lifespan=lifespan)
-    app.state.settings, app.state.db = settings, database
+    app.state.settings, app.state.db, app.state.jobs = settings, database, jobs
     app.middleware("http")(_security_headers(settings))
     _error_handlers(app)
     from backstride.web import api, pages

@@ -12,8 +12,9 @@ import datetime as dt
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request, Response
+from fastapi import APIRouter, Form, HTTPException, Query, Request, Response
 from fastapi.responses import RedirectResponse
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from backstride.contract import WEEKDAYS, InvalidState, parse_checkin
 from backstride.services import accounts
@@ -39,7 +40,7 @@ from backstride.web.security import (
     start_pre_session,
 )
 
-__all__ = ["router", "today"]
+__all__ = ["job_of", "router", "start_import", "today"]
 
 router = APIRouter(include_in_schema=False)
 MORNING = tuple(s for s in ASKED_EACH_MORNING if s.name != LEG_DETAIL)
@@ -131,6 +132,28 @@ def athletes(request: Request, actor: CurrentActor) -> Response:
     db = database(request)
     people = [get_athlete(db, a) for a in accounts.visible_athletes(db, actor)]
     return page(request, "athletes.html", {"title": "Athletes", "people": people})
+
+
+@router.get("/account")
+def account(request: Request, actor: CurrentActor) -> Response:
+    """Who is signed in, and a form to change the password."""
+    return page(request, "account.html", {"title": "Your account", "problems": []})
+
+
+@router.post("/account/password")
+def password_change(request: Request, actor: CurrentActor, current: Annotated[str, Form(max_length=4096)],
+                    new: Annotated[str, Form(max_length=4096)]) -> Response:
+    """Change the password: every session of the account ends (this one too); sign in again with the new one."""
+    try:
+        accounts.change_password(database(request), actor, current, new, client=client_of(request))
+    except accounts.AccountProblem as problem:
+        return page(request, "account.html", {"title": "Your account", "problems": [str(problem)]},
+                    status_code=422)
+    request.state.actor = None
+    response = page(request, "signin.html", {"title": "Sign in", "message": "Your password is changed, and "
+                                             "every device is signed out. Sign in with the new one."})
+    response.delete_cookie(request.app.state.settings.cookie_name, path="/", secure=True, httponly=True)
+    return response
 
 
 # --- Today and the check-in --------------------------------------------------------------------------
@@ -423,3 +446,88 @@ def erase_everything(request: Request, athlete_id: AthleteWrite, actor: CurrentA
     response = page(request, "erased.html", {"title": "Erased"})
     response.delete_cookie(request.app.state.settings.cookie_name, path="/", secure=True, httponly=True)
     return response
+
+
+# --- history -----------------------------------------------------------------------------------------
+
+
+@router.get("/athletes/{athlete_id}/history")
+def history_page(request: Request, athlete_id: AthleteRead,
+                 weeks: Annotated[int, Query(ge=4, le=104)] = 12) -> Response:
+    """Weeks of distance against pain, each run's answer, planned against done, the load ratio: pictures
+    with their words and numbers; then shoes and what ``causes`` finds."""
+    from backstride.services.history import history_for
+    from backstride.web.charts import history_charts
+
+    history = history_for(database(request), athlete_id, today(), weeks)
+    return page(request, "history.html", {"title": "History", "athlete_id": athlete_id, "history": history,
+                                          "charts": history_charts(history), "units": history.units,
+                                          "weeks": weeks, "choices": (4, 12, 26, 52)})
+
+
+# --- imports -----------------------------------------------------------------------------------------
+
+
+@router.get("/athletes/{athlete_id}/imports")
+def imports_form(request: Request, athlete_id: AthleteWrite) -> Response:
+    return page(request, "imports.html", {"title": "Import", "athlete_id": athlete_id, "problems": []})
+
+
+async def start_import(request: Request, athlete_id: int) -> int:
+    """Save the request's files and start their import off the request path; the job's id.
+
+    HTTPException 413 past the upload bounds, 422 when no file was sent.
+    """
+    from backstride.web.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES, TooBig, save_uploads
+
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_UPLOAD_BYTES + 2**20:
+        raise HTTPException(413, f"At most {MAX_UPLOAD_BYTES // 2**20} MB at a time.")
+    form = await request.form(max_files=MAX_UPLOAD_FILES + 1)
+    try:
+        files = [f for f in form.getlist("files") if isinstance(f, StarletteUpload) and f.filename]
+        if not files:
+            raise HTTPException(422, "files: choose one or more files (FIT, GPX, TCX, CSV or an export zip)")
+        folder, saved = await save_uploads(files)
+    except TooBig as problem:
+        raise HTTPException(413, f"That is too much: {problem}.") from None
+    finally:
+        await form.close()  # the request's spooled copies; ours are in the folder
+    payload = {"athlete_id": athlete_id, "paths": [str(p) for p in saved], "today": today().isoformat(),
+               "remove": str(folder)}
+    job_id: int = request.app.state.jobs.enqueue("import", payload)
+    return job_id
+
+
+@router.post("/athletes/{athlete_id}/imports")
+async def imports_start(request: Request, athlete_id: AthleteWrite) -> Response:
+    try:
+        job_id = await start_import(request, athlete_id)
+    except HTTPException as problem:
+        if problem.status_code != 422:
+            raise
+        return page(request, "imports.html", {"title": "Import", "athlete_id": athlete_id,
+                                              "problems": [problem.detail]}, status_code=422)
+    return _see(f"/athletes/{athlete_id}/imports/{job_id}")
+
+
+def job_of(request: Request, athlete_id: int, job_id: int) -> Any:
+    """The athlete's job; 404 for a job of anyone else, exactly as for no job."""
+    from backstride.services.jobs import UnknownJob
+
+    try:
+        status = request.app.state.jobs.job_status(job_id) if 0 < job_id < 2**62 else None
+    except UnknownJob:
+        status = None
+    if status is None or status.athlete_id != athlete_id:
+        raise HTTPException(404, "There is nothing here.")
+    return status
+
+
+@router.get("/athletes/{athlete_id}/imports/{job_id}")
+def import_job(request: Request, athlete_id: AthleteWrite, job_id: int) -> Response:
+    """An import's progress (the page refreshes itself until it is done; htmx polls just the box)."""
+    status = job_of(request, athlete_id, job_id)
+    ctx = {"title": "Import", "athlete_id": athlete_id, "job": status,
+           "units": get_athlete(database(request), athlete_id).units}
+    return page(request, "import_job.html", ctx, block="progress" if is_htmx(request) else None)

@@ -98,12 +98,15 @@ async def check_csrf(request: Request) -> None:
     if request.headers.get("authorization", "").lower().startswith("bearer "):
         return  # no cookie rides along with a bearer token: nothing to forge
     given = request.headers.get("x-csrf-token")
+    form = None
     if given is None and request.headers.get("content-type", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")):
         form = await request.form()
         value = form.get("csrf")
         given = value if isinstance(value, str) else None
     if not _binding(request) or given is None or not hmac.compare_digest(given, csrf_token(request)):
+        if form is not None:
+            await form.close()  # uploaded files of a refused request are not kept
         raise HTTPException(403, "This form has expired. Please go back, reload the page and try again.")
 
 
