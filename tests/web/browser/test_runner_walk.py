@@ -1,11 +1,12 @@
 """A runner's morning in real Chromium on a 390 px phone: sign in, check in, Today, Plan, History, log a run,
-import files, settings; once by tapping and once by keyboard alone.
+import files, settings and the account; by tapping, and by keyboard alone.
 
 The app is the real one (``create_app``) on a fresh SQLite file with the demo athlete, served by uvicorn
 on 127.0.0.1 in development mode (so its session cookie may travel over plain http). Every page is
-checked to draw (screenshot not one colour), to fit the phone's width, and to raise no console error
-(a CSP violation is one). The morning questions are timed: the taps a runner needs, at a deliberate
-1.5 s each (read, then tap), must stay under 30 s, and so must the automated walk through them.
+checked to draw (screenshot not one colour), to fit the phone's width, to raise no console error
+(a CSP violation is one), to have the basics a screen reader needs and thumb-sized targets. The
+morning questions are timed: the taps a runner needs, at a deliberate 1.5 s each (read, then tap),
+must stay under 30 s, and so must the automated walk through them.
 """
 
 from __future__ import annotations
@@ -173,6 +174,10 @@ def test_a_runner_logs_a_run_by_hand_and_changes_settings(page: Page, site: Site
     looks_right(page, site, "settings-saved")
     assert page.locator('input[name="units"][value="mi"]').is_checked()
 
+    page.get_by_role("navigation").get_by_role("link", name="Account").click()
+    page.wait_for_url("**/account")
+    looks_right(page, site, "account")
+
 
 def test_a_runner_reads_the_history_in_pictures(page: Page, site: Site) -> None:
     sign_in_by_tapping(page, site)
@@ -298,3 +303,36 @@ def test_the_pages_read_in_dark_mode_too(browser: Browser, site: Site) -> None:
             assert ink != paper and paper != "rgb(250, 250, 247)", name  # the dark palette, not the light one
     finally:
         context.close()
+
+
+def test_history_and_an_import_by_keyboard_alone(page: Page, site: Site, tmp_path: Path) -> None:
+    activities = SHARED / "data" / "activities"
+    if not activities.is_dir():
+        pytest.skip(f"the shared activity files are absent ({activities}); set BACKSTRIDE_SHARED")
+    file = tmp_path / Path(IMPORT_FILES[0]).name
+    shutil.copy(activities / IMPORT_FILES[0], file)
+    sign_in_by_tapping(page, site)
+
+    tab_to(page, 'nav a[href$="/history"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/history")
+    tab_to(page, "summary#chart-load-pain-numbers", max_tabs=120)
+    page.keyboard.press("Enter")  # the numbers behind the first picture, opened from the keyboard
+    assert page.locator("#chart-load-pain-numbers >> xpath=..").evaluate("d => d.open")
+    looks_right(page, site, "kb-history-numbers")
+
+    tab_to(page, 'nav a[href$="/imports"]', max_tabs=200)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/imports")
+    tab_to(page, 'input[type="file"]')
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")  # the file picker opens from the keyboard
+    chooser.value.set_files([file])
+    tab_to(page, 'button[type="submit"].primary')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/imports/*")
+    page.get_by_text("1 file read").wait_for(timeout=60_000)
+    looks_right(page, site, "kb-import-done")
+    tab_to(page, 'a[href$="/history"]:not(nav a)')  # and on to the history it filled in
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/history")
