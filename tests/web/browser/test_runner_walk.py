@@ -139,6 +139,7 @@ def test_a_runner_taps_through_the_morning_on_a_phone(page: Page, site: Site) ->
     took = time.monotonic() - started
     assert taps * SECONDS_PER_TAP < MORNING_BUDGET_S, f"{taps} taps for the morning questions"
     assert took < MORNING_BUDGET_S
+    assert page.url.endswith("/checkin")  # htmx swapped the decision in place: no page load
     assert page.locator("#decision h1").inner_text().strip()
 
     page.get_by_role("navigation").get_by_role("link", name="Today").click()
@@ -336,3 +337,18 @@ def test_history_and_an_import_by_keyboard_alone(page: Page, site: Site, tmp_pat
     tab_to(page, 'a[href$="/history"]:not(nav a)')  # and on to the history it filled in
     page.keyboard.press("Enter")
     page.wait_for_url("**/history")
+
+
+def test_leg_questions_come_only_after_a_leg_symptom(page: Page, site: Site) -> None:
+    sign_in_by_tapping(page, site)
+    page.goto(site.at("checkin"))
+    assert not page.locator('input[name="both_legs"]').count()  # not asked without leg symptoms
+    tap(page, "pain_rest", "2")
+    tap(page, "numbness_tingling", "yes")
+    page.get_by_role("button", name="Save check-in").click()
+    page.wait_for_url("**/checkin?legs=true")
+    looks_right(page, site, "legs")
+    tap(page, "both_legs", "no")
+    page.get_by_role("button", name="Save check-in").click()
+    page.locator("#decision .banner").wait_for()  # one leg: see a clinician soon, shown at once
+    assert "both legs" not in page.locator("#decision").inner_text()
