@@ -21,9 +21,11 @@ PASSWORD = "correct horse battery staple"
 NOW = dt.datetime(2026, 12, 4, 8, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = Database.open(f"sqlite+pysqlite:///{tmp_path / 'a.db'}")
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
+    """The accounts on each backend in turn (the clock arithmetic reads timestamps back from both)."""
+    url = f"sqlite+pysqlite:///{tmp_path / 'a.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    database = Database.open(url)
     yield database  # type: ignore[misc]
     database.dispose()
 

@@ -81,7 +81,7 @@ def serve_cmd(
     import datetime as dt
 
     settings = _settings(host, port, db)
-    from backstride.services.accounts import prepare_first_run
+    from backstride.services.accounts import DEMO_EMAIL, prepare_first_run
     from backstride.web.app import create_app
 
     with opened(settings.database_url) as database:
@@ -90,7 +90,8 @@ def serve_cmd(
         out.print(f"backstride is at {settings.base_url}")
         if first.signin_secret:
             out.print(f"A demo athlete is ready. Sign in once with this link (it works for 15 minutes):\n"
-                      f"  {settings.base_url}/signin/link?token={first.signin_secret}")
+                      f"  {settings.base_url}/signin/link?token={first.signin_secret}\n"
+                      f"(a new link later: `backstride user signin-link --email {DEMO_EMAIL}`)", soft_wrap=True)
         elif first.users == 0:
             out.print("No one can sign in yet: add an account with "
                       "`backstride user add --email you@example.org --role athlete --athlete 1`.")

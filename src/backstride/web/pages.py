@@ -32,6 +32,7 @@ from backstride.web.security import (
     AthleteRead,
     AthleteWrite,
     CurrentActor,
+    clear_session_cookie,
     client_of,
     database,
     optional_actor,
@@ -122,7 +123,7 @@ def signin_with_link(request: Request, token: Annotated[str, Form(max_length=100
 def signout(request: Request, actor: CurrentActor) -> Response:
     accounts.end_session(database(request), actor, client=client_of(request))
     response = _see("/signin")
-    response.delete_cookie(request.app.state.settings.cookie_name, path="/", secure=True, httponly=True)
+    clear_session_cookie(request, response)
     return response
 
 
@@ -152,7 +153,7 @@ def password_change(request: Request, actor: CurrentActor, current: Annotated[st
     request.state.actor = None
     response = page(request, "signin.html", {"title": "Sign in", "message": "Your password is changed, and "
                                              "every device is signed out. Sign in with the new one."})
-    response.delete_cookie(request.app.state.settings.cookie_name, path="/", secure=True, httponly=True)
+    clear_session_cookie(request, response)
     return response
 
 
@@ -186,7 +187,8 @@ def checkin_form(request: Request, athlete_id: AthleteWrite, legs: bool = False)
 def _answers(form: dict[str, str], day: dt.date) -> dict[str, Any]:
     """The check-in's answers from the form: blank means not answered; yes/no become true/false."""
     answers: dict[str, Any] = {"date": day.isoformat()}
-    for name in ("pain_rest", "pain_during", "pain_after", "pain_next_morning", "stress", "confidence"):
+    # No "pain the next morning" here: the core reads it from the next day's pain at rest.
+    for name in ("pain_rest", "pain_during", "pain_after", "stress", "confidence"):
         value = form.get(name, "").strip()
         if value:
             answers[name] = int(value) if value.isdigit() else value
@@ -444,7 +446,7 @@ def erase_everything(request: Request, athlete_id: AthleteWrite, actor: CurrentA
                    client=client_of(request), detail=f"{sum(done.report.rows_deleted.values())} rows")
     request.state.actor = None  # signed out with the account
     response = page(request, "erased.html", {"title": "Erased"})
-    response.delete_cookie(request.app.state.settings.cookie_name, path="/", secure=True, httponly=True)
+    clear_session_cookie(request, response)
     return response
 
 

@@ -21,8 +21,8 @@ from backstride.storage import Database, get_athlete
 from backstride.storage.errors import NotFound
 
 __all__ = ["PRE_SESSION_COOKIE", "AthleteRead", "AthleteWrite", "CurrentActor", "NotSignedIn", "check_csrf",
-           "client_of", "csrf_token", "database", "optional_actor", "pre_session_cookie", "session_cookie",
-           "start_pre_session"]
+           "clear_session_cookie", "client_of", "csrf_token", "database", "optional_actor", "pre_session_cookie",
+           "session_cookie", "start_pre_session"]
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 PRE_SESSION_COOKIE = "__Host-backstride-pre"
@@ -71,6 +71,13 @@ def session_cookie(request: Request, response: Response, secret: str) -> None:
          max_age=int(SESSION_LIFETIME.total_seconds()))
     response.delete_cookie(_pre_name(request), path="/", secure=request.app.state.settings.cookie_secure,
                            httponly=True)
+
+
+def clear_session_cookie(request: Request, response: Response) -> None:
+    """Tell the browser to drop the session cookie (the session itself is already gone on the server)."""
+    settings = request.app.state.settings
+    response.delete_cookie(settings.cookie_name, path="/", secure=settings.cookie_secure, httponly=True,
+                           samesite="lax")
 
 
 def _set(request: Request, response: Response, name: str, value: str, *, max_age: int) -> None:
