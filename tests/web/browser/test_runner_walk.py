@@ -113,7 +113,7 @@ def tap(page: Page, name: str, value: str) -> None:
 def morning_by_tapping(page: Page) -> int:
     """Answer this morning's questions as a runner would; return the taps it took."""
     taps = 0
-    for name, value in (("pain_rest", "2"), ("pain_next_morning", "2"), ("stress", "3"), ("confidence", "7")):
+    for name, value in (("pain_rest", "2"), ("stress", "3"), ("confidence", "7")):
         tap(page, name, value)
         taps += 1
     page.get_by_label("Hours of sleep last night").fill("7.5")
