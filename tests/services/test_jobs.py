@@ -18,6 +18,7 @@ from backstride.services.jobs import InlineJobs, Progress, UnknownJob, job_statu
 from backstride.storage import AthleteNotFound, Database, create_athlete, erase_athlete
 from backstride.storage.tables import JobRow
 from tests.conftest import SHARED
+from tests.storage.conftest import pg_server_url, pg_url  # noqa: F401  (the PostgreSQL fixtures, reused)
 
 ACTIVITIES = SHARED / "data" / "activities"
 FILES = ("fit/fitparse__activity-small-fenix2-run.fit", "fit/fitparse__garmin-fenix-5-run.fit",
@@ -28,6 +29,15 @@ TODAY = dt.date(2026, 12, 4)
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
     database = Database.open(f"sqlite:///{tmp_path / 'log.db'}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """The database on SQLite and on PostgreSQL in turn (the clinic's queue will be PostgreSQL's own)."""
+    url = f"sqlite:///{tmp_path / 'log.db'}" if request.param == "sqlite" else str(request.getfixturevalue("pg_url"))
+    database = Database.open(url)
     yield database
     database.dispose()
 
@@ -56,12 +66,16 @@ def _upload(tmp_path: Path) -> Path:
     return folder
 
 
-def test_an_import_job_stores_the_same_summary_the_cli_prints(db: Database, jobs: InlineJobs,
-                                                                tmp_path: Path) -> None:
+def test_an_import_job_stores_the_same_summary_the_cli_prints(any_db: Database, tmp_path: Path) -> None:
+    db = any_db
     folder = _upload(tmp_path)
     a = _athlete(db)
-    job = jobs.enqueue("import", {"athlete_id": a, "paths": [str(folder)], "today": TODAY.isoformat()})
-    status = jobs.wait(job)
+    jobs = InlineJobs(db)
+    try:
+        job = jobs.enqueue("import", {"athlete_id": a, "paths": [str(folder)], "today": TODAY.isoformat()})
+        status = jobs.wait(job)
+    finally:
+        jobs.close()
     assert status.state == "done" and status.athlete_id == a and status.error is None
     assert status.done == status.total == len(FILES) + 1
     result = status.result

@@ -22,6 +22,7 @@ from backstride.web.charts import (
     planned_done_chart,
     ratio_chart,
     runs_chart,
+    shoes_chart,
 )
 
 TODAY = dt.date(2026, 12, 3)
@@ -153,3 +154,39 @@ def test_a_miles_runner_reads_miles_on_the_axis_and_in_the_table(tmp_path: Path)
     db.dispose()
     assert chart.columns[1] == "Distance (mi)" and " mi " in chart.summary + " "
     assert any(t.text == "mi" for t in _parse(chart).iter(f"{NS}text"))
+
+
+def test_the_app_partial_shows_a_chart_with_its_table_and_escapes_its_words(history: History) -> None:
+    from backstride.web.rendering import templates
+
+    chart = dataclasses.replace(runs_chart(history), title="<b>Runs</b> & answers",
+                                rows=(("Mon 30 Nov", "8", "green", "<script>x</script>", "P-GREEN"),))
+    html = templates().env.get_template("_chart.html").render(chart=chart)
+    assert chart.svg in html  # the SVG as built (already escaped in charts.py)
+    assert "&lt;b&gt;Runs&lt;/b&gt; &amp; answers" in html and "<b>Runs</b>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>" not in html
+    assert html.count("<th scope=\"col\">") == len(chart.columns) and "The numbers" in html
+
+
+def test_the_weeks_causes_names_are_shaded_and_listed(history: History) -> None:
+    found = [c for c in history.causes if c.found]
+    assert found  # the demo's pain followed a jump in distance
+    chart = load_and_pain_chart(history)
+    shaded = [e for e in _parse(chart).iter(f"{NS}rect") if e.get("class") == "cause-week"]
+    in_view = {w for c in found for w in c.weeks} & {w.start for w in history.weeks}
+    assert len(shaded) == len(in_view) and "Shaded weeks" in chart.summary
+    listed = [r for r in chart.rows if r[-1] != "–"]
+    assert len(listed) == len(in_view) and all(any(c.title in r[-1] for c in found) for r in listed)
+
+
+def test_the_shoes_chart_sets_each_pair_against_e_shoes(history: History) -> None:
+    chart = shoes_chart(history)
+    root = _parse(chart)
+    bars = [e for e in root.iter(f"{NS}rect") if (e.get("class") or "").startswith("bar shoe-")]
+    assert len(bars) == len(history.shoes) == len(chart.rows)
+    assert [e.get("class") for e in root.iter(f"{NS}line")].count("shoe-limit") == 2
+    assert history.shoe_check_at is not None and history.shoe_replace_at is not None
+    assert history.shoe_check_at < history.shoe_replace_at
+    assert chart.rows[0][0] == "Daily trainers" and chart.rows[0][2] == history.shoes[0].advice
+    empty = shoes_chart(_empty_history())
+    assert empty.rows == () and "Settings" in empty.summary

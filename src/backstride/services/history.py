@@ -110,6 +110,8 @@ class History:
     shoes: tuple[ShoeWear, ...]
     causes: tuple[CauseFound, ...]
     weeks_examined: int  # by causes
+    shoe_check_at: float | None = None  # E-SHOES' distances in the runner's units: check for wear, then replace
+    shoe_replace_at: float | None = None
 
     @property
     def empty(self) -> bool:
@@ -199,8 +201,9 @@ def history_for(db: Database, athlete_id: int, today: dt.date, weeks: int = 12) 
     units: Units = state.athlete.units
     rows, runs, flags = history_of(state, planned_sessions(db, athlete_id, today, weeks), weeks, rules)
     report = find_causes(state, rules)
-    shoes = tuple(ShoeWear(s.name, round(distance_value(s.km, units), 1), advice)
-                  for s, advice in shoes_of(db, athlete_id, rules).shoes)
+    listed = shoes_of(db, athlete_id, rules)
+    shoes = tuple(ShoeWear(s.name, round(distance_value(s.km, units), 1), advice) for s, advice in listed.shoes)
     causes = tuple(CauseFound(c.id, c.title, c.found, c.evidence, c.advice,
                               tuple(dt.date.fromisoformat(w) for w in c.weeks)) for c in report.causes)
-    return History(today, units, rows, runs, flags, shoes, causes, report.weeks_examined)
+    return History(today, units, rows, runs, flags, shoes, causes, report.weeks_examined,
+                   distance_value(listed.warn_km, units), distance_value(listed.replace_km, units))

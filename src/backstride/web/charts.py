@@ -19,7 +19,7 @@ from backstride.core.pain_response import Level
 from backstride.services.history import History, HistoryWeek
 
 __all__ = ["ANSWER_WORDS", "Chart", "history_charts", "load_and_pain_chart", "planned_done_chart",
-           "ratio_chart", "runs_chart"]
+           "ratio_chart", "runs_chart", "shoes_chart"]
 
 # The drawing's own coordinate space; the SVG scales to the width it is given.
 WIDTH, HEIGHT = 360, 230
@@ -60,6 +60,11 @@ def _num(x: float | None) -> str:
 def _ratio(x: float | None) -> str:
     """The load ratio to two places, as the `weeks` report prints it."""
     return "–" if x is None else f"{x:.2f}"
+
+
+def _short(text: str, n: int) -> str:
+    """At most ``n`` characters, an ellipsis marking a cut (the table keeps the whole name)."""
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _day(d: dt.date) -> str:
@@ -166,9 +171,11 @@ def load_and_pain_chart(h: History) -> Chart:
     """Bars of weekly running distance, pain lines (0-10) on the right axis, flares and red flags marked."""
     cid, title = "chart-load-pain", "Weekly running distance and pain"
     columns = ("Week of", f"Distance ({h.units})", "Pain at rest", "Pain during runs", "Pain next morning",
-               "How the back answered", "Flares", "Red-flag days")
+               "How the back answered", "Flares", "Red-flag days", "What may have led to pain")
+    named = _cause_weeks(h)
     rows = tuple((_day(w.start), _num(w.distance), _num(w.pain_rest), _num(w.pain_during),
-                  _num(w.pain_next_morning), ANSWER_WORDS[w.response], str(w.flares), str(w.red_flag_days))
+                  _num(w.pain_next_morning), ANSWER_WORDS[w.response], str(w.flares), str(w.red_flag_days),
+                  "; ".join(named.get(w.start, ())) or "–")
                  for w in h.weeks)
     summary = _load_summary(h)
     if h.empty:
@@ -187,7 +194,13 @@ def load_and_pain_chart(h: History) -> Chart:
     def y_pain(p: float) -> float:
         return TOP + PLOT_H * (1 - p / 10)
 
-    body = _left_axis(top, h.units)
+    body = []
+    for i, w in enumerate(weeks):  # behind everything: the weeks `causes` names
+        if w.start in named:
+            body.append(f'<rect class="cause-week" x="{x_of(i) - step / 2:.1f}" y="{TOP}" width="{step:.1f}" '
+                        f'height="{PLOT_H}" fill="#fff1cc"><title>{escape(_day(w.start))}: '
+                        f'{escape("; ".join(named[w.start]))}</title></rect>')
+    body += _left_axis(top, h.units)
     body.append(_text(WIDTH - 4, TOP - 8, "pain /10", anchor="end", fill=MUTED, size=10))
     for p in (0, 5, 10):
         body.append(_text(LEFT + PLOT_W + 4, y_pain(p) + 3.5, str(p), anchor="start", fill=MUTED, size=10))
@@ -215,6 +228,16 @@ def load_and_pain_chart(h: History) -> Chart:
     body += _week_axis(weeks, x_of)
     body += _pain_legend()
     return Chart(cid, title, _svg(cid, title, summary, body), summary, columns, rows)
+
+
+def _cause_weeks(h: History) -> dict[dt.date, tuple[str, ...]]:
+    """Each week in view that a found cause names, with the causes' titles."""
+    out: dict[dt.date, tuple[str, ...]] = {}
+    for c in h.causes:
+        if c.found:
+            for week in c.weeks:
+                out[week] = (*out.get(week, ()), c.title)
+    return out
 
 
 def _segments(points: list[tuple[float, float | None]]) -> list[list[tuple[float, float]]]:
@@ -268,6 +291,12 @@ def _load_summary(h: History) -> str:
     if h.red_flags:
         parts.append(f"A warning sign was answered yes on {len(h.red_flags)} day(s): "
                      + ", ".join(_day(f.date) for f in h.red_flags) + ".")
+    named = _cause_weeks(h)
+    shown = [w.start for w in h.weeks if w.start in named]
+    if shown:
+        titles = sorted({t for w in shown for t in named[w]})
+        parts.append("Shaded weeks are where the history shows what may have led to the pain ("
+                     + "; ".join(t[:1].lower() + t[1:] for t in titles) + ").")
     return " ".join(parts)
 
 
@@ -419,6 +448,51 @@ def ratio_chart(h: History) -> Chart:
     return Chart(cid, title, _svg(cid, title, summary, body), summary, columns, rows)
 
 
+# --- shoes ---------------------------------------------------------------------------------------
+
+def shoes_chart(h: History) -> Chart:
+    """Each pair's distance as a bar, against E-SHOES' "check them" and "replace them" distances."""
+    cid, title = "chart-shoes", "Your shoes and their wear"
+    columns = ("Shoes", f"Distance ({h.units})", "What to do")
+    rows = tuple((s.name, _num(s.distance), s.advice) for s in h.shoes)
+    if not h.shoes:
+        summary = "No shoes recorded: add yours in Settings to see their wear here."
+        return Chart(cid, title, _empty(cid, title, "No shoes recorded yet.", summary), summary, columns, rows)
+    due = [s for s in h.shoes if s.advice not in ("fine", "retired")]
+    summary = (f"{len(h.shoes)} pair(s) of shoes. "
+               + ("; ".join(f"{s.name}: {_num(s.distance)} {h.units}, {s.advice}" for s in due) + "."
+                  if due else "All are fine for now."))
+    limit = h.shoe_replace_at or max(s.distance for s in h.shoes)
+    top = _nice_top(max(limit * 1.15, *(s.distance for s in h.shoes)))
+    shown = h.shoes[:6]  # a phone shows six pairs; the table has them all
+    band = PLOT_H / max(len(shown), 3)
+    left = LEFT + 64
+
+    def x_of(v: float) -> float:
+        return left + (LEFT + PLOT_W - left) * v / top
+
+    body: list[str] = [_text(4, TOP - 8, h.units, anchor="start", fill=MUTED, size=10)]
+    for v, words in ((h.shoe_check_at, "check"), (h.shoe_replace_at, "replace")):
+        if v is not None and v <= top:
+            body.append(f'<line class="shoe-limit" x1="{x_of(v):.1f}" y1="{TOP}" x2="{x_of(v):.1f}" '
+                        f'y2="{TOP + PLOT_H}" stroke="{LEVEL_COLOUR["red" if words == "replace" else "amber"]}" '
+                        f'stroke-width="1.5" stroke-dasharray="4 3"/>')
+            body.append(_text(x_of(v), TOP - 8, f"{words} {_num(v)}", fill=MUTED, size=10))
+    for i, shoe in enumerate(shown):
+        y = TOP + band * i + band * 0.2
+        level: Level = "red" if shoe.advice.startswith("replace") else "amber" if shoe.advice.startswith("check") \
+            else "green" if shoe.advice == "fine" else "unknown"
+        body.append(_text(left - 6, y + band * 0.35, _short(shoe.name, 12), anchor="end", size=10))
+        body.append(f'<rect class="bar shoe-{level}" x="{left}" y="{y:.1f}" width="{x_of(shoe.distance) - left:.1f}" '
+                    f'height="{band * 0.5:.1f}" fill="{LEVEL_COLOUR[level] if level != "green" else BAR}">'
+                    f"<title>{escape(shoe.name)}: {escape(_num(shoe.distance))} {escape(h.units)}, "
+                    f"{escape(shoe.advice)}</title></rect>")
+        body.append(_text(min(x_of(shoe.distance) + 4, WIDTH - 40), y + band * 0.35, _num(shoe.distance),
+                          anchor="start", size=10))
+    body.append(f'<line x1="{left}" y1="{TOP + PLOT_H}" x2="{LEFT + PLOT_W}" y2="{TOP + PLOT_H}" stroke="{MUTED}"/>')
+    return Chart(cid, title, _svg(cid, title, summary, body), summary, columns, rows)
+
+
 def history_charts(h: History) -> tuple[Chart, ...]:
     """Every history picture, in the order the History page shows them."""
-    return (load_and_pain_chart(h), runs_chart(h), planned_done_chart(h), ratio_chart(h))
+    return (load_and_pain_chart(h), runs_chart(h), planned_done_chart(h), ratio_chart(h), shoes_chart(h))

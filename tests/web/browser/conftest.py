@@ -61,14 +61,17 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def serve() -> Iterator[Callable[[Any], str]]:
-    """``serve(app)`` starts uvicorn with ``app`` in a thread and returns ``http://127.0.0.1:PORT``."""
+def serve() -> Iterator[Callable[..., str]]:
+    """``serve(app, port=None)`` starts uvicorn with ``app`` in a thread and returns ``http://127.0.0.1:PORT``.
+
+    Give ``port`` (from :func:`free_port`) when the app must know its own origin before it starts.
+    """
     import uvicorn
 
     servers: list[tuple[uvicorn.Server, threading.Thread]] = []
 
-    def start(app: Any) -> str:
-        port = free_port()
+    def start(app: Any, port: int | None = None) -> str:
+        port = port or free_port()
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                                lifespan="auto", access_log=False))
         thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
@@ -191,3 +194,57 @@ def tab_to(page: Page, selector: str, max_tabs: int = 80, key: str = "Tab") -> s
         if page.evaluate("(s) => { const e = document.activeElement; return !!e && e.matches(s); }", selector):
             return focused(page)
     raise AssertionError(f"{selector!r} was not reached in {max_tabs} presses of {key} on {page.url}")
+
+
+# What a screen reader or keyboard user would trip over first; a light check, not a full audit.
+_A11Y_PROBLEMS = """(() => {
+  const problems = [];
+  if (!document.documentElement.lang) problems.push('the page has no lang');
+  if (!document.title.trim()) problems.push('the page has no title');
+  if (!document.querySelector('h1')) problems.push('the page has no h1');
+  const ids = {};
+  for (const e of document.querySelectorAll('[id]')) { ids[e.id] = (ids[e.id] || 0) + 1; }
+  for (const [id, n] of Object.entries(ids)) if (n > 1) problems.push('id ' + id + ' is used ' + n + ' times');
+  for (const e of document.querySelectorAll('img:not([alt])')) problems.push('an image has no alt: ' + e.src);
+  for (const e of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+    const named = (e.labels && e.labels.length) || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby')
+      || e.getAttribute('title');
+    if (!named) problems.push('a form field has no label: ' + (e.name || e.outerHTML.slice(0, 60)));
+  }
+  for (const e of document.querySelectorAll('a[href], button')) {
+    const name = (e.innerText || '').trim() || e.getAttribute('aria-label') || e.getAttribute('title');
+    if (!name && !e.querySelector('img[alt]')) {
+      problems.push('a link or button has no name: ' + e.outerHTML.slice(0, 60));
+    }
+  }
+  for (const e of document.querySelectorAll('svg[role=img]')) {
+    if (!e.querySelector('title')) problems.push('a chart has no title');
+  }
+  return problems;
+})()"""
+
+
+def accessibility_problems(page: Page) -> list[str]:
+    """Basic problems: no lang, title or h1, repeated ids, unlabelled fields, nameless links, untitled charts."""
+    return list(page.evaluate(_A11Y_PROBLEMS))
+
+
+_SMALL_TARGETS = """((least) => {
+  const small = [];
+  const targets = document.querySelectorAll(
+    'button, nav a, a.button, select, input:not([type=hidden]):not([type=radio]):not([type=checkbox]), textarea, '
+    + 'label:has(> input[type=radio]), label:has(> input[type=checkbox])');
+  for (const e of targets) {
+    const box = e.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;  // not shown
+    const what = (e.innerText || e.name || '').trim().slice(0, 30);
+    const tall = Math.round(box.height);
+    if (tall < least) small.push(e.tagName.toLowerCase() + ' "' + what + '" is ' + tall + ' px tall');
+  }
+  return small;
+})"""
+
+
+def small_tap_targets(page: Page, least: int = 44) -> list[str]:
+    """Buttons, navigation links, fields and choice labels shorter than ``least`` px (a thumb needs about 44)."""
+    return list(page.evaluate(_SMALL_TARGETS, least))

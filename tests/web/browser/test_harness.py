@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable, MutableMapping
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from jinja2 import Environment, FileSystemLoader
 
 from backstride.services.demo import demo_state
 from backstride.services.history import History, history_for
@@ -22,6 +22,7 @@ from backstride.storage import Database, create_athlete
 from backstride.web.charts import Chart, history_charts
 from tests.conftest import REPO
 from tests.web.browser.conftest import (
+    accessibility_problems,
     assert_fits_width,
     assert_not_blank,
     focused,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 STATIC = REPO / "src" / "backstride" / "web" / "static"
+TEMPLATES = REPO / "src" / "backstride" / "web" / "templates"
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -47,18 +49,15 @@ def _browser_here() -> None:
     require_browser()
 
 
-def _table(chart: Chart) -> str:
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in chart.columns)
-    body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in chart.rows)
-    return (f'<details><summary id="{chart.id}-numbers">The numbers</summary><div class="table-wrap"><table>'
-            f"<caption class=\"visually-hidden\">{escape(chart.title)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table></div></details>")
+def _figure(chart: Chart) -> str:
+    """A chart as the app's own partial (templates/_chart.html) draws it."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
+    return env.get_template("_chart.html").render(chart=chart)
 
 
 def charts_page(h: History) -> str:
     """The History page's charts as the web app lays them out."""
-    figures = "".join(f'<figure class="chart-figure"><h2>{escape(c.title)}</h2>{c.svg}'
-                      f"<figcaption>{escape(c.summary)}</figcaption>{_table(c)}</figure>" for c in history_charts(h))
+    figures = "".join(_figure(c) for c in history_charts(h))
     return ('<!doctype html><html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             '<meta name="htmx-config" content=\'{"includeIndicatorStyles": false, "allowEval": false}\'>'
@@ -108,7 +107,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> History:
 
 
 @pytest.fixture
-def site(serve: Callable[[Any], str], history: History) -> str:
+def site(serve: Callable[..., str], history: History) -> str:
     empty = History(history.today, "km", tuple(), (), (), (), (), 0)
     return serve(asgi_app({
         "/history": charts_page(history),
@@ -120,13 +119,14 @@ def site(serve: Callable[[Any], str], history: History) -> str:
     }))
 
 
-def test_the_charts_draw_on_a_phone_and_fit_its_width(page: Page, site: str, tmp_path: Path) -> None:
+def test_the_charts_draw_on_a_phone_and_fit_its_width(page: Page, site: str, history: History, tmp_path: Path) -> None:
     page.goto(f"{site}/history")
     assert_not_blank(page, tmp_path / "history.png")
     assert_fits_width(page)
     widths = page.eval_on_selector_all("svg.chart", "els => els.map(e => e.getBoundingClientRect().width)")
-    assert len(widths) == 4 and all(300 <= w <= 390 for w in widths)
+    assert len(widths) == len(history_charts(history)) == 5 and all(300 <= w <= 390 for w in widths)
     assert page.locator("svg.chart title").first.text_content() == "Weekly running distance and pain"
+    assert not accessibility_problems(page)
     assert not [e for e in page.errors if "Content Security Policy" in e or "Refused" in e]  # type: ignore[attr-defined]
 
 

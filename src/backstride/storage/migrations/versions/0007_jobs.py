@@ -6,8 +6,8 @@ Create Date: 2026-12-04
 
 Written beside the web accounts revision (0006) on a separate branch, first revising 0005; re-pointed
 onto 0006 when the branches were merged, so the history stays one line. The table holds no health
-data beyond an import's summary (file names, counts and reasons); its rows belong to the athlete
-and cascade with them on erasure.
+data beyond an import's summary (file names, counts and reasons); its rows belong to the athlete and
+cascade with them on erasure.
 """
 
 from __future__ import annotations
