@@ -313,3 +313,24 @@ def test_the_audit_log_has_one_row_per_event_and_no_secret_or_health_data(db: Da
         assert secret not in text
     assert "\r" not in text and "\n" not in text and "\x1b" not in text
     assert "\\x0d\\x0a" in text  # the CR LF is written out, not acted on
+
+
+def test_twenty_sign_ins_at_once_use_at_most_twenty_times_the_hash_memory() -> None:
+    # T25: in a fresh process, 20 threads verify a password at once; the peak RSS rises by at most 20 x m.
+    import subprocess
+    import sys
+
+    script = """
+import resource, threading
+from backstride.services.passwords import MEMORY_KIB, hash_password, verify_password
+stored = hash_password("correct horse battery staple")
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+threads = [threading.Thread(target=verify_password, args=(stored, "correct horse battery staple"))
+           for _ in range(20)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base, MEMORY_KIB)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    rise_kib, memory_kib = (int(x) for x in done.stdout.split())
+    assert 0 <= rise_kib <= 20 * memory_kib, done.stdout
