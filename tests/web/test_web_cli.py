@@ -120,3 +120,11 @@ def test_serve_starts_the_web_app_on_a_new_database_with_a_one_time_link(tmp_pat
             proc.wait()
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def test_a_sign_in_link_is_printed_for_the_address_given(db_url: str) -> None:
+    assert _cli("user", "add", "--email", "a@example.org", "--role", "athlete", "--athlete", "1",
+                "--password-stdin", "--db", db_url, stdin="a perfectly fine passphrase\n")[0] == 0
+    code, out, _ = _cli("user", "signin-link", "--email", "a@example.org", "--base-url", "http://127.0.0.1:8799/",
+                        "--db", db_url)
+    assert code == 0 and out.startswith("http://127.0.0.1:8799/signin/link?token=")

@@ -193,7 +193,12 @@ def user_revoke_token(email: EmailOpt, db: DbOpt = None) -> None:
     console().print(f"{n} token{'s' if n != 1 else ''} revoked.")
 
 
-def user_signin_link(email: EmailOpt, db: DbOpt = None) -> None:
+def user_signin_link(
+    email: EmailOpt,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="Where the web app is (default: "
+                                                  "BACKSTRIDE_BASE_URL, else http://127.0.0.1:8000).")] = None,
+    db: DbOpt = None,
+) -> None:
     """Print a one-time sign-in link (15 minutes), e.g. after too many wrong passwords."""
     from backstride.services.accounts import AccountProblem, signin_link
 
@@ -202,7 +207,7 @@ def user_signin_link(email: EmailOpt, db: DbOpt = None) -> None:
             secret = signin_link(database, email)
         except AccountProblem as exc:
             _problem(exc)
-    sys.stdout.write(f"{_base_url()}/signin/link?token={secret}\n")
+    sys.stdout.write(f"{(base_url or _base_url()).rstrip('/')}/signin/link?token={secret}\n")
 
 
 def register(app: typer.Typer) -> None:
