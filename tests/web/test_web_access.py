@@ -17,7 +17,7 @@ from tests.web.conftest import ACTORS, World, csrf_of
 
 # Routes anyone may call (each has its own test of what it gives away: nothing).
 PUBLIC = {("GET", "/"), ("GET", "/signin"), ("POST", "/signin"), ("GET", "/signin/link"), ("POST", "/signin/link"),
-          ("GET", "/healthz"), ("GET", "/calendar/{secret}.ics")}
+          ("GET", "/healthz"), ("GET", "/favicon.ico"), ("GET", "/calendar/{secret}.ics")}
 # Routes for a signed-in person that carry no athlete id (they act on the person themself).
 SIGNED_IN = {("GET", "/athletes"), ("GET", "/api/athletes"), ("POST", "/signout"), ("GET", "/account"),
              ("POST", "/account/password")}

@@ -193,6 +193,8 @@ def test_after_ten_fast_failures_each_try_waits_longer_and_the_real_user_gets_in
         with pytest.raises(accounts.SigninRefused):
             accounts.authenticate(db, "a@example.org", f"again {i}", client=f"10.0.2.{i}", now=t)
     assert waits == sorted(waits) and waits[-1] > waits[0]
+    link = accounts.signin_link(db, "a@example.org", now=t)  # the documented way in while throttled
+    assert accounts.use_signin_link(db, link, now=t) is not None
     later = t + accounts.MAX_WAIT + dt.timedelta(seconds=1)
     assert accounts.authenticate(db, "a@example.org", PASSWORD, client="home", now=later).email == "a@example.org"
 

@@ -93,7 +93,7 @@ def test_html_pages_carry_the_security_headers_and_health_pages_are_not_stored(w
         csp = answer.headers["content-security-policy"]
         assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
         assert answer.headers["x-content-type-options"] == "nosniff"
-        assert answer.headers["referrer-policy"] == "same-origin"  # no-referrer makes browsers post Origin: null
+        assert answer.headers["referrer-policy"] == "same-origin"
         assert answer.headers["cache-control"] == "no-store"
     assert "no-store" not in client.get("/static/app.css").headers.get("cache-control", "")
 
@@ -128,3 +128,10 @@ def test_unknown_paths_and_methods_answer_calmly(world: World) -> None:
     assert client.get("/no/such/page").status_code == 404
     assert client.get("/api/nothing").json() == {"detail": "There is nothing here."}
     assert client.put("/signin").status_code in (403, 405)
+
+
+def test_a_body_too_big_for_a_form_is_refused_before_it_is_read(world: World) -> None:
+    client = world.browsers["anonymous"]
+    auth = {"Authorization": f"Bearer {world.tokens['athlete_a']}", "Content-Type": "application/json"}
+    answer = client.post(f"/api/athletes/{world.a}/checkins", headers=auth, content=b"{" + b" " * (2 * 2**20) + b"}")
+    assert answer.status_code == 413 and "more than" in answer.json()["detail"]

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from backstride.contract import Checkin, InvalidState, parse_checkin
 from backstride.services import accounts
@@ -21,9 +22,31 @@ from backstride.services.training_log import athlete_state, decide_for, plan_for
 from backstride.storage import get_athlete, list_activities, list_checkins
 from backstride.web.security import AthleteRead, AthleteWrite, CurrentActor, database
 
-__all__ = ["router"]
+__all__ = ["FieldProblem", "Problem", "router"]
 
-router = APIRouter(prefix="/api", tags=["api"])
+class FieldProblem(BaseModel):
+    """One field that cannot be used, named as in the contract, and why."""
+
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """Every error answer: what is wrong in a sentence; for a 422, each field with its problem."""
+
+    detail: str
+    errors: list[FieldProblem] | None = None
+
+
+_ANSWERS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "Not signed in: send the session cookie or a bearer token."},
+    403: {"model": Problem, "description": "A cross-site request, or a form without its token."},
+    404: {"model": Problem, "description": "No such athlete, or not one you may see (the same answer)."},
+    413: {"model": Problem, "description": "The body is too big."},
+    422: {"model": Problem, "description": "A field cannot be used; each is named."},
+    503: {"model": Problem, "description": "The log is busy for a moment; try again."},
+}
+router = APIRouter(prefix="/api", tags=["api"], responses=_ANSWERS)
 Since = Annotated[dt.date | None, Query(description="From this date (YYYY-MM-DD), inclusive.")]
 Until = Annotated[dt.date | None, Query(description="Up to this date (YYYY-MM-DD), inclusive.")]
 

@@ -30,12 +30,13 @@ log = logging.getLogger("backstride.web")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+MAX_BODY_BYTES = 1 * 2**20  # any request but an import's upload (whose own bound is in web/uploads.py)
 _HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    # same-origin, not no-referrer: under no-referrer browsers send "Origin: null" with every form post,
-    # which the cross-site check must refuse; other sites still get no referrer at all.
+    # same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on form posts, which the
+    # CSRF check must refuse; other sites still get no referrer at all.
     "Referrer-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
     "Cross-Origin-Opener-Policy": "same-origin",
@@ -72,6 +73,11 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     static = resources.files("backstride.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> RedirectResponse:
+        """Browsers ask for it whatever the page says."""
+        return RedirectResponse("/static/favicon.svg", status_code=308)
+
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
         """Liveness, and the ceiling for the load benchmark (no database)."""
@@ -83,7 +89,11 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
 def _security_headers(settings: Settings) -> Callable[[Request, Callable[[Request], Awaitable[Response]]],
                                                        Awaitable[Response]]:
     async def add_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_BODY_BYTES and not request.url.path.endswith("/imports"):
+            response: Response = _error(request, 413, "That is more than a form or a check-in can hold.")
+        else:
+            response = await call_next(request)
         for name, value in _HEADERS.items():
             response.headers.setdefault(name, value)
         if settings.cookie_secure:

@@ -360,7 +360,8 @@ def _settings_page(request: Request, athlete_id: int, *, problems: list[str] | N
     athlete = state_for(db, athlete_id, today(), history_days=0).athlete
     week = ", ".join(
         f"{s.day} {s.kind}" + (f" {s.duration_min:g} min" if s.duration_min else "")
-        + (f" {(s.distance_km / 1.609344 if athlete.units == 'mi' else s.distance_km):g}" if s.distance_km else "")
+        + (f" {round(s.distance_km / 1.609344 if athlete.units == 'mi' else s.distance_km, 1):g}"
+           if s.distance_km else "")
         for s in athlete.baseline.sessions)
     return page(request, "settings.html", {
         "title": "Settings", "athlete_id": athlete_id, "athlete": athlete, "week": week, "weekdays": WEEKDAYS,
