@@ -11,9 +11,10 @@ never the only sign: run answers are drawn as a circle (green), a triangle (ambe
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from html import escape
+from html import escape as _html_escape
 
 from backstride.core.pain_response import Level
 from backstride.services.history import History, HistoryWeek
@@ -38,6 +39,16 @@ _PAIN_SERIES: tuple[tuple[str, str, str, str], ...] = (  # field, words, dash pa
 _PAIN_COLOUR = {"pain_rest": "#6a1b9a", "pain_during": "#c5221f", "pain_next_morning": "#b35c00"}
 RATIO_TOP = 2.5  # the ratio axis stops here
 RATIO_HIGH, RATIO_LOW = 1.5, 0.8  # the band the `weeks` report marks (a rise above 1.5 often comes before a flare)
+
+
+# Characters XML 1.0 cannot hold even escaped (control characters but tab and newlines, lone surrogates,
+# U+FFFE/U+FFFF): a shoe named with one would otherwise break the whole picture.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def escape(text: str) -> str:
+    """Text safe inside SVG: markup escaped, characters XML cannot hold dropped."""
+    return _html_escape(_NOT_XML.sub("", text), quote=True)
 
 
 @dataclass(frozen=True, slots=True)
