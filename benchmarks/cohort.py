@@ -12,9 +12,11 @@ back tolerated (8-12% a week, up to 120% of normal) and falls by 15% after a fla
 by two points after a flare and eases by a point on half the quiet weeks. A run:walk kilometre loads
 the back like a continuous one unless --run-walk-load says less (no source gives the figure).
 
-The runner comes with two weeks of normal training, during which the pain began: when the normal long
-run is above the single-run tolerance, the morning after it is two points sorer than the mornings
-before (the 24-hour rule's red answer), as a real history would show it.
+The runner comes with the flare-up cycle that brings them to backstride, answered by the same back:
+their normal week flared; they eased off by feel to a lighter week (70-90% of normal), and 15% less
+again each week while it still hurt (at most five lighter weeks); once one felt fine they went back to
+the normal week, and it flared again. No policy is told what the lighter weeks were, only the runs
+and the check-ins, as a real log shows them.
 
 Policies, side by side on the same runners (same seeds):
 - backstride: each morning, after the check-in, `decide_today` on the check-ins and runs so far, and
@@ -47,7 +49,9 @@ from backstride.core.planner import plan_week
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 START = dt.date(2026, 3, 2)  # a Monday
-HISTORY_WEEKS = 2  # normal training before the first plan, while the pain began
+LIGHTER = (0.7, 0.9)  # the share of the normal week a runner in pain first eases off to, by feel
+EASE_OFF = 0.85  # while a lighter week still hurts, the next one is this share of it
+EASE_TRIES = 5  # lighter weeks at most before going back to the normal week
 BACK_TO_NORMAL = 0.9  # a week at this share of the normal week, without a flare, is back to normal
 AMBER_BAND = 0.9  # load above this share of a tolerance gives moderate pain during the run
 FLARE_DROP = 0.85  # tolerance kept after a flare
@@ -173,18 +177,33 @@ POLICIES: dict[str, tuple[Policy, DailyCall | None]] = {
 }
 
 
-def _history(story: Story) -> None:
-    runner = story.runner
-    for w in range(HISTORY_WEEKS, 0, -1):
-        for day, kind, km in story.normal_week(START - dt.timedelta(days=7 * w)):
-            story.activities.append({"date": day.isoformat(), "kind": kind, "distance_km": km, "rpe": 4})
-    # The pain began the morning after the last long run before the first plan: that run was above what
-    # the back tolerates (most runners' normal long run is), and its next morning answers so.
-    long_day = max(dt.date.fromisoformat(a["date"]) for a in story.activities if a["kind"] == "long")
-    for d in range(3, 0, -1):
-        day = START - dt.timedelta(days=d)
-        before = runner.back.rest_pain - 2 if day <= long_day and runner.normal_longest > runner.back.run_km else None
-        story.checkins[day] = {"pain_rest": max(0, before) if before is not None else runner.back.rest_pain}
+def _history(story: Story, back: Back, rng: random.Random) -> None:
+    """The flare-up cycle before the first plan, answered by the same back.
+
+    The normal week flared; the runner eased off by feel to a lighter week (LIGHTER of the normal week),
+    and while a lighter week still hurt, eased off by another EASE_OFF the next week (at most
+    EASE_TRIES lighter weeks); once one felt fine they went back to the normal week, and it flared
+    again. The back answers each week as it answers the weeks that follow (on a copy: the tolerance at
+    the first plan is the drawn one), so each lighter week is green, amber or red as it really was.
+    """
+    log = Story(story.runner)  # written from an early Monday, then moved to end the day before START
+    monday = dt.date(2000, 1, 3)
+    _live_week(log, Back(**vars(back)), monday, log.normal_week(monday), rng)
+    share = rng.uniform(*LIGHTER)
+    for _ in range(EASE_TRIES):
+        monday += dt.timedelta(days=7)
+        _live_week(log, Back(**vars(back)), monday, log.normal_week(monday, share), rng)
+        days = [log.checkins.get(monday + dt.timedelta(days=i), {}) for i in range(8)]
+        if all(c.get("pain_during", 0) <= back.rest_pain and c.get("pain_rest", 0) <= back.rest_pain + 1
+               for c in days):
+            break  # this lighter week felt fine
+        share *= EASE_OFF
+    monday += dt.timedelta(days=7)
+    _live_week(log, Back(**vars(back)), monday, log.normal_week(monday), rng)
+    shift = START - (monday + dt.timedelta(days=7))
+    story.checkins.update({day + shift: c for day, c in log.checkins.items()})
+    story.activities += [{**a, "date": (dt.date.fromisoformat(a["date"]) + shift).isoformat()}
+                         for a in log.activities]
 
 
 def _live_week(story: Story, back: Back, monday: dt.date, runs: Week, rng: random.Random,
@@ -224,7 +243,7 @@ def follow(seed: int, policy: tuple[Policy, DailyCall | None], weeks: int, run_w
     runner = make_runner(seed)
     back = Back(**vars(runner.back))
     story = Story(runner)
-    _history(story)
+    _history(story, back, random.Random(seed * 7919 + 2))
     rng = random.Random(seed * 7919 + 1)
     out = Outcome()
     for w in range(weeks):

@@ -101,6 +101,10 @@ def test_no_kilometre_on_any_page_the_runner_reads(walk: Walk) -> None:
 
 @pytest.mark.parametrize("page", ["plan", "decide", "weeks", "runs", "shoes list", "calendar"])
 def test_every_page_with_distances_shows_them_in_miles(walk: Walk, page: str) -> None:
+    if page == "decide" and "Rest from running today" in walk.pages[page]:
+        # The walk runs on today's date: on a day the week's plan has no run, decide names no distance
+        # (that no kilometre leaks into it is checked above).
+        return
     assert MI.search(walk.pages[page]) or " mi " in walk.pages[page] or "mi\n" in walk.pages[page], \
         walk.pages[page]
 

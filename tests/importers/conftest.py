@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SHARED
+
 REPO = Path(__file__).resolve().parents[2]
-DATA = (REPO.parent / "shared" / "data" / "activities").resolve()
+DATA = (SHARED / "data" / "activities").resolve()  # ../shared from the repository root, or $BACKSTRIDE_SHARED
 MANIFEST = DATA / "MANIFEST.tsv"
 
 

@@ -124,6 +124,23 @@ def test_zip_slip_names_and_symlinks_write_nothing(tmp_path: Path) -> None:
     assert [a.source_name for a in res.activities] == ["slip.zip!ok.gpx"]
 
 
+def test_duplicate_member_names_are_each_read_with_their_own_bytes_and_write_nothing(tmp_path: Path) -> None:
+    """T8's last case: two members named alike are two files, neither shadowing the other."""
+    import warnings
+
+    z = tmp_path / "dup.zip"
+    with warnings.catch_warnings(), zipfile.ZipFile(z, "w") as zf:
+        warnings.simplefilter("ignore", UserWarning)  # zipfile warns when writing a duplicate name
+        zf.writestr("activities/a.gpx", gpx(5).encode())
+        zf.writestr("activities/a.gpx", gpx(7).replace("2024-05-01", "2024-05-02").encode())
+    before, cwd_before = _snapshot(tmp_path, REPO / "src"), set(os.listdir("."))
+    res = _decode_paths(z)
+    assert _snapshot(tmp_path, REPO / "src") - before == set() and set(os.listdir(".")) == cwd_before
+    assert [(a.source_name, a.elapsed_s, a.start.date().isoformat()) for a in res.activities] == [
+        ("dup.zip!activities/a.gpx", 40.0, "2024-05-01"), ("dup.zip!activities/a.gpx", 60.0, "2024-05-02")]
+    assert not res.failures
+
+
 def test_nesting_depth_three_is_refused(tmp_path: Path) -> None:
     inner = io.BytesIO()
     _zip_to(inner, {"a.gpx": gpx(5).encode()})
@@ -253,3 +270,37 @@ def test_zip_inside_gzip_is_refused() -> None:
     assert decode("a.zip.gz", gzip.compress(buf.getvalue())).failures[0].reason == (
         "zip archive inside a gzip file: refused"
     )
+
+
+def test_the_caps_are_the_figures_of_the_reliability_plan() -> None:
+    """T7: per member 100 MB, archive 4 GB decompressed per import, 50,000 members, zips 2 deep."""
+    from backstride.importers import limits
+
+    assert limits.MAX_MEMBER_BYTES == 100 * 2**20 and limits.MAX_FILE_BYTES == limits.MAX_MEMBER_BYTES
+    assert limits.MAX_ARCHIVE_BYTES == 4 * 2**30
+    assert limits.MAX_MEMBERS == 50_000
+    assert limits.MAX_ZIP_DEPTH == 2
+
+
+def test_a_bomb_in_an_import_writes_nothing_but_the_log(tmp_path: Path) -> None:
+    """T7: a 150 MB gzip bomb inside a zip is refused, and the only files the import leaves are the database's."""
+    import datetime as dt
+
+    from backstride.contract import parse_state
+    from backstride.services.importing import import_paths
+    from backstride.storage import Database, create_athlete
+
+    c = zlib.compressobj(1, wbits=31)
+    bomb = b"".join(c.compress(bytes(2**20)) for _ in range(150)) + c.flush()
+    (tmp_path / "in").mkdir()
+    z = _zip(tmp_path / "in" / "b.zip", {"activities/1.fit.gz": bomb})
+    store = tmp_path / "store"
+    store.mkdir()
+    before = _snapshot(tmp_path)
+    with Database.open(f"sqlite:///{store / 'log.db'}") as db:
+        athlete = create_athlete(db, parse_state({"schema": "backstride.state/1", "today": "2026-12-04",
+                                                  "athlete": {"baseline": {"sessions": []}}}))
+        summary = import_paths(db, athlete, [z], workers=1, today=dt.date(2026, 12, 4))
+    assert summary.imported == 0 and "decompresses to more than 100 MB" in summary.failed[0].reason
+    new = {Path(p).name for p in _snapshot(tmp_path) - before}
+    assert new <= {"log.db", "log.db-wal", "log.db-shm"}

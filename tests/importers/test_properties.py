@@ -8,15 +8,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backstride.importers import decode
+from backstride.importers.plausible import check_activity
 
-PROFILE = settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+# T6's figure is 1,000 examples; each is a small document, so they take a few seconds.
+PROFILE = settings(max_examples=1000, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 point = st.tuples(
     st.floats(-100, 100, allow_nan=False),  # latitude, some out of range
     st.floats(-200, 200, allow_nan=False),  # longitude, some out of range
     st.integers(0, 300),  # heart rate, some impossible
-    st.integers(0, 10**9),  # seconds since 1970: 1970..2001
+    st.integers(0, 4_102_444_800),  # seconds since 1970: 1970..2100
 )
+TODAY = dt.date(2026, 12, 4)
 
 
 def _doc(points: list[tuple[float, float, int, int]]) -> bytes:
@@ -44,6 +47,12 @@ def test_gpx_points_never_crash_and_stay_in_range(points: list[tuple[float, floa
         assert a.avg_hr is None or 0 < a.avg_hr < 255
         assert a.max_hr is None or a.max_hr < 255
         assert (len(valid) < len(points)) == ("out-of-range" in a.notes)
+        # what may be stored: the boundary check refuses dates outside 1980..tomorrow, drops impossible heart rates
+        kept = check_activity(a, TODAY).activity
+        if kept is not None:
+            assert dt.date(1980, 1, 1) <= kept.start.date() <= TODAY + dt.timedelta(days=1)
+            assert kept.avg_hr is None or 25 <= kept.avg_hr <= 250
+            assert kept.max_hr is None or 25 <= kept.max_hr <= 250
 
 
 def test_null_island_is_a_valid_point() -> None:

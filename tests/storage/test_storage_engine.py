@@ -172,3 +172,34 @@ def test_missing_postgres_binaries_skip_unless_postgres_is_required(monkeypatch:
     monkeypatch.setenv(conftest.REQUIRE_ENV, "1")
     with pytest.raises(pytest.fail.Exception, match="BACKSTRIDE_REQUIRE_POSTGRES=1"):
         conftest._no_postgres("PostgreSQL server binaries (initdb, pg_ctl) not found")
+
+
+def test_after_a_thousand_reads_and_writes_from_four_threads_every_connection_still_has_the_settings(
+    sqlite_db: Database,
+) -> None:
+    """T12's figure: 100% of the connections used for 1,000 sessions, reads and writes mixed."""
+    want = {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "secure_delete": 1, "mmap_size": 0}
+    wrong: list[tuple[str, object]] = []
+    connections: set[int] = set()
+    done: list[int] = []
+    lock = threading.Lock()
+
+    def work(offset: int) -> None:
+        for i in range(250):
+            with sqlite_db.write() if (i + offset) % 2 else sqlite_db.session() as session:
+                raw = session.connection().connection.driver_connection
+                seen = {name: raw.execute(f"PRAGMA {name}").fetchone()[0] for name in (*want, "busy_timeout")}
+                with lock:
+                    connections.add(id(raw))
+                    wrong.extend((k, v) for k, v in seen.items() if k in want and v != want[k])
+                    if seen["busy_timeout"] < 5000:
+                        wrong.append(("busy_timeout", seen["busy_timeout"]))
+                    done.append(i)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == [] and len(done) == 1000
+    assert connections  # the settings were read on real pooled connections

@@ -177,3 +177,32 @@ def test_an_export_loads_back_into_this_or_another_database(db: Database, sqlite
         assert _without_ids(export_athlete(other, moved)) == _without_ids(data)
     with pytest.raises(ValueError):
         import_athlete_export(db, {"format": "something else"})
+
+
+def _owned_counts(db: Database, athlete: int) -> dict[str, int]:
+    with db.session() as session:
+        return {t.name: int(session.scalar(select(func.count()).select_from(t).where(owned_by(t, athlete))) or 0)
+                for t in athlete_tables()}
+
+
+@pytest.mark.timeout(60)
+def test_an_athlete_with_5000_activities_exports_and_loads_back_with_the_same_counts(db: Database) -> None:
+    """T28's figure: 5,000 activities with check-ins, symptoms and red flags, out and back in under 60 s."""
+    first = dt.date(2013, 1, 1)
+    days = [first + dt.timedelta(days=i) for i in range(5000)]
+    state = full_state(
+        today=days[-1].isoformat(),
+        checkins=[{"date": d.isoformat(), "pain_rest": i % 5, "pain_during": i % 7, "numbness_tingling": i % 97 == 0,
+                   "notes": f"day {i}"} for i, d in enumerate(days)],
+        activities=[{"date": d.isoformat(), "kind": "easy", "distance_km": 5 + i % 6, "duration_min": 30 + i % 30,
+                     "rpe": 3} for i, d in enumerate(days)],
+    )
+    athlete = create_athlete(db, state, name="five thousand")
+    add_imported_activity(db, athlete, imported(dt.datetime(2026, 9, 1, 7, tzinfo=UTC)))
+    log_import(db, athlete, "broken.fit", "failed", "bad bytes")
+    want = _owned_counts(db, athlete)
+    assert want["activities"] == 5001 and want["checkins"] == 5000
+    data = json.loads(json.dumps(export_athlete(db, athlete)))  # through JSON text, as the file is
+    assert len(data["activities"]) == 5001 and len(data["checkins"]) == 5000
+    again = import_athlete_export(db, data)
+    assert _owned_counts(db, again) == want

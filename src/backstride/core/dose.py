@@ -12,12 +12,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from backstride.core.pain_response import WeekResponse
+from backstride.core.pain_response import SteadyWeeks, WeeklyHistory, WeekResponse
 from backstride.core.restart import LadderWeek
 from backstride.core.settling import settling
 from backstride.core.timeline import DAY, Timeline
 from backstride.core.today import TodayCall
-from backstride.core.tolerated import ToleratedDose, tolerated_dose
+from backstride.core.tolerated import SLACK_KM, ToleratedDose, tolerated_dose
 from backstride.core.triage import pain_episode
 from backstride.core.words import in_a_row
 from backstride.rules import Catalogue
@@ -33,7 +33,6 @@ _TRIAL_TEXT = {
     "frequency": "fewer runs with a recovery day between them",
     "style": "walk breaks in every run and a quicker, shorter stride",
 }
-SLACK_KM = 0.5
 
 
 @dataclass(slots=True)
@@ -54,6 +53,7 @@ class DoseDecision:
     trial: tuple[str, ...] = ()  # adjustable variables in force
     swaps: int = 1  # cross-training swaps (X-SWAP)
     spike_cap_km: float | None = None  # L-SPIKE: no single run above this
+    spike_why: str = ""  # what the cap is, in words: "110% of your longest run in the last 30 days"
     floor_km: float = 0.0  # the least running the dose rules allow (W-FLARE's range), 0 when no lower bound
     recent_longest_km: float = 0.0
     floor_cap_km: float | None = None  # after a flare: the longest a run may be to hold W-FLARE's least
@@ -108,6 +108,22 @@ def _trial_in_force(weeks: Sequence[WeekResponse], keep_weeks: int) -> tuple[tup
     return (), ""
 
 
+def _below_what_flared(km: float, tol: ToleratedDose, rules: Catalogue) -> tuple[float, str]:
+    """A hold never holds at a dose that flared within W-TOLERATED's look-back (001: remember what did not
+    work): it goes to the tolerated week, or W-FLARE's cut below the flared week when there is none."""
+    flared = tol.flared_week_km
+    if flared is None or km < flared - SLACK_KM:
+        return km, ""
+    if tol.week_km is not None and tol.week_km < flared:
+        cap, whose = tol.week_km, "the last week your back answered green"
+    else:
+        cut = rules.value("W-FLARE", "cut")
+        cap, whose = flared * (1 - cut), f"{cut:.0%} below it"
+    if cap >= km - 1e-9:
+        return km, ""
+    return cap, f"; {_fmt(flared)} flared your back within the last few weeks, so it holds at {_fmt(cap)}, {whose}"
+
+
 def _weeks_at_baseline(weeks: Sequence[WeekResponse], baseline: float) -> int:
     n = 0
     for w in weeks:
@@ -138,10 +154,16 @@ def decide_dose(
     d.tolerated = tol
     # L-SPIKE reads only runs that were not red: a long run that hurt does not raise the cap.
     d.recent_longest_km = tol.not_red_longest_km
+    ratio = rules.value("L-SPIKE", "max_ratio")
+    d.spike_why = f"{ratio:.0%} of your longest run in the last {window} days"
+    if tol.hurt_longer and tol.green_window_longest_km > 0:
+        # A longer run hurt (amber or red): runs grow from the longest one the back answered green.
+        d.recent_longest_km = tol.green_window_longest_km
+        d.spike_why += " that your back answered green"
     if d.recent_longest_km <= 0:  # every recent run was red: the cap comes down from the longest of them
         d.recent_longest_km = tl.longest(today - window * DAY, today) * (1 - rules.value("W-FLARE", "max_cut"))
     if d.recent_longest_km > 0:
-        d.spike_cap_km = d.recent_longest_km * rules.value("L-SPIKE", "max_ratio")
+        d.spike_cap_km = d.recent_longest_km * ratio
     if level == "red":  # after a red week no run is longer than last week's longest
         last_longest = tl.longest(today - 7 * DAY, today)
         if last_longest > 0 and (d.spike_cap_km is None or last_longest < d.spike_cap_km):
@@ -195,18 +217,24 @@ def decide_dose(
                            f"no running for {days} days: restart with jog/walk intervals, "
                            f"{_fmt(km)} in all ({rules.value('W-START', 'min_fraction'):.0%} of your normal week)"))
         d.spike_cap_km = None  # nothing recent to compare with; the jog:walk format keeps each run gentle
-    # The week the flare cut starts from: last week, or the tolerated week when that was less (W-TOLERATED).
-    # W-FLARE's range is always read from last week; inside it the week goes below the tolerated week too.
-    ref = min(L, tol.week_km) if tol.week_km is not None and level == "red" else L
+    # After a red week: W-FLARE's cut on last week, or, when the tolerated week is below that cut, the
+    # tolerated week itself (W-TOLERATED: the week stays below both, and building back starts from it).
+    cut = rules.value("W-FLARE", "cut")
+    to_tolerated = level == "red" and tol.week_km is not None and tol.week_km < L * (1 - cut) - 1e-9
+    ref = tol.week_km if to_tolerated and tol.week_km is not None else L
     if level == "red":
-        cut = rules.value("W-FLARE", "cut")
-        km = ref * (1 - cut)
         why = last.worst.why if last is not None and last.worst is not None else "a run flared your back"
-        base_txt = (f"last week's {_fmt(L)}" if ref >= L - 1e-9 else
-                    f"{_fmt(ref)}, the last week your back answered green (W-TOLERATED; last week was {_fmt(L)})")
-        candidates.append((km, "W-FLARE", f"last week {why}: {cut:.0%} less than {base_txt}"))
+        if to_tolerated:
+            km = ref
+            text = (f"last week {why}: back to {_fmt(ref)}, the last week your back answered green "
+                    f"(W-TOLERATED), below W-FLARE's {cut:.0%} cut on last week's {_fmt(L)}")
+        else:
+            km = L * (1 - cut)
+            text = f"last week {why}: {cut:.0%} less than last week's {_fmt(L)}"
+        candidates.append((km, "W-FLARE", text))
         d.irritable = True
-    repeat_red = level == "red" and len(weeks) > 1 and weeks[1].level == "red"
+    steady = SteadyWeeks(weeks) if isinstance(weeks, WeeklyHistory) else weeks  # streaks: calendar-steady
+    repeat_red = level == "red" and len(steady) > 1 and steady[1].level == "red"
     # A single flare once the runner has found a dose cuts from that dose; it never restarts the programme.
     single_flare = level == "red" and not repeat_red and tol.week_km is not None
     if pain_now and (first_plan or (level == "red" and not single_flare)) and not on_break:
@@ -218,14 +246,16 @@ def decide_dose(
         d.irritable = True
     if level == "amber":
         moderate = last.worst.why if last is not None and last.worst is not None else ""
-        km = min(L, B)  # holding never goes above the normal week
+        km, flared = _below_what_flared(min(L, B), tol, rules)  # holding never goes above the normal week
         candidates.append((km, "W-HOLD", f"{moderate or 'moderate pain'} last week: hold at {_fmt(km)}"
-                                         + (" (your normal week)" if km < L else "") + " and keep it easy"))
+                                         + (" (your normal week)" if km < L and not flared else "")
+                                         + " and keep it easy" + flared))
         d.irritable = True
     calm = settling(tl, weeks, rules)
     if level == "green" and not on_break and calm.blocks_progress:
-        km = min(L, B)
-        candidates.append((km, "W-HOLD", f"{calm.why}: no build this week, hold at {_fmt(km)} and keep it easy"))
+        km, flared = _below_what_flared(min(L, B), tol, rules)
+        candidates.append((km, "W-HOLD", f"{calm.why}: no build this week, hold at {_fmt(km)} and keep it easy"
+                                         + flared))
         d.cite(calm.rule, calm.why)
         d.irritable = True
     elif level == "green" and not on_break:
@@ -237,9 +267,9 @@ def decide_dose(
                                                       + (", capped at your normal week)" if reaches else ")"))))
     if level == "unknown" and not on_break:
         if L > 0:
-            km = min(L, B)
+            km, flared = _below_what_flared(min(L, B), tol, rules)
             candidates.append((km, "W-HOLD", f"no pain scores for last week's runs, so the dose holds at {_fmt(km)} "
-                                             "until check-ins show how your back answers"))
+                                             "until check-ins show how your back answers" + flared))
         elif tl.has_any_run():
             ran = next((w for w in weeks[1:3] if w.km > 0), None)
             prev = ran.km if ran is not None else 0.0
@@ -259,8 +289,8 @@ def decide_dose(
         elif not pain_now:
             candidates.append((B, "W-PROGRESS", "no pain reported and no runs logged: your normal week"))
     if today_call is not None and today_call.changes_week and level != "red" and not on_break:
-        km = min(L, B) if L > 0 else f_start * B
-        candidates.append((km, "W-HOLD", f"{today_call.why}: the week holds at {_fmt(km)} and stays easy"))
+        km, flared = _below_what_flared(min(L, B) if L > 0 else f_start * B, tol, rules)
+        candidates.append((km, "W-HOLD", f"{today_call.why}: the week holds at {_fmt(km)} and stays easy" + flared))
         d.irritable = True
     if not candidates:  # pain but no runs logged at all
         candidates.append((f_start * B, "W-START", f"your back is irritable: about {f_start:.0%} of your normal week"))
@@ -275,10 +305,10 @@ def decide_dose(
         # That is last week, or the tolerated week when it was less: the week goes below both (W-TOLERATED).
         # The least is rounded up to the tenth the plan is written in, so the plan never shows less.
         lo = math.ceil(ref * (1 - rules.value("W-FLARE", "max_cut")) * 10 - 1e-9) / 10
-        hi = ref * (1 - rules.value("W-FLARE", "min_cut"))
+        hi = ref if to_tolerated else ref * (1 - rules.value("W-FLARE", "min_cut"))
         if km < lo:
             km, floor_from = lo, rule
-            ref_txt = f"last week's {_fmt(L)}" if ref >= L - 1e-9 else f"the tolerated week's {_fmt(ref)}"
+            ref_txt = f"the tolerated week's {_fmt(ref)}" if to_tolerated else f"last week's {_fmt(L)}"
             rule, why = "W-FLARE", (f"after the flare this week runs {_fmt(lo)}: not more than "
                                     f"{rules.value('W-FLARE', 'max_cut'):.0%} below {ref_txt}")
         km = min(km, hi)
@@ -310,7 +340,7 @@ def decide_dose(
         d.target_km, d.dose_rule, d.deload = L * frac, "W-DELOAD", True
         d.cite("W-DELOAD", f"{at_base} weeks at your normal volume: a lighter week at {frac:.0%} of last week")
 
-    trial, trial_why = _trial_in_force(weeks, int(rules.value("A-TRIAL", "keep_weeks")))
+    trial, trial_why = _trial_in_force(steady, int(rules.value("A-TRIAL", "keep_weeks")))
     if repeat_red and not {"frequency", "style"} <= set(trial):
         # Red again: modify more aggressively (000): fewer runs with recovery days between them, run:walk.
         trial = tuple(dict.fromkeys((*trial, "frequency", "style")))

@@ -159,6 +159,42 @@ class WeeklyHistory(Sequence[WeekResponse]):
         return self._cache[k]
 
 
+class SteadyWeeks(Sequence[WeekResponse]):
+    """The weeks before today as streaks read them, the same on every morning of a week.
+
+    Week 0 is the 7 days before today. An older span, in the middle of a week, straddles two calendar
+    weeks: it answers as the better of itself and the calendar week (Monday to Sunday) most of it lies
+    in, so a green week between two that flared is not lost by the morning on which it is read.
+    """
+
+    def __init__(self, weeks: WeeklyHistory) -> None:
+        self._weeks = weeks
+        self._cache: dict[int, WeekResponse] = {}
+
+    def __len__(self) -> int:
+        return len(self._weeks)
+
+    @overload
+    def __getitem__(self, k: int) -> WeekResponse: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[WeekResponse]: ...
+
+    def __getitem__(self, k: int | slice) -> WeekResponse | list[WeekResponse]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        span = self._weeks[k]
+        tl = self._weeks._tl
+        if k == 0 or tl.today.weekday() == 0 or span.level == "green":
+            return span
+        if k not in self._cache:
+            mid = span.start + 3 * DAY
+            calendar = week_response(tl, mid - mid.weekday() * DAY, self._weeks._rules)
+            self._cache[k] = calendar if _RANK[calendar.level] and _RANK[calendar.level] < _RANK[span.level] \
+                else span
+        return self._cache[k]
+
+
 def weekly_history(tl: Timeline, weeks: int, rules: Catalogue) -> WeeklyHistory:
     """The last ``weeks`` weeks before today, most recent first, each computed when first read."""
     return WeeklyHistory(tl, weeks, rules)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from backstride.contract import RUNNING_KINDS, WEEKDAYS, BaselineSession, Plan, State
+from backstride.contract import RUNNING_KINDS, WEEKDAYS, BaselineSession, Plan, RuleApplied, Session, State
 from backstride.core import cross_training
 from backstride.core.dose import DoseDecision, decide_dose
 from backstride.core.explain import lead_with_three
 from backstride.core.pain_response import WeeklyHistory, weekly_history
 from backstride.core.restart import ladder_week, nodose_tests, put_on_ladder
 from backstride.core.return_steps import ReturnStep, apply_return, flare_stays_in_return, return_note, return_step
-from backstride.core.rolling import hold_rolling_week
+from backstride.core.rolling import hold_rolling_week, resized
 from backstride.core.runner_units import plan_in_units
 from backstride.core.shoes import shoe_wear
+from backstride.core.steady_week import as_of_monday, monday_of, rows_from_monday, week_holds
 from backstride.core.timeline import Timeline, baseline_run_km, build_timeline
 from backstride.core.today import TodayCall, call_today, shorten_today
+from backstride.core.tolerated import SLACK_KM
 from backstride.core.triage import TriageResult, nodose_tests_due, triage
 from backstride.core.week_layout import cadence_target, lay_out_week
 from backstride.rules import Catalogue, default_catalogue
@@ -69,9 +71,93 @@ def _shoe_warnings(state: State, rules: Catalogue) -> list[tuple[str, str]]:
 
 
 def plan_week(state: State, rules: Catalogue | None = None, assessment: Assessment | None = None) -> Plan:
-    """Plan the 7 days from ``state.today``: triage first, then dose, then the sessions and their reasons."""
+    """Plan the 7 days from ``state.today``: triage first, then dose, then the sessions and their reasons.
+
+    From Tuesday on, when nothing has changed since Monday's plan, the week follows it (W-STEADY)."""
     rules = rules or default_catalogue()
     a = assessment or Assessment(state, rules)
+    monday = monday_of(state)
+    if monday is None:
+        return _plan(state, rules, a)
+    m_state = as_of_monday(state, monday)
+    m = Assessment(m_state, rules)
+    if m.timeline.checkin(monday) is None:  # no check-in on Monday: no plan to follow
+        return _plan(state, rules, a)
+    monday_plan = _plan(m_state, rules, m)
+    if week_holds(a.timeline, m.timeline, a.today, a.triage, m.triage, a.dose.irritable, m.dose.irritable, rules):
+        steady = _steady_plan(state, a, monday_plan, rules)
+        # Monday's week still fits the dose read from the 7 days before today (the contract's last week).
+        if a.dose.floor_km - SLACK_KM <= steady.volume.planned_run_km <= a.dose.target_km + SLACK_KM:
+            return steady
+    return _no_more_than_monday(_plan(state, rules, a), monday_plan, state, rules, a.dose.floor_km)
+
+
+def _no_more_than_monday(plan: Plan, monday_plan: Plan, state: State, rules: Catalogue, floor_km: float) -> Plan:
+    """A week planned again from today (something changed) runs no more today than Monday's plan did:
+    a rest day stays a rest day, and today's run is no longer than Monday's row for it (W-STEADY), as
+    long as the week keeps the least its dose range allows (W-FLARE's, after a flare)."""
+    today = state.today
+    run = next((s for s in plan.sessions if s.date == today and s.kind in RUNNING_KINDS), None)
+    if run is None:
+        return plan
+    was = next((s for s in monday_plan.sessions if s.date == today and s.kind in RUNNING_KINDS), None)
+    was_km = (was.distance_km or 0.0) if was is not None else 0.0
+    if (run.distance_km or 0.0) <= was_km + 1e-9:
+        return plan
+    if was is not None:
+        kept = resized(run, was_km, "W-STEADY") if was_km > 0 else None
+        why = f"today's run is no longer than Monday's plan for today ({was_km:.1f} km)"
+    else:
+        kept = None
+        why = "Monday's plan has no run today, and a changed week does not add one"
+    sessions = [s for s in plan.sessions if s is not run]
+    if kept is not None:
+        sessions.append(kept)
+    elif not any(s.date == today for s in sessions):
+        sessions.append(Session.model_validate({"date": today, "kind": "rest", "rules": ("W-STEADY",),
+                                                "notes": "Rest day: your next run is later this week."}))
+    sessions.sort(key=lambda s: s.date)
+    applied = [r.model_dump() for r in plan.rules_applied]
+    if all(e["id"] != "W-STEADY" for e in applied):
+        applied.append({"id": "W-STEADY", "why": why, "source": rules.source("W-STEADY")})
+    planned = round(sum(s.distance_km or 0.0 for s in sessions if s.kind in RUNNING_KINDS), 1)
+    if planned < floor_km - SLACK_KM:
+        return plan
+    return plan.model_copy(update={
+        "sessions": tuple(sessions), "volume": plan.volume.model_copy(update={"planned_run_km": planned}),
+        "rules_applied": tuple(RuleApplied.model_validate(e) for e in applied)})
+
+
+def _steady_plan(state: State, a: Assessment, monday_plan: Plan, rules: Catalogue) -> Plan:
+    """This morning's plan is Monday's: its rows from today on, its earlier rows again next week."""
+    min_km = rules.value("B-MIN-RUN", "min_minutes") / a.timeline.easy_pace
+    rows = rows_from_monday(monday_plan.sessions, state.today, a.dose.target_km, min_km)
+    sessions = sorted(rows, key=lambda s: s.date)
+    monday_triage = {r.rule for r in monday_plan.triage.reasons}
+    applied: list[dict[str, str]] = [{"id": r.rule, "why": r.text, "source": rules.source(r.rule)}
+                                     for r in a.triage.reasons]
+    taken = {e["id"] for e in applied}
+    applied += [r.model_dump() for r in monday_plan.rules_applied if r.id not in monday_triage | taken]
+    steady = f"this week's plan, made on {monday_plan.week_start:%A %d %B}, holds: nothing since has changed it"
+    if all(e["id"] != "W-STEADY" for e in applied):
+        applied.append({"id": "W-STEADY", "why": steady, "source": rules.source("W-STEADY")})
+    planned = round(sum(s.distance_km or 0.0 for s in sessions if s.kind in RUNNING_KINDS), 1)
+    plan = Plan.model_validate({
+        "week_start": state.today,
+        "triage": a.triage.as_contract(),
+        "running_allowed": monday_plan.running_allowed,
+        "phase": monday_plan.phase,
+        "volume": {"baseline_run_km": monday_plan.volume.baseline_run_km,
+                   "last_week_run_km": round(a.dose.last_week_km, 1), "planned_run_km": planned},
+        "sessions": sessions,
+        "cadence_target_spm": monday_plan.cadence_target_spm,
+        "rules_applied": applied,
+    })
+    return plan_in_units(plan, state.athlete.units)
+
+
+def _plan(state: State, rules: Catalogue, a: Assessment) -> Plan:
+    """The week planned from this morning's reading of the state."""
     tri, dose = a.triage, a.dose
     usual_cadence, target_cadence = cadence_target(state, a.timeline, rules)
     call = a.today
@@ -80,7 +166,8 @@ def plan_week(state: State, rules: Catalogue | None = None, assessment: Assessme
     if tri.running_allowed and call.kind == "shorter":
         week.sessions[:] = shorten_today(week.sessions, state.today, rules, a.timeline.easy_pace, dose.floor_km,
                                          dose.floor_cap_km or dose.spike_cap_km)
-    if tri.running_allowed:  # the plans of consecutive mornings never add up to more than a week (W-ROLLING)
+    # The plans of consecutive mornings never add up to more than a week (W-ROLLING); a Monday begins one.
+    if tri.running_allowed and monday_of(state) is not None:
         # Where a range bounds the week from below (W-START's share, W-FLARE's cut, a hold), it keeps its total.
         held = hold_rolling_week(week.sessions, a.timeline, rules, cross_training.at_hand(state.athlete.cross_training),
                                  cap_km=dose.floor_cap_km or dose.spike_cap_km,

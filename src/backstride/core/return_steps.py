@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from backstride.contract import ACTIVITY_RUNNING_KINDS, BaselineSession
-from backstride.core.dose import SLACK_KM, DoseDecision
+from backstride.core.dose import DoseDecision
 from backstride.core.pain_response import WeekResponse
 from backstride.core.timeline import DAY, Timeline
+from backstride.core.tolerated import SLACK_KM
 from backstride.rules import Catalogue
 
 __all__ = ["ORDER", "ReturnStep", "Variable", "apply_return", "flare_stays_in_return", "return_note", "return_step"]

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from backstride.contract import RUNNING_KINDS, WEEKDAYS, Session
 from backstride.core import cross_training
 from backstride.core.timeline import DAY, Timeline
+from backstride.core.tolerated import SLACK_KM
 from backstride.core.words import count
 from backstride.rules import Catalogue
 
-__all__ = ["RollingWeek", "hold_rolling_week"]
+__all__ = ["RollingWeek", "hold_rolling_week", "resized"]
 
 _ORDER = {"rest": 9, "strength": 5, "mobility": 6, "cross_training": 4, "walk": 3}  # a day's sessions, in order
 
@@ -56,13 +57,14 @@ def _window_runs(tl: Timeline, planned: dict[dt.date, float], day: dt.date, days
     return done + sum(1 for d, km in planned.items() if start <= d <= day and km > 0)
 
 
-def _resize(s: Session, km: float) -> Session:
+def resized(s: Session, km: float, rule: str = "W-ROLLING") -> Session:
+    """The run at ``km`` (its time in proportion), citing the rule that resized it."""
     old = _km(s)
     km = round(km, 1)
     minutes = (s.duration_min or 0.0) * km / old if old > 0 else s.duration_min
     notes = s.notes.replace(f"{old:.1f} km", f"{km:.1f} km", 1)
     return s.model_copy(update={"distance_km": km, "duration_min": round(minutes, 1) if minutes else minutes,
-                                "notes": notes, "rules": tuple(dict.fromkeys((*s.rules, "W-ROLLING")))})
+                                "notes": notes, "rules": tuple(dict.fromkeys((*s.rules, rule)))})
 
 
 def _as_cross(s: Session, activity: str, minutes: float, done_km: float) -> Session:
@@ -102,9 +104,20 @@ def _hold_today(sessions: Sequence[Session], tl: Timeline, rules: Catalogue, cro
         return RollingWeek(out, "")
     most_runs = len(runs)
     s = out[i]
-    if _window_runs(tl, {s.date: _km(s)}, s.date, days) <= most_runs:
+    week_km = sum(_km(out[j]) for j in runs)
+    # Held only when the 7 days would hold both more runs and more running than the week plans: a run
+    # on a weekday the week has always run keeps its place when an earlier run fell on another day.
+    if (_window_runs(tl, {s.date: _km(s)}, s.date, days) <= most_runs
+            or _window_km(tl, {s.date: _km(s)}, s.date, days) <= week_km + SLACK_KM):
         return RollingWeek(out, "")
     done = _window_km(tl, {}, s.date, days)
+    left = round(week_km - done, 1)
+    if left * tl.easy_pace >= rules.value("B-MIN-RUN", "min_minutes"):
+        # A shorter run today keeps the 7 days within the week's running (a week changing its shape,
+        # from more, shorter runs to fewer, longer ones, has more runs behind it than ahead).
+        out[i] = resized(s, left)
+        return RollingWeek(out, f"the last 7 days already hold {done:.1f} km: today's run is {left:.1f} km so "
+                                "that they hold no more than this week plans")
     free_days = [d for d in (tl.today + k * DAY for k in range(1, days)) if WEEKDAYS[d.weekday()] in available]
     to = _free_day(out, s.date, free_days, int(rules.value("B-DAY-LOAD", "max_sessions")))
     if to is not None:  # the run moves to a later free day, where the 7 days hold fewer runs
@@ -158,6 +171,7 @@ def _give_back(out: list[Session], later: list[int], km: float, cap_km: float | 
             add = min(r, math.ceil(km * _km(out[j]) / total * 10) / 10, round(km - given, 1))
             if add <= 0:
                 break
-            out[j] = _resize(out[j], _km(out[j]) + add)
+            out[j] = resized(out[j], _km(out[j]) + add)
             given += add
         km = round(km - given, 1)
+

@@ -200,13 +200,23 @@ def _long_weekday(state: State) -> str:
     return "sun"
 
 
+def _apart(a: int, b: int) -> int:
+    """Days between two days of the week, round the week (Sunday and Monday are one day apart)."""
+    gap = abs(a - b) % 7
+    return min(gap, 7 - gap)
+
+
 def _pick_spread(candidates: list[dt.date], chosen: list[dt.date], n: int) -> list[dt.date]:
-    """Choose n days from candidates, each as far as possible from days already chosen (earlier wins ties)."""
-    pool = [(d.toordinal(), -i, d) for i, d in enumerate(candidates)]  # day numbers: cheaper than dates
+    """Choose n days from candidates, each as far as possible from days already chosen.
+
+    Distances go round the week and ties go to the earlier weekday, so the same week laid out on any
+    morning puts its runs on the same weekdays: a runner who asks each morning meets the same plan.
+    """
+    pool = [(d.toordinal(), d.weekday(), d) for d in candidates]  # day numbers: cheaper than dates
     taken = [d.toordinal() for d in chosen]
     picked: list[dt.date] = []
     while pool and len(picked) < n:
-        best = max(pool, key=lambda p: (min((abs(p[0] - t) for t in taken), default=7), p[1]))
+        best = max(pool, key=lambda p: (min((_apart(p[0], t) for t in taken), default=7), -p[1]))
         picked.append(best[2])
         taken.append(best[0])
         pool.remove(best)
@@ -325,7 +335,7 @@ def _own_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
         km = s.distance_km if s.distance_km is not None else (s.duration_min or 0.0) / w.pace
         runs.append(_Run(day, kind, km, km * 2, ["B-RETURN"], extra=extra))
     if dose.spike_cap_km is not None:
-        w.cite("L-SPIKE", f"no single run above {dose.spike_cap_km:.1f} km (110% of your longest run in 30 days)")
+        w.cite("L-SPIKE", f"no single run above {dose.spike_cap_km:.1f} km ({dose.spike_why})")
     total = sum(r.weight for r in runs)
     scale = dose.target_km / total if total > 0 else 0.0
     for r in runs:
@@ -487,13 +497,13 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
     if floor > 0 and sum(_rounded(runs)) < floor - 1e-6:  # as the plan will show it, in tenths
         got = _hold_flare_floor(runs, slots, floor, target, cap, dose.floor_cap_km or dose.spike_cap_km)
     if got < target - 0.05:
-        w.cite("L-SPIKE", f"no single run above {cap:.1f} km (110% of your longest run in 30 days), "
+        w.cite("L-SPIKE", f"no single run above {cap:.1f} km ({dose.spike_why}), "
                           f"so this week holds {got:.1f} km")
         for r in runs:
             if r.km >= r.cap - 1e-6 and r.cap == cap:
                 r.rules.append("L-SPIKE")
     elif math.isfinite(cap):
-        w.cite("L-SPIKE", f"no single run above {cap:.1f} km (110% of your longest run in the last 30 days)")
+        w.cite("L-SPIKE", f"no single run above {cap:.1f} km ({dose.spike_why})")
     # Long intervals need room for the reps; otherwise they stay easy.
     for r in runs:
         if r.kind == "intervals_long" and r.km < rules.value("I-LONGREPS", "min_session_km"):
@@ -599,12 +609,12 @@ def _hold_flare_floor(runs: list[_Run], slots: list[dt.date], floor: float, targ
 
 
 def _spaced(slots: list[dt.date], long_date: dt.date, k: int) -> list[dt.date]:
-    """W-SPACE: runs with at least one recovery day between them."""
+    """W-SPACE: runs with at least one recovery day between them (round the week, as _pick_spread)."""
     picked: list[dt.date] = []
-    for d in sorted(slots, key=lambda d: (abs((d - long_date).days) < 2, d)):
+    for d in sorted(slots, key=lambda d: (_apart(d.toordinal(), long_date.toordinal()) < 2, d.weekday())):
         if len(picked) >= k:
             break
-        if all(abs((d - p).days) >= 2 for p in [*picked, long_date]):
+        if all(_apart(d.toordinal(), p.toordinal()) >= 2 for p in [*picked, long_date]):
             picked.append(d)
     return picked
 
