@@ -10,10 +10,12 @@ from xml.etree.ElementTree import Element
 
 import pytest
 from defusedxml.ElementTree import fromstring
+from hypothesis import given
+from hypothesis import strategies as st
 
 from backstride.contract import Checkin, parse_state
 from backstride.services.demo import demo_state
-from backstride.services.history import History, HistoryWeek, RedFlagDay, RunMark, history_for
+from backstride.services.history import History, HistoryWeek, RedFlagDay, RunMark, ShoeWear, history_for
 from backstride.storage import Database, create_athlete, upsert_checkin
 from backstride.web.charts import (
     Chart,
@@ -190,3 +192,44 @@ def test_the_shoes_chart_sets_each_pair_against_e_shoes(history: History) -> Non
     assert chart.rows[0][0] == "Daily trainers" and chart.rows[0][2] == history.shoes[0].advice
     empty = shoes_chart(_empty_history())
     assert empty.rows == () and "Settings" in empty.summary
+
+
+def _histories() -> st.SearchStrategy[History]:
+    pain = st.none() | st.floats(0, 10).map(lambda x: round(x, 1))
+    first = dt.date(2026, 9, 7)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> History:
+        n = draw(st.integers(1, 30))
+        km = st.floats(0, 300).map(lambda x: round(x, 1))
+        weeks = tuple(_week(first + dt.timedelta(days=7 * i), distance=draw(km), planned=draw(st.none() | km),
+                            pain_rest=draw(pain), pain_during=draw(pain), pain_next_morning=draw(pain),
+                            acwr=draw(st.none() | st.floats(0, 20).map(lambda x: round(x, 2))),
+                            flares=draw(st.integers(0, 3)), red_flag_days=draw(st.integers(0, 2)))
+                      for i in range(n))
+        today = first + dt.timedelta(days=7 * n - 1)
+        days = st.integers(0, 7 * n - 1).map(lambda k: first + dt.timedelta(days=k))
+        runs = tuple(sorted((RunMark(draw(days), draw(st.none() | st.floats(0, 100).map(lambda x: round(x, 1))),
+                                     draw(st.sampled_from(["green", "amber", "red", "unknown"])), "P-GREEN",
+                                     draw(st.text(max_size=30)))
+                             for _ in range(draw(st.integers(0, 40)))), key=lambda r: r.date))
+        flags = tuple(RedFlagDay(draw(days), "T-NEURO", (draw(st.text(max_size=20)),))
+                      for _ in range(draw(st.integers(0, 3))))
+        worn = st.floats(0, 2000).map(lambda x: round(x, 1))
+        advice = st.sampled_from(["fine", "check them for wear", "replace them", "retired"])
+        shoes = tuple(ShoeWear(draw(st.text(min_size=1, max_size=40)), draw(worn), draw(advice))
+                      for _ in range(draw(st.integers(0, 8))))
+        return History(today, draw(st.sampled_from(["km", "mi"])), weeks, runs, flags, shoes, (), 0, 480.0, 800.0)
+
+    return build()
+
+
+@given(_histories())
+def test_any_history_draws_well_formed_charts_inside_the_picture(h: History) -> None:
+    for chart in history_charts(h):
+        root = _parse(chart)
+        assert all(len(r) == len(chart.columns) for r in chart.rows)
+        for e in root.iter():
+            for attr in ("x", "y", "cx", "cy", "x1", "x2", "y1", "y2"):
+                if e.get(attr) is not None:
+                    assert -20 <= float(e.get(attr) or 0) <= 380, (chart.id, e.tag, attr, e.get(attr))

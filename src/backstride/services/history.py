@@ -11,10 +11,11 @@ weeks of :mod:`backstride.core.weeks`, :mod:`backstride.core.pain_response`, ``r
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from backstride.contract import State
+from backstride.contract import Session, State
 from backstride.core.causes import find_causes
 from backstride.core.pain_response import Level, run_response
 from backstride.core.planned_done import Verdict, planned_against_done
@@ -161,7 +162,7 @@ def _red_flag_days(tl: Timeline, first: dt.date) -> tuple[RedFlagDay, ...]:
     return tuple(out)
 
 
-def history_of(state: State, planned: dict[dt.date, Any], weeks: int, rules: Catalogue | None = None
+def history_of(state: State, planned: Mapping[dt.date, Sequence[Session]], weeks: int, rules: Catalogue | None = None
                ) -> tuple[tuple[HistoryWeek, ...], tuple[RunMark, ...], tuple[RedFlagDay, ...]]:
     """The weekly rows, run marks and red-flag days of the last ``weeks`` Monday weeks (pure)."""
     rules = rules or default_catalogue()

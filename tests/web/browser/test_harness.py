@@ -32,7 +32,7 @@ from tests.web.browser.conftest import (
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
 
 STATIC = REPO / "src" / "backstride" / "web" / "static"
 TEMPLATES = REPO / "src" / "backstride" / "web" / "templates"
@@ -158,3 +158,16 @@ def test_the_helpers_catch_a_blank_page_and_a_page_too_wide(page: Page, site: st
         assert_fits_width(page)
     with pytest.raises(AssertionError, match="not reached"):
         tab_to(page, "button#nowhere", max_tabs=5)
+
+
+def test_the_charts_still_fit_a_small_phone(browser: Browser, site: str) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    try:
+        small = context.new_page()
+        small.goto(f"{site}/history")
+        assert_fits_width(small)
+        assert_not_blank(small)
+        widths = small.eval_on_selector_all("svg.chart", "els => els.map(e => e.getBoundingClientRect().width)")
+        assert widths and all(w <= 320 for w in widths)
+    finally:
+        context.close()
