@@ -16,6 +16,17 @@ if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
   fi
 fi
 
+# Debian's Chromium for the browser tests (driven by Playwright through executable_path).
+if [ ! -x /usr/lib/chromium/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing Chromium (Debian package)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "!! Chromium is not installed and cannot be installed here: the browser tests will be skipped" >&2
+  fi
+fi
+
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   echo "== creating .venv"
@@ -32,4 +43,5 @@ echo "== mypy"
 .venv/bin/mypy
 echo "== pytest"
 export BACKSTRIDE_REQUIRE_POSTGRES=${BACKSTRIDE_REQUIRE_POSTGRES:-$([ "${CI:-}" = true ] && echo 1 || echo 0)}
+export BACKSTRIDE_REQUIRE_BROWSER=${BACKSTRIDE_REQUIRE_BROWSER:-$([ "${CI:-}" = true ] && echo 1 || echo 0)}
 exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

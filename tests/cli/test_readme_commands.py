@@ -26,7 +26,11 @@ ANSWERS = {
     "backstride checkin -a 1": "2\nn\n" + "n\n" * 12,
     "backstride athlete create": "Sam\nmi\ntue easy 5, thu easy 5, sun long 9\n\n\n\n\n",
     "backstride erase -a 1": "y\n",
+    "backstride user add --email runner@example.org --role athlete --athlete 1": "a long passphrase\n" * 2,
+    "backstride user add --email physio@example.org --role clinician": "another long passphrase\n" * 2,
 }
+# Commands that keep running (a server): started, checked to say where it is, then stopped with Ctrl+C.
+SERVERS = ("backstride serve",)
 
 
 def readme_commands() -> list[str]:
@@ -52,8 +56,32 @@ def _home(tmp: Path) -> Path:
     return home
 
 
+def _serve(script: str, cwd: Path, env: dict[str, str]) -> tuple[int, str]:
+    import signal
+    import time
+
+    proc = subprocess.Popen(["bash", "-c", f"exec {script}"], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert proc.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None and not any("Ctrl+C" in line for line in lines):
+        lines.append(proc.stdout.readline())
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, _ = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    text = "".join(lines) + out
+    return (0 if "backstride is at http://127.0.0.1" in text and proc.returncode == 0 else 1), text
+
+
 def _run(command: str, cwd: Path, env: dict[str, str]) -> tuple[int, str]:
     script = command.replace("backstride ", f"{shutil.which('backstride') or sys.executable + ' -m backstride'} ", 1)
+    if command.startswith(SERVERS):
+        return _serve(script, cwd, env)
     answers = ANSWERS.get(command)
     if answers is None:
         p = subprocess.run(["bash", "-c", script], cwd=cwd, env=env, capture_output=True, text=True, timeout=300,

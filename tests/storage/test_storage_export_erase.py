@@ -20,13 +20,13 @@ from backstride.storage.checkins import upsert_checkin
 from backstride.storage.engine import Database
 from backstride.storage.erase import erase_athlete
 from backstride.storage.errors import AthleteNotFound
-from backstride.storage.export import EXPORT_FORMAT, NESTED_TABLES, export_athlete, export_athlete_csv
+from backstride.storage.export import EXPORT_FORMAT, NESTED_TABLES, export_athlete, export_athlete_csv, exported_tables
 from backstride.storage.imports import add_imported_activity, log_import
 from backstride.storage.ownership import athlete_tables, owned_by
 from backstride.storage.plans import save_plan
 from backstride.storage.restore import import_athlete_export
 from backstride.storage.shoes import add_shoe
-from backstride.storage.tables import Base
+from backstride.storage.tables import Base, JobRow
 from tests.storage.storage_builders import UTC, full_state, imported
 
 CANARY = "CANARY-7f3e-do-not-keep"
@@ -51,12 +51,17 @@ def _populate(db: Database, notes: str = "") -> int:
     add_activity(db, athlete, full_state().activities[0], notes=notes)
     log_import(db, athlete, f"broken {notes}.fit", "failed", f"bad bytes {notes}")
     save_plan(db, athlete, Plan.model_validate(PLAN))
+    with db.write() as session:  # an import the web app ran for the athlete, with its summary
+        session.add(JobRow(athlete_id=athlete, kind="import", state="done", payload={"paths": [f"{notes}.fit"]},
+                           done=1, total=1, result={"files": 1, "failed": []}, created_at=dt.datetime.now(UTC)))
     return athlete
 
 
 def test_every_table_but_the_erasure_ledger_is_reachable_from_athletes() -> None:
-    # The ledger outlives the athletes it records and holds no data of theirs (only ids and fingerprints).
-    assert {t.name for t in athlete_tables()} == set(Base.metadata.tables) - {"erasures"}
+    # The ledger outlives the athletes it records and holds no data of theirs (only ids and fingerprints);
+    # so do the web's audit log and sign-in failures (events and hashed keys, never health data).
+    assert {t.name for t in athlete_tables()} == set(Base.metadata.tables) - {"erasures", "audit_log",
+                                                                               "signin_failures"}
 
 
 def test_the_json_export_holds_every_table_that_belongs_to_the_athlete(db: Database) -> None:
@@ -66,7 +71,7 @@ def test_the_json_export_holds_every_table_that_belongs_to_the_athlete(db: Datab
     json.dumps(data)  # JSON-ready
     assert data["format"] == EXPORT_FORMAT and data["athlete"]["id"] == athlete
     with db.session() as session:
-        for table in athlete_tables():
+        for table in exported_tables():
             expected = session.scalar(select(func.count()).select_from(table).where(owned_by(table, athlete)))
             assert expected, f"the fixture should fill {table.name}"
             if table.name == "athletes":
@@ -93,14 +98,16 @@ def test_every_athlete_foreign_key_in_the_database_is_covered_by_the_export(db: 
         if fk["referred_table"] == "athletes"
     }
     exported = set(export_athlete(db, _populate(db)).keys())
-    assert referencing <= exported
+    accounts = {t.name for t in athlete_tables() if t.info.get("account")}  # credentials: erased, not exported
+    assert referencing - accounts <= exported
+    assert not accounts & exported
 
 
 def test_the_csv_export_is_a_zip_of_one_csv_per_table(db: Database, tmp_path: Path) -> None:
     athlete = _populate(db, "mine")
     out = export_athlete_csv(db, athlete, tmp_path / "export.zip")
     with zipfile.ZipFile(out) as archive:
-        assert set(archive.namelist()) == {f"{t.name}.csv" for t in athlete_tables()}
+        assert set(archive.namelist()) == {f"{t.name}.csv" for t in exported_tables()}
         rows = list(csv.DictReader(io.StringIO(archive.read("checkins.csv").decode())))
         assert [r["date"] for r in rows] == ["2026-11-28", "2026-11-29", "2026-11-30"]
         [profile] = csv.DictReader(io.StringIO(archive.read("athletes.csv").decode()))

@@ -10,37 +10,24 @@ from rich.text import Text
 from backstride.contract import RUNNING_KINDS, Decision, Plan, Session, Triage
 from backstride.core.words import in_units
 from backstride.rules import Catalogue
+from backstride.services.presenting import (
+    ACTION_NAMES,
+    KIND_NAMES,
+    PHASE_NAMES,
+    TRIAGE_TITLES,
+    distance_text,
+    session_what,
+)
 
 __all__ = ["format_decision", "format_plan", "format_rules", "format_triage"]
 
-KM_PER_MILE = 1.609344
-_KIND_NAMES = {
-    "easy": "Easy run", "recovery": "Recovery run", "long": "Long run", "run_walk": "Run:walk",
-    "long_run_walk": "Long run:walk", "intervals_short": "Short intervals", "intervals_long": "Long intervals",
-    "tempo": "Tempo run", "hills": "Hills", "stairs": "Stairs", "progression": "Progression run", "race": "Race",
-    "cross_training": "Cross-training", "strength": "Strength", "mobility": "Mobility", "walk": "Walk",
-    "rest": "Rest",
-}
-_ACTIONS = {
-    "run_as_planned": "Run as planned",
-    "run_shorter_easier": "Run, but shorter and easier",
-    "cross_train": "Cross-train instead of running",
-    "rest": "Rest from running today",
-    "seek_care": "Seek care",
-}
-_PHASES = {
-    "paused": "Running paused",
-    "calm": "Calming the back down",
-    "rebuild": "Building back",
-    "return": "Returning to your normal training",
-    "maintain": "At your normal training",
-}
+_KIND_NAMES = KIND_NAMES
+_ACTIONS = ACTION_NAMES
+_PHASES = PHASE_NAMES
 
 
 def _dist(km: float | None, units: str) -> str:
-    if km is None:
-        return ""
-    return f"{km / KM_PER_MILE:.1f} mi" if units == "mi" else f"{km:.1f} km"
+    return distance_text(km, units)
 
 
 def format_triage(triage: Triage, units: str = "km") -> RenderableType | None:
@@ -52,27 +39,14 @@ def format_triage(triage: Triage, units: str = "km") -> RenderableType | None:
         text.append(f"{in_units(r.text, units)}  ", style="bold" if triage.level == "emergency" else "")
         text.append(f"[{r.rule}]\n", style="dim")
     if triage.level == "emergency":
-        return Panel(text, title="EMERGENCY — GO TO AN EMERGENCY DEPARTMENT NOW", border_style="bold red",
+        return Panel(text, title=TRIAGE_TITLES["emergency"], border_style="bold red",
                      style="bold")
-    title = {"see_clinician_soon": "See a clinician soon", "see_clinician": "Get your back assessed"}.get(
-        triage.level, "Please note")
+    title = TRIAGE_TITLES.get(triage.level, "Please note")
     return Panel(text, title=title, border_style="yellow")
 
 
 def _session_what(s: Session, units: str) -> str:
-    name = _KIND_NAMES[s.kind]
-    if s.kind == "cross_training" and s.activity:
-        name += f": {s.activity.replace('_', ' ')}"
-    if s.run_walk is not None:
-        name += f" ({s.run_walk.run_min:g} min run / {s.run_walk.walk_min:g} min walk)"
-    if s.reps is not None:
-        rep = f"{s.reps.distance_m:.0f} m" if s.reps.distance_m else f"{s.reps.duration_min:g} min"
-        name += f" {s.reps.count} x {rep}"
-    if s.terrain in ("flat", "soft"):
-        name += f", {s.terrain} ground"
-    if s.exercises:
-        name += "\n" + ", ".join(s.exercises)
-    return name
+    return session_what(s, units)
 
 
 def format_plan(plan: Plan, catalogue: Catalogue, units: str = "km") -> RenderableType:

@@ -22,7 +22,7 @@ from backstride.core.weeks import WEEK, week_start
 from backstride.core.words import count, in_a_row, join, number, sentence
 from backstride.rules import Catalogue
 
-__all__ = ["LEVEL_ORDER", "TriageResult", "pain_episode", "triage"]
+__all__ = ["LEVEL_ORDER", "TriageResult", "pain_episode", "triage", "warning_signs"]
 
 LEVEL_ORDER = ("none", "see_clinician", "see_clinician_soon", "emergency")
 _DIAGNOSES = {
@@ -85,6 +85,21 @@ def _neuro_signs(c: Checkin) -> list[str]:
     if c.fever_unwell:
         signs.append("feeling generally unwell or feverish")
     return signs
+
+
+def warning_signs(c: Checkin) -> tuple[str, tuple[str, ...]]:
+    """The red-flag signs one check-in answers yes, in plain words, with the worst rule they fire.
+
+    ``("T-EMERG", ...)``, ``("T-NEURO", ...)``, ``("T-SERIOUS", ...)`` or ``("", ())``: the same words
+    triage uses, so a history that marks the day says what the banner said.
+    """
+    emergency, neuro = _emergency_signs(c), _neuro_signs(c)
+    serious = [w for f, w in (("unexplained_weight_loss", "weight loss you cannot explain"),
+                              ("recent_trauma", "a fall, accident or knock before the pain began"))
+               if getattr(c, f)]
+    rule = "T-EMERG" if emergency else "T-NEURO" if neuro else "T-SERIOUS" if serious else ""
+    signs = emergency + [s for s in neuro if s not in emergency] + serious
+    return rule, tuple(signs)
 
 
 def pain_episode(tl: Timeline, gap_days: int) -> tuple[dt.date, dt.date] | None:

@@ -30,6 +30,7 @@ from backstride.storage import (
 
 __all__ = [
     "CheckinResult",
+    "TodayView",
     "athlete_state",
     "calendar_for",
     "causes_for",
@@ -38,6 +39,7 @@ __all__ = [
     "plan_for",
     "record_checkin",
     "store_athlete",
+    "today_for",
 ]
 
 
@@ -118,3 +120,19 @@ def calendar_for(db: Database, athlete_id: int, today: dt.date) -> bytes:
     summary = get_athlete(db, athlete_id)
     state, plan = plan_for(db, athlete_id, today)
     return plan_to_ics(plan, athlete_name=summary.name, units=state.athlete.units)
+
+
+@dataclass(frozen=True, slots=True)
+class TodayView:
+    """What the runner sees first: today's decision, their units, and today's check-in (None: not done yet)."""
+
+    decision: Decision
+    units: str
+    checkin: Checkin | None
+
+
+def today_for(db: Database, athlete_id: int, today: dt.date) -> TodayView:
+    """Today's decision with what the Today screen needs around it (one state read)."""
+    state, decision = decide_for(db, athlete_id, today)
+    done = [c for c in state.checkins if c.date == today]
+    return TodayView(decision, state.athlete.units, done[-1] if done else None)

@@ -9,7 +9,7 @@ from backstride.exports.fit_workout import session_fit, week_zip
 from backstride.services.training_log import plan_for
 from backstride.storage import Database, planned_days, state_for
 
-__all__ = ["planned_runs", "workout_file"]
+__all__ = ["plan_workout", "planned_runs", "workout_file"]
 
 
 def planned_runs(db: Database, athlete_id: int, day: dt.date, days: int) -> list[Session]:
@@ -35,3 +35,15 @@ def workout_file(db: Database, athlete_id: int, day: dt.date, *, week: bool) -> 
     if week:
         return week_zip(runs, units=units, easy_pace_min_per_km=pace), len(runs)
     return session_fit(runs[0], units=units, easy_pace_min_per_km=pace), 1
+
+
+def plan_workout(db: Database, athlete_id: int, today: dt.date, day: dt.date) -> bytes:
+    """The FIT file of the run in this week's plan (planned from ``today``, not kept) on ``day``.
+
+    For the web's plan page, which shows the plan without issuing it; ValueError when no run is planned.
+    """
+    state, plan = plan_for(db, athlete_id, today, save=False)
+    runs = [s for s in plan.sessions if s.date == day and s.kind in RUNNING_KINDS]
+    if not runs:
+        raise ValueError(f"no run is planned on {day:%A %d %B %Y}")
+    return session_fit(runs[0], units=state.athlete.units, easy_pace_min_per_km=state.athlete.easy_pace_min_per_km)

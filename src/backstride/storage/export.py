@@ -27,7 +27,7 @@ from backstride.storage.private import write_private
 from backstride.storage.shoes import shoe_kms
 from backstride.storage.tables import AthleteRow, utcnow
 
-__all__ = ["EXPORT_FORMAT", "NESTED_TABLES", "export_athlete", "export_athlete_csv"]
+__all__ = ["EXPORT_FORMAT", "NESTED_TABLES", "export_athlete", "export_athlete_csv", "exported_tables"]
 
 EXPORT_FORMAT = "backstride.export/1"
 # Child tables shown inside their parent's rows in the JSON export: table -> (parent, link column).
@@ -46,7 +46,12 @@ def _rows(conn: Connection, table: Table, athlete_id: int) -> list[dict[str, Any
 
 
 def _tables(conn: Connection, athlete_id: int) -> dict[str, list[dict[str, Any]]]:
-    return {table.name: _rows(conn, table, athlete_id) for table in athlete_tables()}
+    return {table.name: _rows(conn, table, athlete_id) for table in exported_tables()}
+
+
+def exported_tables() -> list[Table]:
+    """The athlete's tables less the account tables (credentials and links are not the athlete's data)."""
+    return [table for table in athlete_tables() if not table.info.get("account")]
 
 
 def export_athlete(db: Database, athlete_id: int) -> dict[str, Any]:
@@ -99,7 +104,7 @@ def export_athlete_csv(db: Database, athlete_id: int, out_path: Path | str, *, o
         conn = session.connection()
         contents = {
             f"{table.name}.csv": _csv_text(_rows(conn, table, athlete_id), [c.name for c in table.columns])
-            for table in athlete_tables()
+            for table in exported_tables()
         }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -31,18 +31,26 @@ from sqlalchemy.types import TypeDecorator
 
 __all__ = [
     "IMPORT_OUTCOMES",
+    "USER_ROLES",
     "ActivityRow",
+    "ApiTokenRow",
     "AthleteRow",
+    "AuditRow",
     "Base",
     "BaselineSessionRow",
     "CheckinRow",
     "CleanText",
+    "ClinicianLinkRow",
     "ErasureRow",
     "ImportLogRow",
+    "JobRow",
     "LapRow",
     "PlannedDayRow",
     "ShoeRow",
+    "SigninFailureRow",
     "UTCDateTime",
+    "UserRow",
+    "WebSessionRow",
     "utcnow",
 ]
 
@@ -288,6 +296,30 @@ class ImportLogRow(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
+class JobRow(Base):
+    """A piece of work done off the request path (an import): its progress, then its result or error.
+
+    ``payload`` and ``result`` are JSON. ``done`` of ``total`` is the progress (files read of files
+    found); ``error`` a one-line reason for the runner, never a traceback.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="state"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(_athlete_fk(), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[Any] = mapped_column(JSON)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int | None] = mapped_column(Integer)
+    result: Mapped[Any | None] = mapped_column(JSON(none_as_null=True))
+    error: Mapped[str | None] = mapped_column(CleanText())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
 class ErasureRow(Base):
     """The erasure ledger: one row per erased athlete, and no health data.
 
@@ -305,3 +337,90 @@ class ErasureRow(Base):
     salt: Mapped[str] = mapped_column(String(32))
     fingerprint: Mapped[str] = mapped_column(String(64))
     files_cleaned_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+# --- web accounts (revision 0006) --------------------------------------------------------------------
+# Tables marked ``info={"account": True}`` belong to an athlete for erasure (they cascade) but hold
+# credentials, not the athlete's data: exports leave them out.
+
+USER_ROLES = ("athlete", "clinician", "admin")
+
+
+class UserRow(Base):
+    """A person who signs in: an athlete (linked to their athlete row), a clinician or an admin."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('athlete', 'clinician', 'admin')", name="role"),
+                      UniqueConstraint("email"), {"info": {"account": True}})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(CleanText())  # stored lower-cased
+    role: Mapped[str] = mapped_column(String(16))
+    athlete_id: Mapped[int | None] = mapped_column(_athlete_fk(), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # argon2id; None: sign-in by link only
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class ClinicianLinkRow(Base):
+    """A clinician may read this athlete's data."""
+
+    __tablename__ = "clinician_links"
+    __table_args__ = (UniqueConstraint("clinician_id", "athlete_id"), {"info": {"account": True}})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    athlete_id: Mapped[int] = mapped_column(_athlete_fk(), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class WebSessionRow(Base):
+    """A signed-in browser: only the SHA-256 of the cookie's random id is kept."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (UniqueConstraint("id_hash"), {"info": {"account": True}})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ApiTokenRow(Base):
+    """A personal API token (``purpose='api'``) or a one-time sign-in link (``'signin'``), stored hashed."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (UniqueConstraint("token_hash"), {"info": {"account": True}})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class SigninFailureRow(Base):
+    """One failed sign-in, keyed by a hash of the account or of the client (for throttling)."""
+
+    __tablename__ = "signin_failures"
+    __table_args__ = (Index("ix_signin_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(80))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AuditRow(Base):
+    """Who did what and when: sign-ins, failures, exports, erasures, clinician reads. Never health data."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    event: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    athlete_id: Mapped[int | None] = mapped_column(Integer)
+    client: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(CleanText())

@@ -1,0 +1,227 @@
+"""The web app under load: requests/s and p50/p99 latency at 50 concurrent clients, beside /healthz.
+
+    .venv/bin/python benchmarks/web_load.py [--clients 50] [--seconds 10] [--rounds 3]
+                                            [--database-url postgresql+psycopg://...]
+
+One server process (uvicorn, as ``backstride serve`` runs it) on a fresh database with the demo athlete;
+the clients are asyncio tasks in this process. Each round runs every scenario for ``--seconds`` in turn
+(paired: the same server, the same minute), and the figures printed are the median over the rounds with
+their spread (min-max):
+
+- ``healthz``: a bare ``GET /healthz`` of the same server, the ceiling (no database, no template);
+- ``plan``: ``GET /api/athletes/{id}/plan`` with a bearer token (state read, the week planned, JSON);
+- ``today``: the Today page with a session cookie (decision, template);
+- ``checkin``: ``POST /api/athletes/{id}/checkins``, each on a day of its own, so that every 201 must
+  leave one row: after the run the rows are counted and any check-in lost is reported (T13).
+
+The issue's targets (plan p99 under 100 ms, plan throughput at least a quarter of /healthz's, no
+check-in lost and no 5xx) are printed beside the figures, never asserted: the machine is shared and
+the client shares its cores with the server, so the figures are this machine's, not the app's limit.
+SQLite by default (a temp file); ``--database-url`` points at an empty PostgreSQL database instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import multiprocessing
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SECRET = "benchmark-secret-key-that-is-long-enough-0123456789"
+SCENARIOS = ("healthz", "plan", "today", "checkin")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _prepare(url: str) -> dict[str, Any]:
+    """The demo athlete, an account with a session and a token; returned for the clients."""
+    from backstride.services import accounts
+    from backstride.services.demo import ensure_demo_athlete
+    from backstride.storage import Database
+
+    with Database.open(url) as db:
+        athlete = ensure_demo_athlete(db, dt.date.today())
+        user = accounts.create_user(db, "load@example.org", "athlete", athlete_id=athlete)
+        cookie = accounts.start_session(db, accounts.Actor(user, "load@example.org", "athlete", athlete),
+                                        client="benchmark")
+        token = accounts.issue_token(db, "load@example.org")
+    return {"athlete": athlete, "cookie": cookie, "token": token}
+
+
+def _serve(url: str, port: int) -> None:
+    import uvicorn
+
+    from backstride.web.app import create_app
+    from backstride.web.settings import Settings
+
+    settings = Settings(database_url=url, secret_key=SECRET, base_url=f"http://127.0.0.1:{port}",  # type: ignore[arg-type]
+                        environment="development", cookie_secure=False)
+    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, access_log=False, log_level="warning")
+
+
+@dataclass
+class Result:
+    """One scenario's run: each request's latency, and what went wrong."""
+
+    latencies: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    server_errors: int = 0
+    other_errors: int = 0
+    locked: int = 0  # answers mentioning "locked" (SQLite's busy error leaking through)
+    created: int = 0
+
+    def figures(self) -> tuple[float, float, float]:
+        """Requests per second, p50 and p99 in milliseconds."""
+        ordered = sorted(self.latencies)
+        if not ordered:
+            return 0.0, float("nan"), float("nan")
+        p = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
+        return len(ordered) / self.seconds, p(0.50), p(0.99)
+
+
+class Days:
+    """A distinct past day for each posted check-in (older than the demo's eight weeks)."""
+
+    def __init__(self) -> None:
+        self.next = 100
+
+    def take(self) -> str:
+        self.next += 1
+        return (dt.date.today() - dt.timedelta(days=self.next)).isoformat()
+
+
+async def _scenario(name: str, base: str, ctx: dict[str, Any], clients: int, seconds: float, days: Days) -> Result:
+    import httpx2 as httpx
+
+    athlete = ctx["athlete"]
+    auth = {"Authorization": f"Bearer {ctx['token']}"}
+    result = Result()
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30,
+                                 cookies={"backstride-dev": ctx["cookie"]}) as client:
+
+        async def one() -> Any:
+            if name == "healthz":
+                return await client.get("/healthz")
+            if name == "plan":
+                return await client.get(f"/api/athletes/{athlete}/plan", headers=auth)
+            if name == "today":
+                return await client.get(f"/athletes/{athlete}/today")
+            return await client.post(f"/api/athletes/{athlete}/checkins", headers=auth,
+                                     json={"date": days.take(), "pain_rest": 1, "stress": 3})
+
+        deadline = time.perf_counter() + seconds
+
+        async def worker() -> None:
+            while time.perf_counter() < deadline:
+                start = time.perf_counter()
+                try:
+                    answer = await one()
+                except httpx.HTTPError:
+                    result.other_errors += 1
+                    continue
+                result.latencies.append(time.perf_counter() - start)
+                if answer.status_code >= 500:
+                    result.server_errors += 1
+                elif answer.status_code >= 400:
+                    result.other_errors += 1
+                if "locked" in answer.text:
+                    result.locked += 1
+                if answer.status_code == 201:
+                    result.created += 1
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        result.seconds = time.perf_counter() - began
+    return result
+
+
+def _wait_for(base: str, timeout_s: float = 60) -> None:
+    import httpx2 as httpx
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise SystemExit(f"the server at {base} did not start")
+
+
+def _rows(url: str, athlete: int) -> int:
+    from backstride.storage import Database, list_checkins
+
+    with Database.open(url) as db:
+        return len(list_checkins(db, athlete))
+
+
+def _spread(values: list[float], fmt: str) -> str:
+    return f"{format(statistics.median(values), fmt)} [{format(min(values), fmt)}-{format(max(values), fmt)}]"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--database-url", default=None, help="an empty database (default: a temp SQLite file)")
+    args = parser.parse_args(argv)
+    folder = tempfile.TemporaryDirectory(prefix="backstride-load-")
+    url = args.database_url or f"sqlite+pysqlite:///{Path(folder.name) / 'load.db'}"
+    ctx = _prepare(url)
+    rows_before = _rows(url, ctx["athlete"])
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = multiprocessing.get_context("spawn").Process(target=_serve, args=(url, port), daemon=True)
+    server.start()
+    try:
+        _wait_for(base)
+        days = Days()
+        results: dict[str, list[Result]] = {s: [] for s in SCENARIOS}
+        for _ in range(args.rounds):
+            for name in SCENARIOS:
+                results[name].append(asyncio.run(_scenario(name, base, ctx, args.clients, args.seconds, days)))
+    finally:
+        server.terminate()
+        server.join(10)
+    rows_after = _rows(url, ctx["athlete"])
+    backend = "postgresql" if url.startswith("postgres") else "sqlite"
+    print(f"backstride web load: {backend}, {args.clients} clients, {args.seconds:g} s x {args.rounds} rounds "
+          f"per scenario (median [min-max] over rounds)")
+    print(f"{'scenario':<9} {'req/s':>22} {'p50 ms':>22} {'p99 ms':>22} {'5xx':>5} {'4xx/err':>8} {'locked':>7}")
+    medians: dict[str, tuple[float, float]] = {}
+    for name in SCENARIOS:
+        figs = [r.figures() for r in results[name]]
+        rps, p50, p99 = ([f[i] for f in figs] for i in range(3))
+        medians[name] = (statistics.median(rps), statistics.median(p99))
+        print(f"{name:<9} {_spread(rps, '.0f'):>22} {_spread(p50, '.1f'):>22} {_spread(p99, '.1f'):>22} "
+              f"{sum(r.server_errors for r in results[name]):>5} {sum(r.other_errors for r in results[name]):>8} "
+              f"{sum(r.locked for r in results[name]):>7}")
+    created = sum(r.created for r in results["checkin"])
+    lost = created - (rows_after - rows_before)
+    share = medians["plan"][0] / medians["healthz"][0] if medians["healthz"][0] else float("nan")
+    print(f"plan p99 {medians['plan'][1]:.1f} ms (target < 100): {'met' if medians['plan'][1] < 100 else 'NOT met'}")
+    print(f"plan throughput {share:.0%} of /healthz's (target >= 25%): {'met' if share >= 0.25 else 'NOT met'}")
+    five = sum(r.server_errors for rs in results.values() for r in rs)
+    print(f"check-ins: {created} answered 201, {rows_after - rows_before} rows added, {lost} lost; "
+          f"{five} 5xx in all: {'met' if lost == 0 and five == 0 else 'NOT met'}")
+    folder.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""``backstride serve`` and ``backstride user ...``: the web app, and the accounts that sign in to it.
+
+Thin shells over :mod:`backstride.services.accounts`. Secrets (passwords, tokens, sign-in links) are
+read without echo or from stdin, and printed only once, when made.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from backstride.cli.log_commands import DbOpt
+from backstride.cli.output import console, fail
+from backstride.cli.params import id_option
+from backstride.cli.session import opened
+
+__all__ = ["register"]
+
+EmailOpt = Annotated[str, typer.Option("--email", help="The account's email address.")]
+_DEFAULT_BASE = "http://127.0.0.1:8000"
+
+
+def _problem(exc: Exception) -> None:
+    from backstride.services.accounts import AccountProblem
+
+    if isinstance(exc, AccountProblem):
+        fail([f"{exc.field}: {exc.message}"])
+    raise exc
+
+
+def _base_url() -> str:
+    return os.environ.get("BACKSTRIDE_BASE_URL", _DEFAULT_BASE).rstrip("/")
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _settings(host: str, port: int, db: str | None) -> Any:
+    """The web settings: BACKSTRIDE_* variables; on this machine alone, development defaults where unset
+    (a random secret for this run, and the cookie without Secure, since http://127.0.0.1 has no TLS)."""
+    from pydantic import ValidationError
+
+    from backstride.web.settings import Settings
+
+    overrides: dict[str, Any] = {}
+    if db is not None:
+        overrides["database_url"] = db
+    shown = "127.0.0.1" if host in ("localhost", "0.0.0.0") else host
+    if "BACKSTRIDE_BASE_URL" not in os.environ:
+        overrides["base_url"] = f"http://{shown}:{port}"
+    if _loopback(host) and "BACKSTRIDE_SECRET_KEY" not in os.environ:
+        overrides.setdefault("environment", os.environ.get("BACKSTRIDE_ENVIRONMENT", "development"))
+        overrides["secret_key"] = secrets.token_urlsafe(32)
+        if "BACKSTRIDE_COOKIE_SECURE" not in os.environ and not os.environ.get("BACKSTRIDE_BASE_URL", "").startswith(
+                "https://"):
+            overrides["cookie_secure"] = False
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        fail([str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()])
+
+
+def serve_cmd(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (127.0.0.1: this machine only).")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    db: DbOpt = None,
+) -> None:
+    """Start the web app (one process; on a new database a demo athlete and a one-time sign-in link)."""
+    import datetime as dt
+
+    settings = _settings(host, port, db)
+    from backstride.services.accounts import DEMO_EMAIL, prepare_first_run
+    from backstride.web.app import create_app
+
+    with opened(settings.database_url) as database:
+        first = prepare_first_run(database, dt.date.today())
+        out = console()
+        out.print(f"backstride is at {settings.base_url}")
+        if first.signin_secret:
+            out.print(f"A demo athlete is ready. Sign in once with this link (it works for 15 minutes):\n"
+                      f"  {settings.base_url}/signin/link?token={first.signin_secret}\n"
+                      f"(a new link later: `backstride user signin-link --email {DEMO_EMAIL}`)", soft_wrap=True)
+        elif first.users == 0:
+            out.print("No one can sign in yet: add an account with "
+                      "`backstride user add --email you@example.org --role athlete --athlete 1`.")
+        out.print("Stop it with Ctrl+C.")
+        import uvicorn
+
+        # No access log: a sign-in link's secret is in its URL. One process: SQLite has one writer.
+        uvicorn.run(create_app(settings, db=database), host=host, port=port, access_log=False,
+                    log_level="warning", workers=1)
+
+
+def _hidden(prompt: str) -> str:
+    """Read a line from the terminal on stdin without echoing it (getpass would open /dev/tty instead)."""
+    import termios
+
+    sys.stderr.write(prompt)
+    sys.stderr.flush()
+    fd = sys.stdin.fileno()
+    old = termios.tcgetattr(fd)
+    new = termios.tcgetattr(fd)
+    new[3] &= ~termios.ECHO
+    try:
+        termios.tcsetattr(fd, termios.TCSADRAIN, new)
+        line = sys.stdin.readline()
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, old)
+        sys.stderr.write("\n")
+    return line.rstrip("\r\n")
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        fail(["--password-stdin: give the password on stdin, or run in a terminal to be asked"])
+    first = _hidden("Password (8 or more characters; a few words make a good one): ")
+    if _hidden("The same again: ") != first:
+        fail(["password: the two did not match; nothing was changed"])
+    return first
+
+
+def user_add(
+    email: EmailOpt,
+    role: Annotated[str, typer.Option("--role", help="athlete, clinician or admin.")],
+    athlete: Annotated[int | None, id_option("--athlete", "-a", help="The athlete's id (for an athlete).")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Add an account that signs in to the web app (asks for its password)."""
+    from backstride.services.accounts import AccountProblem, create_user
+
+    password = _password(password_stdin)
+    with opened(db) as database:
+        try:
+            create_user(database, email, role, athlete_id=athlete, password=password)
+        except AccountProblem as exc:
+            _problem(exc)
+    console().print(f"Account {email.strip().lower()} ({role}) added.")
+
+
+def user_link(
+    clinician: Annotated[str, typer.Option("--clinician", help="The clinician's email.")],
+    athlete: Annotated[int, id_option("--athlete", "-a", help="The athlete's id.")],
+    db: DbOpt = None,
+) -> None:
+    """Let a clinician read an athlete's data."""
+    from backstride.services.accounts import AccountProblem, link_clinician
+
+    with opened(db) as database:
+        try:
+            link_clinician(database, clinician, athlete)
+        except AccountProblem as exc:
+            _problem(exc)
+    console().print(f"{clinician.strip().lower()} can now read athlete {athlete}'s data.")
+
+
+def user_token(email: EmailOpt, db: DbOpt = None) -> None:
+    """Make a personal API token for scripts (shown once; only its hash is kept)."""
+    from backstride.services.accounts import AccountProblem, issue_token
+
+    with opened(db) as database:
+        try:
+            token = issue_token(database, email)
+        except AccountProblem as exc:
+            _problem(exc)
+    sys.stdout.write(f"{token}\n")
+    sys.stderr.write("Shown once: keep it like a password. Send it as `Authorization: Bearer <token>`.\n")
+
+
+def user_revoke_token(email: EmailOpt, db: DbOpt = None) -> None:
+    """Revoke every API token of the account."""
+    from backstride.services.accounts import AccountProblem, revoke_tokens
+
+    with opened(db) as database:
+        try:
+            n = revoke_tokens(database, email)
+        except AccountProblem as exc:
+            _problem(exc)
+    console().print(f"{n} token{'s' if n != 1 else ''} revoked.")
+
+
+def user_signin_link(
+    email: EmailOpt,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="Where the web app is (default: "
+                                                  "BACKSTRIDE_BASE_URL, else http://127.0.0.1:8000).")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Print a one-time sign-in link (15 minutes), e.g. after too many wrong passwords."""
+    from backstride.services.accounts import AccountProblem, signin_link
+
+    with opened(db) as database:
+        try:
+            secret = signin_link(database, email)
+        except AccountProblem as exc:
+            _problem(exc)
+    sys.stdout.write(f"{(base_url or _base_url()).rstrip('/')}/signin/link?token={secret}\n")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` and ``user`` to the command line."""
+    app.command("serve")(serve_cmd)
+    users = typer.Typer(help="Accounts for the web app.", no_args_is_help=True)
+    users.command("add")(user_add)
+    users.command("link")(user_link)
+    users.command("token")(user_token)
+    users.command("revoke-token")(user_revoke_token)
+    users.command("signin-link")(user_signin_link)
+    app.add_typer(users, name="user")
