@@ -5,8 +5,9 @@ day. Planning afresh from the 7 days before each morning moves the runs about (t
 two weeks), so a runner who does today's row of each morning's plan runs a week nobody planned.
 So, from Tuesday on, when nothing has changed since Monday's plan, the plan is Monday's: its rows
 from today to Sunday, and its rows for Monday to yesterday again next week. Anything that changes the
-picture (a run since Monday that answered amber or red, this morning's call, a change in the triage,
-the back newly irritable, no check-in on Monday to plan from) plans the week from today instead.
+picture (a run since Monday that answered amber or red, this morning's call, a change in the triage
+other than the pain having now lasted long enough for T-PERSIST, the back newly irritable, no
+check-in on Monday to plan from) plans the week from today instead.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ from backstride.core.weeks import WEEK, week_start
 from backstride.rules import Catalogue
 
 __all__ = ["as_of_monday", "monday_of", "rows_from_monday", "week_holds"]
+
+
+# A reason that can first appear in the middle of a week only because time has passed (the pain has now
+# lasted the weeks T-PERSIST counts): the triage says so, and the week's running goes on as planned.
+_QUIET = frozenset({"T-PERSIST"})
 
 
 def monday_of(state: State) -> dt.date | None:
@@ -46,7 +52,10 @@ def week_holds(tl: Timeline, monday_tl: Timeline, call: TodayCall, tri: TriageRe
     """Nothing since Monday's plan changes the picture, so this morning follows it."""
     if monday_tl.checkin(monday_tl.today) is None:  # no check-in on Monday: no plan to follow
         return False
-    if call.changes_week or (tri.level, tri.running_allowed) != (monday_tri.level, monday_tri.running_allowed):
+    if call.changes_week or tri.running_allowed != monday_tri.running_allowed:
+        return False
+    new = {r.rule for r in tri.reasons} - {r.rule for r in monday_tri.reasons}
+    if tri.level != monday_tri.level and not new <= _QUIET:
         return False
     if irritable and not monday_irritable:
         return False
