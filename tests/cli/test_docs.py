@@ -26,7 +26,7 @@ def test_every_command_is_in_the_readme() -> None:
 def test_the_first_screen_gives_the_commands_to_start() -> None:
     first = (REPO / "README.md").read_text().split("---", 1)[0]
     commands = [line.strip().split("#")[0].strip() for line in first.splitlines() if line.startswith("    ")]
-    assert commands == ["./run.sh", "./run.sh serve", "./test.sh"]  # the log, the web app, the tests
+    assert commands == ["./run.sh", "./test.sh"]  # the app on its embedded default, and the tests
 
 
 def test_the_cli_reference_is_generated_from_the_commands_and_current() -> None:
