@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sets up backstride on a fresh machine and starts it on its embedded SQLite database
-# (with a demo athlete when the database is empty). Extra arguments go to `backstride start`;
-# `./run.sh serve [--port N]` starts the web app instead (a one-time sign-in link is printed).
+# Sets up backstride on a fresh machine and starts it on its embedded SQLite database (with a demo
+# athlete when the database is empty): the web app, at http://127.0.0.1:8000, printing a one-time
+# sign-in link. `./run.sh serve [--port N]` is the same with options; `./run.sh start` opens the log
+# in the terminal instead (extra arguments go to `backstride start`).
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
@@ -11,8 +12,12 @@ if [ ! -x .venv/bin/backstride ]; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
   .venv/bin/python -m pip install -q -e . 2>&1 | grep -v "^WARNING: Location" || true
 fi
-if [ "${1:-}" = "serve" ]; then
+if [ "${1:-}" = "start" ]; then
   shift
+  exec .venv/bin/backstride start "$@"
+fi
+if [ "${1:-}" = "serve" ] || [ $# -eq 0 ]; then
+  [ $# -gt 0 ] && shift
   if ! .venv/bin/python -c "import fastapi, uvicorn" 2>/dev/null; then  # a .venv from before the web app
     .venv/bin/python -m pip install -q -e . 2>&1 | grep -v "^WARNING: Location" || true
   fi

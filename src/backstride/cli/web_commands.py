@@ -74,7 +74,8 @@ def _settings(host: str, port: int, db: str | None) -> Any:
 def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (127.0.0.1: this machine only).")]
     = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, envvar="BACKSTRIDE_PORT",
+                                      help="Port to listen on.")] = 8000,
     db: DbOpt = None,
 ) -> None:
     """Start the web app (one process; on a new database a demo athlete and a one-time sign-in link)."""
