@@ -87,7 +87,7 @@ def plan_week(state: State, rules: Catalogue | None = None, assessment: Assessme
     if week_holds(a.timeline, m.timeline, a.today, a.triage, m.triage, a.dose.irritable, m.dose.irritable, rules):
         steady = _steady_plan(state, a, monday_plan, rules)
         # Monday's week still fits the dose read from the 7 days before today (the contract's last week).
-        if a.dose.floor_km - SLACK_KM <= steady.volume.planned_run_km <= a.dose.target_km + SLACK_KM:
+        if a.dose.floor_km - 0.05 <= steady.volume.planned_run_km <= a.dose.target_km + SLACK_KM:
             return steady
     return _no_more_than_monday(_plan(state, rules, a), monday_plan, state, rules, a.dose.floor_km)
 
@@ -121,7 +121,7 @@ def _no_more_than_monday(plan: Plan, monday_plan: Plan, state: State, rules: Cat
     if all(e["id"] != "W-STEADY" for e in applied):
         applied.append({"id": "W-STEADY", "why": why, "source": rules.source("W-STEADY")})
     planned = round(sum(s.distance_km or 0.0 for s in sessions if s.kind in RUNNING_KINDS), 1)
-    if planned < floor_km - SLACK_KM:
+    if planned < floor_km - 0.05:  # the least W-FLARE allows, as the plan is written (in tenths)
         return plan
     return plan.model_copy(update={
         "sessions": tuple(sessions), "volume": plan.volume.model_copy(update={"planned_run_km": planned}),

@@ -570,7 +570,7 @@ def _drop_short_runs(w: _Week, runs: list[_Run], target: float, floor: float = 0
             break
         drop = min(short, key=lambda r: (r.km, r.date))
         rest = [r for r in runs if r is not drop]
-        need = (floor if floor > 0 else target) - 0.05
+        need = floor - 1e-6 if floor > 0 else target - 0.05  # never below the least W-FLARE allows
         if sum(r.km if r.fixed else r.cap for r in rest) < need:
             # A trial's shorter runs give way to the shortest run worth doing, never past L-SPIKE.
             for r in rest:
