@@ -392,24 +392,48 @@ def _carry_over(w: _Week, runs: list[_Run], taken: set[dt.date], dose: DoseDecis
             f"run of {km:.1f} km keeps the week until your runs are long enough to carry it")
 
 
+@dataclass(slots=True)
+class _Split:
+    """What the steps of a split week share: its dose, its days, how many runs and their cap."""
+
+    target: float
+    floor: float  # the least the week must hold (W-FLARE), 0 when no lower bound
+    n_base: int
+    base_long: float
+    long_date: dt.date
+    slots: list[dt.date]  # days a run other than the long one may take
+    cross_pref: list[dt.date]  # those days, in the order cross-training takes them
+    n: int = 0  # runs this week
+    cap: float = math.inf  # no single run above it
+    cap_rule: str = "L-SPIKE"  # the rule that set the cap
+
+
 def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
-    """While building back: more, shorter runs (W-SPLIT), a run:walk long run, quality only when green."""
-    rules, state = w.rules, w.state
-    base_runs = w.base_runs
-    n_base = max(len(base_runs), 1)
-    base_long = max((s.distance_km or 0.0 for s in base_runs), default=0.0)
-    base_km = dose.baseline_km
-    target = dose.target_km
-    floor = min(dose.floor_km, target)  # the least the week must hold (W-FLARE), 0 when no lower bound
-    min_run = rules.value("W-SPLIT", "min_run_km")
-    if target < rules.value("W-SPLIT", "smallest_run_km"):
+    """While building back: more, shorter runs (W-SPLIT), a run:walk long run, quality only when green.
+
+    The steps: the days' roles, how many runs and their cap, which days they take, their kinds, the
+    week's distance shared among them, then no run too short to be worth it (B-MIN-RUN)."""
+    if dose.target_km < w.rules.value("W-SPLIT", "smallest_run_km"):
         w.cite("W-SPLIT", "this week's dose is too small to split into runs")
         return []
-
-    # Day roles: the long run's day, a rest day (M-MONOTONY), cross-training days (X-SWAP).
-    long_wd = _long_weekday(state)
     if not w.run_days:
         return []
+    sp = _split_days(w, dose)
+    _split_count(w, dose, sp)
+    runs = _split_runs(w, dose, sp, _split_dates(w, dose, sp))
+    _split_fill(w, dose, sp, runs)
+    for r in runs:  # long intervals need room for the reps; otherwise they stay easy
+        if r.kind == "intervals_long" and r.km < w.rules.value("I-LONGREPS", "min_session_km"):
+            r.kind, r.rules = "easy", ["W-SPLIT"]
+    _drop_short_runs(w, runs, sp.target, sp.floor, dose.spike_cap_km if dose.spike_cap_km is not None else math.inf)
+    _round_runs(runs)
+    return [r for r in runs if r.km > 0]
+
+
+def _split_days(w: _Week, dose: DoseDecision) -> _Split:
+    """Day roles: the long run's day, a rest day (M-MONOTONY), the days cross-training prefers (X-SWAP)."""
+    rules = w.rules
+    long_wd = _long_weekday(w.state)
     long_date = next((d for d in w.run_days if _wd(d) == long_wd), w.run_days[-1])
     li = WEEKDAYS.index(_wd(long_date))
     by_wd = {_wd(d): d for d in w.days}
@@ -417,142 +441,163 @@ def _split_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
     if len(w.available) == 7:
         rest = [by_wd[WEEKDAYS[(li + int(rules.value("M-MONOTONY", "rest_day_after_long"))) % 7]]]
     slots = [d for d in w.run_days if d != long_date and d not in rest]
-    cross_pref = [by_wd[WEEKDAYS[(li + k) % 7]] for k in (-1, 3, 2, -2, -3, 1)]
-    cross_pref = [d for d in cross_pref if d in slots]
+    cross_pref = [d for d in (by_wd[WEEKDAYS[(li + k) % 7]] for k in (-1, 3, 2, -2, -3, 1)) if d in slots]
+    base_long = max((s.distance_km or 0.0 for s in w.base_runs), default=0.0)
+    return _Split(dose.target_km, min(dose.floor_km, dose.target_km), max(len(w.base_runs), 1), base_long,
+                  long_date, slots, cross_pref)
 
-    # How many runs.
-    spacing = "frequency" in dose.trial
-    if spacing:
-        wanted = max(2, min(n_base, math.ceil(len(w.run_days) / 2)))
+
+def _split_count(w: _Week, dose: DoseDecision, sp: _Split) -> None:
+    """How many runs (W-SPLIT, or W-SPACE's fewer), and the single-run cap (L-SPIKE; B-DAY-LOAD's time
+    with nothing logged to size a run from; the trial's shorter runs)."""
+    rules = w.rules
+    if "frequency" in dose.trial:
+        wanted = max(2, min(sp.n_base, math.ceil(len(w.run_days) / 2)))
     else:
-        wanted = int(min(rules.value("W-SPLIT", "frequency_factor") * n_base, rules.value("W-SPLIT", "max_runs")))
-    room = len(slots) + 1
+        wanted = int(min(rules.value("W-SPLIT", "frequency_factor") * sp.n_base, rules.value("W-SPLIT", "max_runs")))
+    room = len(sp.slots) + 1
     n = min(wanted, room)
-    if room - n < dose.swaps and n > n_base:
-        n = max(n_base, room - dose.swaps)
-    n = max(1, min(n, int(target // min_run) or 1))
-
-    cap = dose.spike_cap_km if dose.spike_cap_km is not None else float("inf")
-    cap_rule = "L-SPIKE"
+    if room - n < dose.swaps and n > sp.n_base:
+        n = max(sp.n_base, room - dose.swaps)
+    n = max(1, min(n, int(sp.target // rules.value("W-SPLIT", "min_run_km")) or 1))
+    cap = dose.spike_cap_km if dose.spike_cap_km is not None else math.inf
     if dose.irritable and not w.tl.has_any_run():  # nothing logged to size a run from: B-DAY-LOAD's time
         minutes = rules.value("B-DAY-LOAD", "max_session_min")
         if minutes / w.pace < cap:
-            cap, cap_rule = minutes / w.pace, "B-DAY-LOAD"
+            cap, sp.cap_rule = minutes / w.pace, "B-DAY-LOAD"
     if "distance" in dose.trial and dose.recent_longest_km > 0:
         shorter = dose.recent_longest_km * rules.value("A-TRIAL", "shorter_runs_fraction")
         # Shorter runs, but never so short that the days there are cannot hold the least W-FLARE allows.
-        cap = min(cap, max(shorter, math.ceil(floor / room * 10 - 1e-9) / 10))
-    if math.isfinite(cap) and n * cap < target:
-        n = min(room, max(n, math.ceil(target / cap - 1e-9)))
+        cap = min(cap, max(shorter, math.ceil(sp.floor / room * 10 - 1e-9) / 10))
+    if math.isfinite(cap) and n * cap < sp.target:
+        n = min(room, max(n, math.ceil(sp.target / cap - 1e-9)))
+    sp.n, sp.cap = n, cap
 
-    cross_days = cross_pref[: max(0, room - n)]
-    run_slots = [d for d in slots if d not in cross_days]
-    if not spacing:
-        others = _pick_spread(run_slots, [long_date], n - 1)
+
+def _split_dates(w: _Week, dose: DoseDecision, sp: _Split) -> list[dt.date]:
+    """The days the runs take: spread round the week, or spaced with recovery days (W-SPACE) as far as
+    the least W-FLARE allows lets them; the days left over go to cross-training."""
+    room = len(sp.slots) + 1
+    cross_days = sp.cross_pref[: max(0, room - sp.n)]
+    run_slots = [d for d in sp.slots if d not in cross_days]
+    if "frequency" not in dose.trial:
+        others = _pick_spread(run_slots, [sp.long_date], sp.n - 1)
     else:
-        others = _spaced(run_slots, long_date, n - 1)
-        if len(others) < n - 1 and cross_days:
+        others = _spaced(run_slots, sp.long_date, sp.n - 1)
+        if len(others) < sp.n - 1 and cross_days:
             # A day kept for cross-training is given to a spaced run rather than lose the run
             # (the cross-training then goes to a day still free, or after a short run).
-            more = _spaced(slots, long_date, n - 1)
+            more = _spaced(sp.slots, sp.long_date, sp.n - 1)
             if len(more) > len(others):
                 others = more
-        short = math.ceil(floor / cap - 1e-9) - 1 - len(others) if math.isfinite(cap) and floor > 0 else 0
+        short = math.ceil(sp.floor / sp.cap - 1e-9) - 1 - len(others) if math.isfinite(sp.cap) and sp.floor > 0 \
+            else 0
         if short > 0:
             # Spaced runs cannot carry the least that W-FLARE allows under the single-run cap: the dose
             # range and the cap win over the spacing, so runs go on back-to-back days where they must.
-            others += _pick_spread([d for d in slots if d not in others], [long_date, *others], short)
+            others += _pick_spread([d for d in sp.slots if d not in others], [sp.long_date, *others], short)
             w.cite("W-SPACE", "runs spaced with recovery days where the week allows; after the flare the week "
-                              f"still needs {len(others) + 1} runs of at most {cap:.1f} km, so some fall on "
+                              f"still needs {len(others) + 1} runs of at most {sp.cap:.1f} km, so some fall on "
                               "consecutive days")
-    dates = sorted([long_date, *others])
     w.cross_days = cross_days
+    return sorted([sp.long_date, *others])
 
-    rel = base_long / (base_km / n_base) if base_km > 0 else 1.0
-    long_w = (min(max(2.0 * rel, rules.value("W-SPLIT", "long_weight_min")), rules.value("W-SPLIT", "long_weight_max"))
-              if n >= 3 else rules.value("W-SPLIT", "long_weight_two_runs"))
-    long_cap = cap
+
+def _split_long_cap(w: _Week, dose: DoseDecision, sp: _Split) -> tuple[float, float]:
+    """The long run's weight against the easy runs (W-SPLIT) and its cap (L-SHORT, L-SHARE, B-MIN-RUN)."""
+    rules, base_km = w.rules, dose.baseline_km
+    rel = sp.base_long / (base_km / sp.n_base) if base_km > 0 else 1.0
+    weight = (min(max(2.0 * rel, rules.value("W-SPLIT", "long_weight_min")), rules.value("W-SPLIT", "long_weight_max"))
+              if sp.n >= 3 else rules.value("W-SPLIT", "long_weight_two_runs"))
+    cap = sp.cap
     if dose.phase == "calm" or dose.irritable:
-        long_cap = min(long_cap, rules.value("L-SHORT", "max_fraction_of_baseline_long") * base_long
-                       if base_long > 0 else long_cap)
-        long_cap = _long_share_cap(w, dose, target, long_cap, n, rules)
-    if n >= 3:  # with two runs or fewer the cap would only move distance to the other run
-        long_cap = _long_follows_week(w, target, base_km, base_long, long_cap)
+        if sp.base_long > 0:
+            cap = min(cap, rules.value("L-SHORT", "max_fraction_of_baseline_long") * sp.base_long)
+        cap = _long_share_cap(w, dose, sp.target, cap, sp.n, rules)
+    if sp.n >= 3:  # with two runs or fewer the cap would only move distance to the other run
+        cap = _long_follows_week(w, sp.target, base_km, sp.base_long, cap)
     # However short the week, its long run is not the shortest run of it, nor shorter than B-MIN-RUN.
-    long_cap = max(long_cap, min(rules.value("B-MIN-RUN", "min_minutes") / w.pace, cap))
-    runs: list[_Run] = []
-    has_hills = any(s.kind == "hills" for s in base_runs)
-    has_speed = any(s.kind in ("intervals", "tempo", "progression", "race") for s in base_runs)
-    quality_left = []
-    if dose.quality in ("modified", "own") and n >= 3:
-        if has_speed and (dose.back is None or "speed" in dose.back):
-            quality_left.append("intervals_long")
-        if has_hills and (dose.back is None or "hills" in dose.back):
-            quality_left.append("stairs")
+    return weight, max(cap, min(rules.value("B-MIN-RUN", "min_minutes") / w.pace, sp.cap))
+
+
+def _split_runs(w: _Week, dose: DoseDecision, sp: _Split, dates: list[dt.date]) -> list[_Run]:
+    """Each day's run: the long run (run:walk until it is back), a recovery run after it, easy runs that
+    vary (M-MONOTONY); then quality in the form it comes back in, away from the long run."""
+    rules, base_runs = w.rules, w.base_runs
+    long_w, long_cap = _split_long_cap(w, dose, sp)
+    has_long = any(s.kind == "long" for s in base_runs) or (
+        len(base_runs) >= 2 and sp.base_long >= 1.25 * sorted(s.distance_km or 0.0 for s in base_runs)[-2])
     vary = rules.value("M-MONOTONY", "easy_variation")
     toggle = 1 + vary
-    has_long = any(s.kind == "long" for s in base_runs) or (
-        len(base_runs) >= 2 and base_long >= 1.25 * sorted(s.distance_km or 0.0 for s in base_runs)[-2])
+    runs: list[_Run] = []
     for d in dates:
-        if d == long_date and n >= 2 and has_long and dose.back is not None and "long" in dose.back:
+        if d == sp.long_date and sp.n >= 2 and has_long and dose.back is not None and "long" in dose.back:
             runs.append(_Run(d, "long", long_w, long_cap, ["B-RETURN-ONE"]))
-        elif d == long_date and n >= 2 and has_long:
+        elif d == sp.long_date and sp.n >= 2 and has_long:
             runs.append(_Run(d, "long_run_walk", long_w, long_cap, ["L-RUNWALK"]))
-        elif d == long_date + DAY and n >= 3 and has_long:
+        elif d == sp.long_date + DAY and sp.n >= 3 and has_long:
             runs.append(_Run(d, "recovery", rules.value("R-RECOVERY", "share_of_easy_run"),
-                             min(cap, rules.value("R-RECOVERY", "max_km")), ["R-RECOVERY"]))
+                             min(sp.cap, rules.value("R-RECOVERY", "max_km")), ["R-RECOVERY"]))
         else:
-            runs.append(_Run(d, "easy", toggle, cap, ["W-SPLIT"] if n > n_base else []))
+            runs.append(_Run(d, "easy", toggle, sp.cap, ["W-SPLIT"] if sp.n > sp.n_base else []))
             toggle = 1 - vary if toggle > 1 else 1 + vary
-    # Quality sessions replace easy runs away from the long run.
-    for kind in quality_left:
-        spots = [r for r in runs if r.kind == "easy" and abs((r.date - long_date).days) >= 2
+    _place_quality(w, dose, sp, runs)
+    return runs
+
+
+def _place_quality(w: _Week, dose: DoseDecision, sp: _Split, runs: list[_Run]) -> None:
+    """Quality sessions (long reps, stairs) replace easy runs away from the long run, once they are back."""
+    rules, base_runs = w.rules, w.base_runs
+    if dose.quality not in ("modified", "own") or sp.n < 3:
+        return
+    wanted = []
+    if any(s.kind in ("intervals", "tempo", "progression", "race") for s in base_runs) and (
+            dose.back is None or "speed" in dose.back):
+        wanted.append("intervals_long")
+    if any(s.kind == "hills" for s in base_runs) and (dose.back is None or "hills" in dose.back):
+        wanted.append("stairs")
+    for kind in wanted:
+        spots = [r for r in runs if r.kind == "easy" and abs((r.date - sp.long_date).days) >= 2
                  and all(abs((r.date - q.date).days) >= 2 for q in runs if q.kind in ("intervals_long", "stairs"))]
         if not spots:
             continue
         r = spots[0]
         if kind == "stairs":
             minutes = rules.value("I-STAIRS", "duration_min")
-            r.kind, r.km, r.fixed, r.rules = "stairs", min(minutes / w.pace, cap), True, ["I-STAIRS"]
+            r.kind, r.km, r.fixed, r.rules = "stairs", min(minutes / w.pace, sp.cap), True, ["I-STAIRS"]
             r.extra["duration_min"] = minutes
         else:
             r.kind, r.weight, r.rules = "intervals_long", rules.value("I-LONGREPS", "session_weight"), ["I-LONGREPS"]
+
+
+def _split_fill(w: _Week, dose: DoseDecision, sp: _Split, runs: list[_Run]) -> None:
+    """Share the week's distance among the runs under their caps; keep the least W-FLARE allows; say
+    which cap held the week back."""
+    target, cap = sp.target, sp.cap
     got = _allocate(runs, target)
     if got < target - 0.05 and any(r.kind == "recovery" for r in runs):
         # The recovery run's own cap must not cut the week below its dose: make it an easy run.
         for r in runs:
             if r.kind == "recovery":
-                r.kind, r.weight, r.cap, r.rules = "easy", 1.0, cap, ["W-SPLIT"] if n > n_base else []
+                r.kind, r.weight, r.cap, r.rules = "easy", 1.0, cap, ["W-SPLIT"] if sp.n > sp.n_base else []
             if not r.fixed:
                 r.km = 0.0
         got = _allocate(runs, target)
-    if floor > 0 and sum(_rounded(runs)) < floor - 1e-6:  # as the plan will show it, in tenths
-        got = _hold_flare_floor(runs, slots, floor, target, cap, dose.floor_cap_km or dose.spike_cap_km)
-    if got < target - 0.05 and cap_rule == "B-DAY-LOAD":
+    if sp.floor > 0 and sum(_rounded(runs)) < sp.floor - 1e-6:  # as the plan will show it, in tenths
+        got = _hold_flare_floor(runs, sp.slots, sp.floor, target, cap, dose.floor_cap_km or dose.spike_cap_km)
+    held = got < target - 0.05
+    if sp.cap_rule == "B-DAY-LOAD":
         w.cite("B-DAY-LOAD", f"no runs logged yet to size a run from: while your back is irritable no run is "
-                             f"longer than {cap * w.pace:.0f} minutes ({cap:.1f} km), so this week holds "
-                             f"{got:.1f} km on the days you have")
-        for r in runs:
-            if r.km >= r.cap - 1e-6 and r.cap == cap:
-                r.rules.append("B-DAY-LOAD")
-    elif cap_rule == "B-DAY-LOAD":
-        w.cite("B-DAY-LOAD", f"no runs logged yet to size a run from: while your back is irritable no run is "
-                             f"longer than {cap * w.pace:.0f} minutes ({cap:.1f} km)")
-    elif got < target - 0.05:
-        w.cite("L-SPIKE", f"no single run above {cap:.1f} km ({dose.spike_why}), "
-                          f"so this week holds {got:.1f} km")
-        for r in runs:
-            if r.km >= r.cap - 1e-6 and r.cap == cap:
-                r.rules.append("L-SPIKE")
+                             f"longer than {cap * w.pace:.0f} minutes ({cap:.1f} km)"
+                             + (f", so this week holds {got:.1f} km on the days you have" if held else ""))
+    elif held:
+        w.cite("L-SPIKE", f"no single run above {cap:.1f} km ({dose.spike_why}), so this week holds {got:.1f} km")
     elif math.isfinite(cap):
         w.cite("L-SPIKE", f"no single run above {cap:.1f} km ({dose.spike_why})")
-    # Long intervals need room for the reps; otherwise they stay easy.
-    for r in runs:
-        if r.kind == "intervals_long" and r.km < rules.value("I-LONGREPS", "min_session_km"):
-            r.kind, r.rules = "easy", ["W-SPLIT"]
-    _drop_short_runs(w, runs, target, floor, dose.spike_cap_km if dose.spike_cap_km is not None else math.inf)
-    _round_runs(runs)
-    return [r for r in runs if r.km > 0]
+    if held:
+        for r in runs:
+            if r.km >= r.cap - 1e-6 and r.cap == cap:
+                r.rules.append(sp.cap_rule)
 
 
 def _drop_short_runs(w: _Week, runs: list[_Run], target: float, floor: float = 0.0,
