@@ -196,33 +196,7 @@ def _plan(state: State, rules: Catalogue, a: Assessment) -> Plan:
     cited += _shoe_warnings(state, rules)
     if tri.running_allowed and dose.irritable and "S-AVOID" not in {r for r, _ in cited}:
         cited.append(("S-AVOID", "no heavy hinging while your back is irritable"))
-    # Each rule once, by id, as plain dicts that the Plan validation below turns into RuleApplied.
-    applied: list[dict[str, str]] = []
-    by_id: dict[str, dict[str, str]] = {}
-    for rule_id, why in cited:
-        first = by_id.get(rule_id)
-        if first is not None:
-            # A rule cited twice keeps its first reason, except that the cadence figure is added to the cue.
-            if rule_id == "F-CADENCE" and why not in first["why"]:
-                first["why"] = f"{first['why']}; {why}"
-            continue
-        by_id[rule_id] = entry = {"id": rule_id, "why": why, "source": rules.source(rule_id)}
-        applied.append(entry)
-    for s in week.sessions:  # every rule a session cites is explained at the top level too
-        for rule_id in s.rules:
-            if rule_id not in by_id:
-                by_id[rule_id] = entry = {"id": rule_id, "why": rules.rule(rule_id).summary,
-                                          "source": rules.source(rule_id)}
-                applied.append(entry)
-
-    # A clinician's adjustment is shown beside the default it overrides.
-    for o in rules.overrides:
-        if o.rule_id in by_id:
-            entry = by_id[o.rule_id]
-            entry["why"] += f"; adjusted: {o.parameter} = {o.value:g} instead of {o.default:g} ({o.reason})"
-
-    if tri.running_allowed:  # the dose, the shape and the one change being tried come first
-        applied = lead_with_three(applied, dose.dose_rule, frozenset(r.rule for r in tri.reasons))
+    applied = _rules_applied(cited, week.sessions, rules, tri, dose)
     planned = round(sum(s.distance_km or 0.0 for s in week.sessions if s.kind in RUNNING_KINDS), 1)
     phase = dose.phase if tri.running_allowed else "paused"
     plan = Plan.model_validate({
@@ -237,3 +211,37 @@ def _plan(state: State, rules: Catalogue, a: Assessment) -> Plan:
         "rules_applied": applied,
     })
     return plan_in_units(plan, state.athlete.units)  # the last step: every text in the runner's units
+
+
+def _rules_applied(cited: list[tuple[str, str]], sessions: list[Session], rules: Catalogue, tri: TriageResult,
+                   dose: DoseDecision) -> list[dict[str, str]]:
+    """Each rule once, by id, with its source; every rule a session cites is explained too; a
+    clinician's adjustment beside the default it overrides; the three reasons that set the week first."""
+    # Each rule once, by id, as plain dicts that the Plan validation below turns into RuleApplied.
+    applied: list[dict[str, str]] = []
+    by_id: dict[str, dict[str, str]] = {}
+    for rule_id, why in cited:
+        first = by_id.get(rule_id)
+        if first is not None:
+            # A rule cited twice keeps its first reason, except that the cadence figure is added to the cue.
+            if rule_id == "F-CADENCE" and why not in first["why"]:
+                first["why"] = f"{first['why']}; {why}"
+            continue
+        by_id[rule_id] = entry = {"id": rule_id, "why": why, "source": rules.source(rule_id)}
+        applied.append(entry)
+    for s in sessions:  # every rule a session cites is explained at the top level too
+        for rule_id in s.rules:
+            if rule_id not in by_id:
+                by_id[rule_id] = entry = {"id": rule_id, "why": rules.rule(rule_id).summary,
+                                          "source": rules.source(rule_id)}
+                applied.append(entry)
+
+    # A clinician's adjustment is shown beside the default it overrides.
+    for o in rules.overrides:
+        if o.rule_id in by_id:
+            entry = by_id[o.rule_id]
+            entry["why"] += f"; adjusted: {o.parameter} = {o.value:g} instead of {o.default:g} ({o.reason})"
+
+    if tri.running_allowed:  # the dose, the shape and the one change being tried come first
+        applied = lead_with_three(applied, dose.dose_rule, frozenset(r.rule for r in tri.reasons))
+    return applied

@@ -714,104 +714,138 @@ def _spaced(slots: list[dt.date], long_date: dt.date, k: int) -> list[dt.date]:
     return picked
 
 
-def _finish_runs(w: _Week, dose: DoseDecision, runs: list[_Run], cadence: float | None) -> None:
-    """Turn runs into sessions: kind, effort, terrain, run:walk, reps, notes and rules."""
+@dataclass(frozen=True, slots=True)
+class _Forms:
+    """What every run of the week shares: its cues and texts, and its run:walk patterns (the models are
+    immutable, so one of each is shared)."""
+
+    rpe_easy: int
+    soft: bool  # the trial's flat, soft surfaces
+    style: bool  # the trial's walk breaks in every run
+    restart_step: int | None
+    cue: str
+    warm: str
+    cool: str
+    restart_rw: RunWalk | None
+    long_rw: RunWalk
+    break_rw: RunWalk
+
+
+def _week_forms(w: _Week, dose: DoseDecision, cadence: float | None) -> _Forms:
     rules = w.rules
-    rpe_easy = int(rules.value("I-EASY", "rpe_max"))
-    soft = "terrain" in dose.trial
-    style = "style" in dose.trial
     restart_step = _restart_step(w, dose)
-    cue = "short, quick steps" + (f" (about {cadence:.0f} steps a minute)" if cadence else "") + \
-          ", run tall and land softly under you"
-    warm = f"Warm up {rules.value('WU-SHORT', 'minutes'):.0f} min first (relaxed breathing, hip flexor opener, " \
-           "slow bridges, marching)."
-    cool = f"{rules.value('CD-MOBILITY', 'minutes'):.0f} min of mobility after."
-    own = dose.quality == "own"
-    flat_or_soft = "soft" if soft else "flat"
-    # Run:walk patterns are the same for every run of the week (the models are immutable: shared).
     restart_rw = None
     if restart_step is not None:
         jog, walk = ((dose.ladder.jog_min, dose.ladder.walk_min) if dose.ladder is not None
                      else _restart_intervals(rules, restart_step))
         restart_rw = RunWalk(run_min=jog, walk_min=walk)
-    long_rw = RunWalk(run_min=rules.value("L-RUNWALK", "run_min"), walk_min=rules.value("L-RUNWALK", "walk_min"))
-    break_rw = RunWalk(run_min=rules.value("F-WALKBREAK", "run_min"),
-                       walk_min=rules.value("F-WALKBREAK", "walk_s") / 60)
+    return _Forms(
+        rpe_easy=int(rules.value("I-EASY", "rpe_max")), soft="terrain" in dose.trial, style="style" in dose.trial,
+        restart_step=restart_step,
+        cue="short, quick steps" + (f" (about {cadence:.0f} steps a minute)" if cadence else "")
+            + ", run tall and land softly under you",
+        warm=f"Warm up {rules.value('WU-SHORT', 'minutes'):.0f} min first (relaxed breathing, hip flexor opener, "
+             "slow bridges, marching).",
+        cool=f"{rules.value('CD-MOBILITY', 'minutes'):.0f} min of mobility after.",
+        restart_rw=restart_rw,
+        long_rw=RunWalk(run_min=rules.value("L-RUNWALK", "run_min"), walk_min=rules.value("L-RUNWALK", "walk_min")),
+        break_rw=RunWalk(run_min=rules.value("F-WALKBREAK", "run_min"),
+                         walk_min=rules.value("F-WALKBREAK", "walk_s") / 60),
+    )
+
+
+def _finish_runs(w: _Week, dose: DoseDecision, runs: list[_Run], cadence: float | None) -> None:
+    """Turn runs into sessions: kind, effort, terrain, run:walk, reps, notes and rules."""
+    forms = _week_forms(w, dose, cadence)
     for r in runs:
-        base_rules = [dose.dose_rule] if dose.dose_rule else []
-        kind, rw, reps = r.kind, None, r.extra.get("reps")
-        terrain: str = "any" if own else flat_or_soft
-        rpe = _OWN_RPE.get(kind, rpe_easy) if own else rpe_easy
-        if dose.irritable and kind in ("easy", "recovery", "long_run_walk", "run_walk"):
-            base_rules.append("I-EASY")
-        if restart_rw is not None:
-            kind = "long_run_walk" if r.kind == "long_run_walk" else "run_walk"
-            rw = restart_rw
-            base_rules.append("L-RESTART")
-            terrain = flat_or_soft
-        elif kind == "long_run_walk":
-            rw = long_rw
-            terrain = flat_or_soft
-            if dose.irritable:
-                base_rules.append("L-SHORT")
-        elif style and kind in ("easy", "recovery"):
-            kind = "run_walk"
-            rw = break_rw
-            base_rules.append("F-WALKBREAK")
-        minutes = r.extra.get("duration_min")
-        shortest = rules.value("B-MIN-RUN", "min_minutes")
-        if minutes is None and kind in ("easy", "recovery", "long_run_walk", "run_walk") and _run_minutes(
-                r.km, rw, w) < shortest - 0.5:
-            # A run the single-run cap holds under B-MIN-RUN's time (and that nothing could merge):
-            # the same distance as a jog:walk of the shortest time, so it is a session worth doing.
-            kind = "long_run_walk" if kind == "long_run_walk" else "run_walk"
-            rw, minutes = restart_jog_walk(rules), shortest
-            base_rules.append("B-MIN-RUN")
-        if kind == "recovery":
-            rpe = min(rpe, 3)
-        if kind == "intervals_long":
-            count = int(max(rules.value("I-LONGREPS", "min_reps"),
-                            min(rules.value("I-LONGREPS", "max_reps"),
-                                math.floor(r.km - rules.value("I-LONGREPS", "warmup_cooldown_km")))))
-            reps = Reps(count=count, distance_m=rules.value("I-LONGREPS", "rep_m"))
-            rpe = int(rules.value("I-LONGREPS", "rpe_max"))
-        if kind == "stairs":
-            rpe, terrain = int(rules.value("I-STAIRS", "rpe_max")), "stairs"
-        if minutes is None:
-            minutes = _run_minutes(r.km, rw, w)
-        rule_ids = list(dict.fromkeys([*base_rules, *r.rules, "WU-SHORT", "F-CADENCE"]))
-        if soft:
-            rule_ids.append("E-SURFACE")
-        w.add(date=r.date, kind=kind, distance_km=r.km, duration_min=_r1(minutes), rpe_max=rpe,
-              terrain=terrain, run_walk=rw, reps=reps, rules=tuple(rule_ids),
-              notes=_run_note(kind, r.km, rw, reps, rpe, warm, cue, cool))
+        _finish_run(w, dose, r, forms)
     if runs:
-        w.cite("WU-SHORT", warm[:-1].lower().replace("warm up", "a short warm-up of"))
-        w.cite("CD-MOBILITY", "about 10 minutes of mobility after each run")
-        w.cite("F-CADENCE", cue.capitalize())
-        w.cite("F-LEAN", "stay tall; avoid leaning forward from the waist")
-        w.cite("F-SOFT", "run quietly and land with your foot under your body")
-        if any(r.kind == "long_run_walk" for r in runs):
-            w.cite("L-RUNWALK", "the long run on flat ground with walk breaks at set times")
-        if any(s.run_walk is not None for s in w.sessions):
-            w.cite("F-WALKBREAK", "walk breaks at set times so tired form does not set in")
+        _cite_run_cues(w, dose, runs, forms)
+
+
+def _finish_run(w: _Week, dose: DoseDecision, r: _Run, f: _Forms) -> None:
+    """One run as a session: its form (restart jog:walk, run:walk long run, walk breaks, a 15-minute
+    jog:walk when it is short), its effort and terrain, reps, time, notes and rules."""
+    rules = w.rules
+    own = dose.quality == "own"
+    flat_or_soft = "soft" if f.soft else "flat"
+    base_rules = [dose.dose_rule] if dose.dose_rule else []
+    kind, rw, reps = r.kind, None, r.extra.get("reps")
+    terrain: str = "any" if own else flat_or_soft
+    rpe = _OWN_RPE.get(kind, f.rpe_easy) if own else f.rpe_easy
+    if dose.irritable and kind in ("easy", "recovery", "long_run_walk", "run_walk"):
+        base_rules.append("I-EASY")
+    if f.restart_rw is not None:
+        kind = "long_run_walk" if r.kind == "long_run_walk" else "run_walk"
+        rw = f.restart_rw
+        base_rules.append("L-RESTART")
+        terrain = flat_or_soft
+    elif kind == "long_run_walk":
+        rw = f.long_rw
+        terrain = flat_or_soft
         if dose.irritable:
-            w.cite("I-EASY", f"easy running only, at a conversational effort of {rpe_easy - 1}-{rpe_easy}/10: "
-                             "no intervals, hills, tempo or progression runs")
-        if soft or dose.phase == "calm":
-            w.cite("E-SURFACE", "softer, flatter surfaces: grass, dirt paths or a treadmill; rotate them")
-        if restart_step is not None and dose.ladder is None:
-            rm, wm = _restart_intervals(rules, restart_step)
-            w.cite("L-RESTART", f"jog {rm:.0f} min, walk {wm:.0f} min, repeated; built up week by week")
-        if len(runs) > max(len(w.base_runs), 1) and dose.quality != "own":
-            w.cite("W-SPLIT", f"{len(runs)} shorter runs instead of {len(w.base_runs)} longer ones "
-                              "keep your weekly distance with less load on each run")
-        if any(r.kind == "recovery" for r in runs):
-            w.cite("R-RECOVERY", "an easy recovery run the day after the long run")
-        if any(r.kind == "stairs" for r in runs):
-            w.cite("I-STAIRS", "stairs give you the vertical work without the downhills")
-        if any(s.kind == "intervals_long" for s in w.sessions):
-            w.cite("I-LONGREPS", "speed work comes back as long reps below top speed, pace built slowly")
+            base_rules.append("L-SHORT")
+    elif f.style and kind in ("easy", "recovery"):
+        kind = "run_walk"
+        rw = f.break_rw
+        base_rules.append("F-WALKBREAK")
+    minutes = r.extra.get("duration_min")
+    shortest = rules.value("B-MIN-RUN", "min_minutes")
+    if minutes is None and kind in ("easy", "recovery", "long_run_walk", "run_walk") and _run_minutes(
+            r.km, rw, w) < shortest - 0.5:
+        # A run the single-run cap holds under B-MIN-RUN's time (and that nothing could merge):
+        # the same distance as a jog:walk of the shortest time, so it is a session worth doing.
+        kind = "long_run_walk" if kind == "long_run_walk" else "run_walk"
+        rw, minutes = restart_jog_walk(rules), shortest
+        base_rules.append("B-MIN-RUN")
+    if kind == "recovery":
+        rpe = min(rpe, 3)
+    if kind == "intervals_long":
+        count = int(max(rules.value("I-LONGREPS", "min_reps"),
+                        min(rules.value("I-LONGREPS", "max_reps"),
+                            math.floor(r.km - rules.value("I-LONGREPS", "warmup_cooldown_km")))))
+        reps = Reps(count=count, distance_m=rules.value("I-LONGREPS", "rep_m"))
+        rpe = int(rules.value("I-LONGREPS", "rpe_max"))
+    if kind == "stairs":
+        rpe, terrain = int(rules.value("I-STAIRS", "rpe_max")), "stairs"
+    if minutes is None:
+        minutes = _run_minutes(r.km, rw, w)
+    rule_ids = list(dict.fromkeys([*base_rules, *r.rules, "WU-SHORT", "F-CADENCE"]))
+    if f.soft:
+        rule_ids.append("E-SURFACE")
+    w.add(date=r.date, kind=kind, distance_km=r.km, duration_min=_r1(minutes), rpe_max=rpe,
+          terrain=terrain, run_walk=rw, reps=reps, rules=tuple(rule_ids),
+          notes=_run_note(kind, r.km, rw, reps, rpe, f.warm, f.cue, f.cool))
+
+
+def _cite_run_cues(w: _Week, dose: DoseDecision, runs: list[_Run], f: _Forms) -> None:
+    """The cues every run carries, and the rules the week's runs drew on, each cited once."""
+    w.cite("WU-SHORT", f.warm[:-1].lower().replace("warm up", "a short warm-up of"))
+    w.cite("CD-MOBILITY", "about 10 minutes of mobility after each run")
+    w.cite("F-CADENCE", f.cue.capitalize())
+    w.cite("F-LEAN", "stay tall; avoid leaning forward from the waist")
+    w.cite("F-SOFT", "run quietly and land with your foot under your body")
+    if any(r.kind == "long_run_walk" for r in runs):
+        w.cite("L-RUNWALK", "the long run on flat ground with walk breaks at set times")
+    if any(s.run_walk is not None for s in w.sessions):
+        w.cite("F-WALKBREAK", "walk breaks at set times so tired form does not set in")
+    if dose.irritable:
+        w.cite("I-EASY", f"easy running only, at a conversational effort of {f.rpe_easy - 1}-{f.rpe_easy}/10: "
+                         "no intervals, hills, tempo or progression runs")
+    if f.soft or dose.phase == "calm":
+        w.cite("E-SURFACE", "softer, flatter surfaces: grass, dirt paths or a treadmill; rotate them")
+    if f.restart_step is not None and dose.ladder is None:
+        rm, wm = _restart_intervals(w.rules, f.restart_step)
+        w.cite("L-RESTART", f"jog {rm:.0f} min, walk {wm:.0f} min, repeated; built up week by week")
+    if len(runs) > max(len(w.base_runs), 1) and dose.quality != "own":
+        w.cite("W-SPLIT", f"{len(runs)} shorter runs instead of {len(w.base_runs)} longer ones "
+                          "keep your weekly distance with less load on each run")
+    if any(r.kind == "recovery" for r in runs):
+        w.cite("R-RECOVERY", "an easy recovery run the day after the long run")
+    if any(r.kind == "stairs" for r in runs):
+        w.cite("I-STAIRS", "stairs give you the vertical work without the downhills")
+    if any(s.kind == "intervals_long" for s in w.sessions):
+        w.cite("I-LONGREPS", "speed work comes back as long reps below top speed, pace built slowly")
 
 
 @lru_cache(maxsize=8)
