@@ -8,6 +8,7 @@ import os
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 import zlib
@@ -111,14 +112,21 @@ def test_garmin_zip_with_macosx_entries_is_clean() -> None:
     assert len(res.activities) == 1 and not res.failures and not res.skipped
 
 
-def test_zip_slip_names_and_symlinks_write_nothing(tmp_path: Path) -> None:
+def test_zip_slip_names_and_symlinks_write_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     body = gpx(5).encode()
     names = ["../x.gpx", "/etc/x.gpx", "C:\\x.gpx", "..\\x.gpx", "a/../../x.gpx", "link.gpx", "ok.gpx"]
     z = _zip(tmp_path / "slip.zip", dict.fromkeys(names, body), symlinks=("link.gpx",))
-    before = _snapshot(tmp_path, REPO / "src", Path("/tmp"))
+    # Temporary files go to a folder of this test's own: the machine's /tmp is shared with other programs.
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    escapes = [Path("/etc/x.gpx"), Path("/tmp/x.gpx"), Path("/x.gpx"), Path.cwd() / "x.gpx",
+               Path.cwd().parent / "x.gpx", tmp_path.parent / "x.gpx"]
+    already = {p for p in escapes if p.exists()}
+    before = _snapshot(tmp_path, REPO / "src")
     cwd_before = set(os.listdir("."))
     res = _decode_paths(z)
-    assert _snapshot(tmp_path, REPO / "src", Path("/tmp")) - before == set()
+    assert _snapshot(tmp_path, REPO / "src") - before == set()
+    assert {p for p in escapes if p.exists()} == already
     assert set(os.listdir(".")) == cwd_before
     reasons = {f.source_name.split("!", 1)[1]: f.reason for f in res.failures}
     for n in names[:5]:
