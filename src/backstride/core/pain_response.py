@@ -131,8 +131,8 @@ def week_response(tl: Timeline, start: dt.date, rules: Catalogue) -> WeekRespons
     return WeekResponse(start, level, worst, tl.km(start, end))
 
 
-class WeeklyHistory(Sequence[WeekResponse]):
-    """The weeks before today, most recent first (week 0 = the 7 days before today), read on demand."""
+class _Weeks(Sequence[WeekResponse]):
+    """Weeks before today, most recent first (week 0 = the 7 days before today), each read when first asked."""
 
     def __init__(self, tl: Timeline, weeks: int, rules: Catalogue) -> None:
         self._tl, self._rules, self._n = tl, rules, weeks
@@ -155,11 +155,21 @@ class WeeklyHistory(Sequence[WeekResponse]):
         if not 0 <= k < self._n:
             raise IndexError(k)
         if k not in self._cache:
-            self._cache[k] = week_response(self._tl, self._tl.today - 7 * (k + 1) * DAY, self._rules)
+            self._cache[k] = self._read(k)
         return self._cache[k]
 
+    def _read(self, k: int) -> WeekResponse:
+        raise NotImplementedError
 
-class SteadyWeeks(Sequence[WeekResponse]):
+
+class WeeklyHistory(_Weeks):
+    """The 7-day spans before today, most recent first."""
+
+    def _read(self, k: int) -> WeekResponse:
+        return week_response(self._tl, self._tl.today - 7 * (k + 1) * DAY, self._rules)
+
+
+class SteadyWeeks(_Weeks):
     """The weeks before today as streaks read them, the same on every morning of a week.
 
     Week 0 is the 7 days before today. An older span, in the middle of a week, straddles two calendar
@@ -168,31 +178,16 @@ class SteadyWeeks(Sequence[WeekResponse]):
     """
 
     def __init__(self, weeks: WeeklyHistory) -> None:
-        self._weeks = weeks
-        self._cache: dict[int, WeekResponse] = {}
+        super().__init__(weeks._tl, len(weeks), weeks._rules)
+        self._spans = weeks
 
-    def __len__(self) -> int:
-        return len(self._weeks)
-
-    @overload
-    def __getitem__(self, k: int) -> WeekResponse: ...
-
-    @overload
-    def __getitem__(self, k: slice) -> list[WeekResponse]: ...
-
-    def __getitem__(self, k: int | slice) -> WeekResponse | list[WeekResponse]:
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(len(self)))]
-        span = self._weeks[k]
-        tl = self._weeks._tl
-        if k == 0 or tl.today.weekday() == 0 or span.level == "green":
+    def _read(self, k: int) -> WeekResponse:
+        span = self._spans[k]
+        if k == 0 or self._tl.today.weekday() == 0 or span.level == "green":
             return span
-        if k not in self._cache:
-            mid = span.start + 3 * DAY
-            calendar = week_response(tl, mid - mid.weekday() * DAY, self._weeks._rules)
-            self._cache[k] = calendar if _RANK[calendar.level] and _RANK[calendar.level] < _RANK[span.level] \
-                else span
-        return self._cache[k]
+        mid = span.start + 3 * DAY
+        calendar = week_response(self._tl, mid - mid.weekday() * DAY, self._rules)
+        return calendar if _RANK[calendar.level] and _RANK[calendar.level] < _RANK[span.level] else span
 
 
 def weekly_history(tl: Timeline, weeks: int, rules: Catalogue) -> WeeklyHistory:

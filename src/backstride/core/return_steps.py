@@ -25,7 +25,8 @@ from backstride.core.timeline import DAY, Timeline
 from backstride.core.tolerated import SLACK_KM
 from backstride.rules import Catalogue
 
-__all__ = ["ORDER", "ReturnStep", "Variable", "apply_return", "flare_stays_in_return", "return_note", "return_step"]
+__all__ = ["ORDER", "SPEED_BASE", "ReturnStep", "Variable", "apply_return", "flare_stays_in_return", "in_normal_week",
+           "return_note", "return_step"]
 
 Variable = Literal["speed", "hills", "long", "structure"]
 ORDER: tuple[Variable, ...] = ("speed", "hills", "long", "structure")
@@ -36,7 +37,7 @@ _TEXT: dict[Variable, str] = {
     "structure": "your own structure of fewer, longer runs",
 }
 _SPEED = frozenset({"intervals_short", "intervals_long", "tempo", "progression", "race"})
-_SPEED_BASE = frozenset({"intervals", "tempo", "progression", "race"})
+SPEED_BASE = frozenset({"intervals", "tempo", "progression", "race"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +59,11 @@ class ReturnStep:
                 + (f"; still to come, one a green week: {later}" if later else "; then you are back to normal"))
 
 
-def _in_normal_week(runs: Sequence[BaselineSession]) -> tuple[Variable, ...]:
+def in_normal_week(runs: Sequence[BaselineSession]) -> tuple[Variable, ...]:
     """The variables the runner's normal week holds, in the order they return."""
     kinds = {s.kind for s in runs}
     longest = sorted((s.distance_km or 0.0 for s in runs), reverse=True)
-    has = {"speed": bool(kinds & _SPEED_BASE), "hills": "hills" in kinds,
+    has = {"speed": bool(kinds & SPEED_BASE), "hills": "hills" in kinds,
            "long": "long" in kinds or (len(longest) >= 2 and longest[0] >= 1.25 * longest[1]),
            "structure": True}
     return tuple(v for v in ORDER if has[v])
@@ -92,7 +93,7 @@ def return_step(tl: Timeline, weeks: Sequence[WeekResponse], base_runs: Sequence
         return None  # while rebuilding, the split week with its modified quality stays (B-RETURN)
     if len(weeks) < 2 or d.irritable or d.restart or d.ladder is not None or d.quality == "none" or d.deload:
         return None
-    wanted = _in_normal_week(base_runs)
+    wanted = in_normal_week(base_runs)
     back = _back_in_week(tl, len(base_runs)) & set(wanted)
     full = d.baseline_km - SLACK_KM
     stalled = (weeks[0].level == weeks[1].level == "green" and min(weeks[0].km, weeks[1].km) >= full

@@ -46,16 +46,14 @@ def _worsening(tl: Timeline, rules: Catalogue) -> int | None:
     return n if rising and seq[-1] - seq[0] >= rules.value("T-PERSIST", "worsening_min_rise") else None
 
 
-_RECENT_MORNINGS = 3  # mornings read as "now" for resting pain since a flare (today and the two before)
-
-
 def _rest_pain_after_flare(tl: Timeline, weeks: Sequence[WeekResponse], rules: Catalogue) -> tuple[int, int] | None:
     """(before, now) resting pain when the week before last flared and the back has not settled back since."""
     if len(weeks) < 2 or weeks[1].level != "red" or weeks[1].worst is None:
         return None
     before = pre_run_pain(tl, weeks[1].worst.date, rules)
     # The last few mornings (today's included): the flare morning itself, a week ago, is not "still".
-    rests = [c.pain_rest for k in range(_RECENT_MORNINGS) if (c := tl.checkin(tl.today - k * DAY)) is not None
+    mornings = int(rules.value("W-TOLERATED", "recent_mornings"))
+    rests = [c.pain_rest for k in range(mornings) if (c := tl.checkin(tl.today - k * DAY)) is not None
              and c.pain_rest is not None]
     if before is None or not rests:
         return None

@@ -15,10 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from backstride.contract import Checkin, Reason, State, Triage
-from backstride.core.pain_response import WeekResponse, pre_run_pain, week_response
+from backstride.core.pain_response import SteadyWeeks, WeeklyHistory, WeekResponse, pre_run_pain
 from backstride.core.signals import severe_mornings, today_signals
 from backstride.core.timeline import DAY, STANDING_FACTS, Timeline, daterange
-from backstride.core.weeks import WEEK, week_start
 from backstride.core.words import count, in_a_row, join, number, sentence
 from backstride.rules import Catalogue
 
@@ -226,16 +225,11 @@ def nodose_tests_due(weeks: Sequence[WeekResponse]) -> bool:
     return bool(weeks) and weeks[0].level == "red"
 
 
-def _no_dose_found(tl: Timeline, weeks: Sequence[WeekResponse], n: int, rules: Catalogue) -> bool:
-    """``n`` red or amber weeks in a row, read both as the 7-day spans before today and as the calendar
-    weeks (Monday to Sunday) before this one: in the middle of a week a span that straddles two weeks
-    must not turn a green calendar week into a missing one (a runner counts weeks Monday to Sunday)."""
-    if n > len(weeks) or any(weeks[k].level not in ("red", "amber") for k in range(n)):
-        return False
-    monday = week_start(tl.today)
-    if monday == tl.today:  # the spans are the calendar weeks
-        return True
-    return all(week_response(tl, monday - (k + 1) * WEEK, rules).level in ("red", "amber") for k in range(n))
+def _no_dose_found(weeks: Sequence[WeekResponse], n: int) -> bool:
+    """``n`` red or amber weeks in a row, read calendar-steady (SteadyWeeks): in the middle of a week a
+    span that straddles two weeks must not turn a green calendar week into a missing one."""
+    steady = SteadyWeeks(weeks) if isinstance(weeks, WeeklyHistory) else weeks
+    return n <= len(steady) and all(steady[k].level in ("red", "amber") for k in range(n))
 
 
 def _dose_reasons(tl: Timeline, weeks: Sequence[WeekResponse], rules: Catalogue) -> list[tuple[str, str]]:
@@ -252,7 +246,7 @@ def _dose_reasons(tl: Timeline, weeks: Sequence[WeekResponse], rules: Catalogue)
                       "assessed by a doctor or physiotherapist; on a morning like that, no run: rest, or gentle "
                       "cross-training if it is comfortable."))
     n = int(rules.value("T-NODOSE", "weeks_in_a_row"))
-    if _no_dose_found(tl, weeks, n, rules):
+    if _no_dose_found(weeks, n):
         minutes = number(rules.value("T-NODOSE", "test_run_min"))
         tests = count(int(rules.value("T-NODOSE", "test_runs_per_week")), "test")
         until = (f"Until then running is held to short run:walk tests (up to {minutes} min, at most {tests} "

@@ -27,6 +27,7 @@ from backstride.contract import (
 from backstride.core import cross_training
 from backstride.core.dose import DoseDecision
 from backstride.core.restart import LadderWeek, ladder_days
+from backstride.core.return_steps import ORDER, SPEED_BASE
 from backstride.core.timeline import DAY, Timeline, daterange
 from backstride.core.triage import TriageResult
 from backstride.core.words import count
@@ -349,25 +350,23 @@ def _own_structure(w: _Week, dose: DoseDecision) -> list[_Run]:
             r.rules.append("L-SPIKE")
     more = _carry_over(w, runs, taken, dose)
     _round_runs(runs)  # in tenths, as every plan is written
-    held = [] if dose.back is None else [what for v, what in (("speed", "speed work"), ("hills", "hills"),
-                                                             ("long", "the continuous long run"))
-                                         if v not in dose.back and any(_held_back(s.kind, frozenset({v}) ^ _ALL)
-                                                                       != s.kind for s in w.base_runs)]
+    # What the runner's own week still holds easy: a variable not back whose runs _held_back changes.
+    held = [] if dose.back is None else [text for v, text in _HELD_TEXT.items() if v not in dose.back and any(
+        _held_back(s.kind, frozenset(ORDER) - {v}) != s.kind for s in w.base_runs)]
     w.cite("B-RETURN", "your pain has settled and you are back at your normal volume: your own week returns, "
                        + (f"with {' and '.join(held)} still held easy for now" if held
                           else "tempo, intervals and hills included") + more)
     return runs
 
 
-_ALL: frozenset[str] = frozenset({"speed", "hills", "long", "structure"})
-_SPEED_BASE_KINDS = ("intervals", "tempo", "progression", "race")
+_HELD_TEXT = {"speed": "speed work", "hills": "hills", "long": "the continuous long run"}
 
 
 def _held_back(kind: str, back: frozenset[str] | None) -> str:
     """A normal-week run's kind in the runner's own week while B-RETURN-ONE still holds its variable back."""
     if back is None:
         return kind
-    if kind in _SPEED_BASE_KINDS and "speed" not in back:
+    if kind in SPEED_BASE and "speed" not in back:
         return "easy"
     if kind == "hills" and "hills" not in back:
         return "easy"
@@ -551,7 +550,7 @@ def _place_quality(w: _Week, dose: DoseDecision, sp: _Split, runs: list[_Run]) -
     if dose.quality not in ("modified", "own") or sp.n < 3:
         return
     wanted = []
-    if any(s.kind in ("intervals", "tempo", "progression", "race") for s in base_runs) and (
+    if any(s.kind in SPEED_BASE for s in base_runs) and (
             dose.back is None or "speed" in dose.back):
         wanted.append("intervals_long")
     if any(s.kind == "hills" for s in base_runs) and (dose.back is None or "hills" in dose.back):
