@@ -12,7 +12,6 @@ from backstride.core.words import in_units
 from backstride.rules import Catalogue
 from backstride.services.presenting import (
     ACTION_NAMES,
-    KIND_NAMES,
     PHASE_NAMES,
     TRIAGE_TITLES,
     distance_text,
@@ -21,13 +20,6 @@ from backstride.services.presenting import (
 
 __all__ = ["format_decision", "format_plan", "format_rules", "format_triage"]
 
-_KIND_NAMES = KIND_NAMES
-_ACTIONS = ACTION_NAMES
-_PHASES = PHASE_NAMES
-
-
-def _dist(km: float | None, units: str) -> str:
-    return distance_text(km, units)
 
 
 def format_triage(triage: Triage, units: str = "km") -> RenderableType | None:
@@ -57,11 +49,11 @@ def format_plan(plan: Plan, catalogue: Catalogue, units: str = "km") -> Renderab
         parts.append(banner)
     v = plan.volume
     head = Text()
-    head.append(f"Week from {plan.week_start:%a %d %b %Y} — {_PHASES[plan.phase]}\n", style="bold")
+    head.append(f"Week from {plan.week_start:%a %d %b %Y} — {PHASE_NAMES[plan.phase]}\n", style="bold")
     if plan.running_allowed:
-        head.append(f"Running this week: {_dist(v.planned_run_km, units)} "
-                    f"(last week {_dist(v.last_week_run_km, units)}, "
-                    f"your normal week {_dist(v.baseline_run_km, units)})")
+        head.append(f"Running this week: {distance_text(v.planned_run_km, units)} "
+                    f"(last week {distance_text(v.last_week_run_km, units)}, "
+                    f"your normal week {distance_text(v.baseline_run_km, units)})")
         if plan.cadence_target_spm:
             head.append(f"\nCadence target: about {plan.cadence_target_spm:.0f} steps a minute")
     else:
@@ -77,7 +69,7 @@ def format_plan(plan: Plan, catalogue: Catalogue, units: str = "km") -> Renderab
     for s in plan.sessions:
         style = "bold" if s.kind in RUNNING_KINDS else ("dim" if s.kind == "rest" else "")
         table.add_row(
-            f"{s.date:%a %d}", Text(_session_what(s, units), style=style), _dist(s.distance_km, units),
+            f"{s.date:%a %d}", Text(_session_what(s, units), style=style), distance_text(s.distance_km, units),
             f"{s.duration_min:.0f} min" if s.duration_min else "", f"{s.rpe_max}/10" if s.rpe_max is not None else "",
             " ".join(s.rules),
         )
@@ -101,13 +93,13 @@ def format_decision(decision: Decision, units: str = "km") -> RenderableType:
     style = "bold red" if decision.action == "seek_care" else "bold green" if decision.action == "run_as_planned" \
         else "bold yellow"
     head = Text(f"{decision.date:%A %d %B}: ", style="bold")
-    head.append(_ACTIONS[decision.action], style=style)
+    head.append(ACTION_NAMES[decision.action], style=style)
     parts.append(head)
     s = decision.session
     if s is not None:
         line = Text(f"{_session_what(s, units)}")
         if s.distance_km:
-            line.append(f" — {_dist(s.distance_km, units)}")
+            line.append(f" — {distance_text(s.distance_km, units)}")
         if s.duration_min:
             line.append(f", about {s.duration_min:.0f} min")
         if s.rpe_max is not None:
