@@ -26,7 +26,7 @@ from backstride.storage.ownership import athlete_tables, owned_by
 from backstride.storage.plans import save_plan
 from backstride.storage.restore import import_athlete_export
 from backstride.storage.shoes import add_shoe
-from backstride.storage.tables import Base, JobRow
+from backstride.storage.tables import AthleteStatusRow, Base, ClinicNoteRow, JobRow
 from tests.storage.storage_builders import UTC, full_state, imported
 
 CANARY = "CANARY-7f3e-do-not-keep"
@@ -54,6 +54,11 @@ def _populate(db: Database, notes: str = "") -> int:
     with db.write() as session:  # an import the web app ran for the athlete, with its summary
         session.add(JobRow(athlete_id=athlete, kind="import", state="done", payload={"paths": [f"{notes}.fit"]},
                            done=1, total=1, result={"files": 1, "failed": []}, created_at=dt.datetime.now(UTC)))
+        # the clinic list's row (derived: erased, not exported) and a clinician's note
+        session.add(AthleteStatusRow(athlete_id=athlete, on_date=dt.date(2026, 11, 30), revision=0, rank=6,
+                                     reason="steady", last_checkin=dt.date(2026, 11, 30), payload={}))
+        session.add(ClinicNoteRow(athlete_id=athlete, author_id=None, created_at=dt.datetime.now(UTC),
+                                  text=f"note {notes}", shared=False))
     return athlete
 
 
@@ -98,7 +103,8 @@ def test_every_athlete_foreign_key_in_the_database_is_covered_by_the_export(db: 
         if fk["referred_table"] == "athletes"
     }
     exported = set(export_athlete(db, _populate(db)).keys())
-    accounts = {t.name for t in athlete_tables() if t.info.get("account")}  # credentials: erased, not exported
+    # credentials, and the derived clinic status: erased, not exported
+    accounts = {t.name for t in athlete_tables() if t.info.get("account") or t.info.get("derived")}
     assert referencing - accounts <= exported
     assert not accounts & exported
 

@@ -29,6 +29,7 @@ from backstride.storage.tables import (
 )
 
 __all__ = [
+    "CLINIC_ROLES",
     "DEMO_EMAIL",
     "IDLE_TIMEOUT",
     "SESSION_LIFETIME",
@@ -46,12 +47,14 @@ __all__ = [
     "end_session",
     "issue_token",
     "link_clinician",
+    "normal_email",
     "prepare_first_run",
     "revoke_tokens",
     "session_actor",
     "signin_link",
     "start_session",
     "token_actor",
+    "unlink_clinician",
     "use_signin_link",
     "user_for_athlete",
     "visible_athletes",
@@ -117,7 +120,7 @@ def audit(db: Database, event: str, *, user_id: int | None = None, athlete_id: i
                              detail=_encoded(detail) if detail else None))
 
 
-def _normal_email(email: str) -> str:
+def normal_email(email: str) -> str:
     email = email.strip().lower()
     if not _EMAIL.match(email) or len(email) > 254:
         raise AccountProblem("--email", f"{_encoded(email)!r} is not an email address")
@@ -127,7 +130,7 @@ def _normal_email(email: str) -> str:
 def create_user(db: Database, email: str, role: str, *, athlete_id: int | None = None,
                 password: str | None = None, now: dt.datetime | None = None) -> int:
     """Add a user; an athlete must name their athlete, others must not. The password is checked by the policy."""
-    email = _normal_email(email)
+    email = normal_email(email)
     if role not in USER_ROLES:
         raise AccountProblem("--role", f"one of {', '.join(USER_ROLES)}")
     if role == "athlete" and athlete_id is None:
@@ -161,10 +164,14 @@ def _user_by_email(db: Database, email: str) -> UserRow:
     return row
 
 
-def link_clinician(db: Database, clinician_email: str, athlete_id: int, now: dt.datetime | None = None) -> None:
-    """Let a clinician read an athlete's data (again: no error)."""
+CLINIC_ROLES = ("clinician", "admin")  # who may be linked to athletes and read them
+
+
+def link_clinician(db: Database, clinician_email: str, athlete_id: int, now: dt.datetime | None = None, *,
+                   by: int | None = None, client: str | None = None) -> bool:
+    """Let a clinician (or an admin who treats) read an athlete's data; audited. Again: no error, False."""
     clinician = _user_by_email(db, clinician_email)
-    if clinician.role != "clinician":
+    if clinician.role not in CLINIC_ROLES:
         raise AccountProblem("--clinician", f"{clinician.email} is not a clinician's account")
     get_athlete(db, athlete_id)
     with db.write() as session:
@@ -172,6 +179,22 @@ def link_clinician(db: Database, clinician_email: str, athlete_id: int, now: dt.
                                                                   ClinicianLinkRow.athlete_id == athlete_id))
         if exists is None:
             session.add(ClinicianLinkRow(clinician_id=clinician.id, athlete_id=athlete_id, created_at=now or utcnow()))
+    if exists is None:
+        audit(db, "link_created", user_id=by, athlete_id=athlete_id, client=client,
+              detail=f"clinician {clinician.id}", now=now)
+    return exists is None
+
+
+def unlink_clinician(db: Database, clinician_id: int, athlete_id: int, *, by: int | None = None,
+                     client: str | None = None) -> bool:
+    """End a clinician's access to an athlete; audited. False when there was no such link."""
+    with db.write() as session:
+        gone = session.execute(delete(ClinicianLinkRow).where(ClinicianLinkRow.clinician_id == clinician_id,
+                                                              ClinicianLinkRow.athlete_id == athlete_id))
+    ended = bool(getattr(gone, "rowcount", 0))
+    if ended:
+        audit(db, "link_ended", user_id=by, athlete_id=athlete_id, client=client, detail=f"clinician {clinician_id}")
+    return ended
 
 
 def _actor(row: UserRow, session_hash: str | None = None) -> Actor:
@@ -381,12 +404,13 @@ ACTIONS = ("read", "write")
 
 def allowed(db: Database, actor: Actor | None, action: str, athlete_id: int) -> bool:
     """The one access check: an athlete reads and writes only their own data; a clinician only reads the
-    athletes linked to them; an admin manages accounts from the command line and reads no one's health data."""
+    athletes linked to them. An admin manages clinicians and links, and reads no one's health data unless
+    linked like a clinician (least privilege: a link is itself audited, so every read has a trail)."""
     if actor is None or action not in ACTIONS:
         return False
     if actor.role == "athlete":
         return actor.athlete_id == athlete_id
-    if actor.role == "clinician" and action == "read":
+    if actor.role in CLINIC_ROLES and action == "read":
         with db.session() as session:
             return session.scalar(select(ClinicianLinkRow.id).where(
                 ClinicianLinkRow.clinician_id == actor.user_id, ClinicianLinkRow.athlete_id == athlete_id)) is not None
@@ -397,7 +421,7 @@ def visible_athletes(db: Database, actor: Actor) -> list[int]:
     """The athlete ids this actor may read (for lists: never anyone else's)."""
     if actor.role == "athlete":
         return [actor.athlete_id] if actor.athlete_id is not None else []
-    if actor.role == "clinician":
+    if actor.role in CLINIC_ROLES:
         with db.session() as session:
             return list(session.scalars(select(ClinicianLinkRow.athlete_id)
                                         .where(ClinicianLinkRow.clinician_id == actor.user_id)

@@ -50,8 +50,9 @@ def _tables(conn: Connection, athlete_id: int) -> dict[str, list[dict[str, Any]]
 
 
 def exported_tables() -> list[Table]:
-    """The athlete's tables less the account tables (credentials and links are not the athlete's data)."""
-    return [table for table in athlete_tables() if not table.info.get("account")]
+    """The athlete's tables less the account tables (credentials and links are not the athlete's data) and
+    the derived ones (the clinic list's status row, rebuilt from the rest whenever it is read stale)."""
+    return [table for table in athlete_tables() if not table.info.get("account") and not table.info.get("derived")]
 
 
 def export_athlete(db: Database, athlete_id: int) -> dict[str, Any]:

@@ -55,8 +55,8 @@ def import_athlete_export(db: Database, data: dict[str, Any]) -> int:
                 values = _typed(table, row)
                 for fk in table.foreign_keys:
                     name = fk.parent.name
-                    if values.get(name) is not None:
-                        values[name] = new_ids[fk.column.table.name][values[name]]
+                    if values.get(name) is not None:  # a note's author is an account, not exported: None
+                        values[name] = new_ids.get(fk.column.table.name, {}).get(values[name])
                 new_id = conn.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
                 ids[row["id"]] = new_id
     return new_ids["athletes"][data["athlete"]["id"]]

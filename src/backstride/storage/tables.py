@@ -35,14 +35,17 @@ __all__ = [
     "ActivityRow",
     "ApiTokenRow",
     "AthleteRow",
+    "AthleteStatusRow",
     "AuditRow",
     "Base",
     "BaselineSessionRow",
     "CheckinRow",
     "CleanText",
+    "ClinicNoteRow",
     "ClinicianLinkRow",
     "ErasureRow",
     "ImportLogRow",
+    "InvitationRow",
     "JobRow",
     "LapRow",
     "PlannedDayRow",
@@ -424,3 +427,51 @@ class AuditRow(Base):
     athlete_id: Mapped[int | None] = mapped_column(Integer)
     client: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(CleanText())
+
+
+# --- the clinic (revision 0009) ----------------------------------------------------------------------
+
+
+class AthleteStatusRow(Base):
+    """The clinic list's row for one athlete, as of ``on_date`` and the athlete's ``revision``: written when
+    stale, so the list for many athletes is one query (the rank and reason come from the core's results)."""
+
+    __tablename__ = "athlete_status"
+    __table_args__ = ({"info": {"derived": True}},)  # rebuilt from the log when stale: erased, not exported
+
+    athlete_id: Mapped[int] = mapped_column(_athlete_fk(), primary_key=True)
+    on_date: Mapped[dt.date] = mapped_column(Date)
+    revision: Mapped[int] = mapped_column(Integer)
+    rank: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(CleanText())
+    last_checkin: Mapped[dt.date | None] = mapped_column(Date)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ClinicNoteRow(Base):
+    """A clinician's note on an athlete: read by every clinician linked to them, and by the athlete if shared."""
+
+    __tablename__ = "clinic_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(_athlete_fk(), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    text: Mapped[str] = mapped_column(CleanText())
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class InvitationRow(Base):
+    """A clinician's one-time invitation to an athlete's e-mail address (only the secret's SHA-256 is kept)."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("token_hash"), {"info": {"account": True}})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(CleanText())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    athlete_id: Mapped[int | None] = mapped_column(_athlete_fk(), index=True)  # who used it

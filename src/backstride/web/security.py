@@ -158,8 +158,8 @@ def _athlete(action: str):  # type: ignore[no-untyped-def]
             get_athlete(db, athlete_id)
         except NotFound:
             raise HTTPException(404, "There is nothing here.") from None
-        if actor.role == "clinician":
-            audit(db, "clinician_read", user_id=actor.user_id, athlete_id=athlete_id, client=client_of(request),
+        if actor.role != "athlete":  # a clinician's (or a linked admin's) read of health data
+            audit(db, f"{actor.role}_read", user_id=actor.user_id, athlete_id=athlete_id, client=client_of(request),
                   detail=request.url.path)
         return athlete_id
     return check

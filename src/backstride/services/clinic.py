@@ -1,0 +1,168 @@
+"""The clinic list: a clinician's linked athletes, most urgent first, each with why in a few calm words.
+
+The order reads the core's own results and nothing else: triage's level and the rules that fired
+(T-EMERG, T-NEURO/T-SERIOUS, T-PERSIST, P-SEVERE-REST, T-NODOSE), the 24-hour rule's answer to the last
+runs (a flare), and ``planned_against_done``'s verdict on last week. No second clinical logic lives here:
+only the order in which a busy clinician wants to see those results.
+
+Reading the log for 200 athletes on every page view would take seconds, so each athlete's row is kept in
+``athlete_status`` and rebuilt only when stale: its ``on_date`` is not today, or its ``revision`` is not
+the athlete's (bumped by the database on every write to what the plan reads). The list is one query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, literal, select
+
+from backstride.core.planned_done import WeekRecord, planned_against_done
+from backstride.core.planner import Assessment, assess
+from backstride.rules import Catalogue, default_catalogue
+from backstride.services.accounts import Actor
+from backstride.services.runs import planned_sessions
+from backstride.storage import Database, planner_state
+from backstride.storage.tables import AthleteRow, AthleteStatusRow, CheckinRow, ClinicianLinkRow
+
+__all__ = ["ATTENTION_BELOW", "MISSED_DAYS", "RANKS", "ClinicRow", "clinic_list", "rank_of", "refresh_status"]
+
+# The list's order, most urgent first; the last is "nothing to look at".
+RANKS = ("emergency", "see_soon", "flare", "no_dose", "missed_checkins", "off_plan", "steady")
+ATTENTION_BELOW = RANKS.index("steady")
+MISSED_DAYS = 3  # no check-in for this many days or more
+_OFF_PLAN = ("shorter", "skipped", "more than planned")
+_SEE_SOON = ("T-NEURO", "T-SERIOUS")
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicRow:
+    """One athlete on the clinic list."""
+
+    athlete_id: int
+    name: str
+    rank: int  # an index into RANKS
+    reason: str  # a few calm words: why the athlete is where they are
+    last_checkin: dt.date | None
+    level: str  # triage's level
+    rules: tuple[str, ...]  # triage's rules that fired
+    phase: str
+
+    @property
+    def kind(self) -> str:
+        return RANKS[self.rank]
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.rank < ATTENTION_BELOW
+
+
+def _flare(a: Assessment) -> bool:
+    """A run answered red (the 24-hour rule) yesterday or in the last week: a flare."""
+    return a.today.yesterday.level == "red" or (bool(a.weeks) and a.weeks[0].level == "red")
+
+
+def _missed(last_checkin: dt.date | None, today: dt.date) -> str | None:
+    if last_checkin is None:
+        return "No check-in yet"
+    days = (today - last_checkin).days
+    return f"No check-in for {days} days" if days >= MISSED_DAYS else None
+
+
+def rank_of(a: Assessment, last_week: WeekRecord | None, last_checkin: dt.date | None) -> tuple[int, str]:
+    """Where an athlete goes on the list, and why, from the core's results for them."""
+    fired = a.triage.fired
+    if a.triage.level == "emergency":
+        return RANKS.index("emergency"), "Emergency warning sign reported"
+    if a.triage.level == "see_clinician_soon" or any(r in fired for r in _SEE_SOON):
+        return RANKS.index("see_soon"), "Warning sign: to be seen soon"
+    if _flare(a):
+        return RANKS.index("flare"), "Flare after a recent run"
+    if "T-PERSIST" in fired or "P-SEVERE-REST" in fired:
+        return RANKS.index("flare"), "Pain lingering or getting worse"
+    if "T-NODOSE" in fired:
+        return RANKS.index("no_dose"), "No tolerable running dose found yet"
+    missed = _missed(last_checkin, a.state.today)
+    if missed:
+        return RANKS.index("missed_checkins"), missed
+    if last_week is not None and last_week.verdict in _OFF_PLAN:
+        return RANKS.index("off_plan"), f"Last week: {last_week.verdict}"
+    return RANKS.index("steady"), "Steady"
+
+
+def _last_checkin(db: Database, athlete_id: int, today: dt.date) -> dt.date | None:
+    with db.session() as session:
+        day: dt.date | None = session.scalar(select(func.max(CheckinRow.date)).where(
+            CheckinRow.athlete_id == athlete_id, CheckinRow.date <= today))
+    return day
+
+
+def _revision_column() -> Any:
+    """``athletes.revision`` (migration 0008), or a constant 0 on a schema without it."""
+    return getattr(AthleteRow, "revision", None)
+
+
+def _status(db: Database, athlete_id: int, today: dt.date, rules: Catalogue) -> AthleteStatusRow:
+    a = assess(planner_state(db, athlete_id, today), rules)
+    weeks: Sequence[WeekRecord] = planned_against_done(a.state, planned_sessions(db, athlete_id, today, 2), 2, rules)
+    last = _last_checkin(db, athlete_id, today)
+    rank, reason = rank_of(a, weeks[-2] if len(weeks) >= 2 else None, last)
+    payload = {"level": a.triage.level, "rules": list(a.triage.fired), "phase": a.dose.phase}
+    return AthleteStatusRow(athlete_id=athlete_id, on_date=today, rank=rank, reason=reason, last_checkin=last,
+                            payload=payload)
+
+
+def refresh_status(db: Database, athlete_id: int, today: dt.date, revision: int,
+                   rules: Catalogue | None = None) -> AthleteStatusRow:
+    """Rebuild and keep one athlete's row as of ``today`` and their ``revision``."""
+    fresh = _status(db, athlete_id, today, rules or default_catalogue())
+    fresh.revision = revision
+    with db.write() as session:
+        session.merge(fresh)
+    return fresh
+
+
+def _linked_rows(db: Database, actor: Actor) -> list[tuple[int, str, int, AthleteStatusRow | None]]:
+    """(id, name, revision, status row or None) for each athlete linked to the actor: one query."""
+    revision = _revision_column()
+    rev = revision if revision is not None else literal(0)
+    query = (select(AthleteRow.id, AthleteRow.name, rev, AthleteStatusRow)
+             .join(ClinicianLinkRow, ClinicianLinkRow.athlete_id == AthleteRow.id)
+             .outerjoin(AthleteStatusRow, AthleteStatusRow.athlete_id == AthleteRow.id)
+             .where(ClinicianLinkRow.clinician_id == actor.user_id))
+    with db.session() as session:
+        return [(i, n, int(r or 0), s) for i, n, r, s in session.execute(query).all()]
+
+
+def _row(athlete_id: int, name: str, status: AthleteStatusRow) -> ClinicRow:
+    payload = status.payload or {}
+    return ClinicRow(athlete_id, name, status.rank, status.reason, status.last_checkin,
+                     str(payload.get("level", "none")), tuple(payload.get("rules", ())), str(payload.get("phase", "")))
+
+
+def _fresh(status: AthleteStatusRow | None, revision: int, today: dt.date) -> bool:
+    return (status is not None and status.on_date == today and status.revision == revision
+            and _revision_column() is not None)
+
+
+def clinic_list(db: Database, actor: Actor, today: dt.date, *, attention: bool = False,
+                search: str = "") -> list[ClinicRow]:
+    """The actor's linked athletes, most urgent first (then by name); only those needing attention, or
+    whose name holds ``search`` (any case), when asked. Stale rows are rebuilt on the way."""
+    if actor.role not in ("clinician", "admin"):
+        return []
+    rules = default_catalogue()
+    wanted = search.strip().casefold()
+    out = []
+    for athlete_id, name, revision, status in _linked_rows(db, actor):
+        if wanted and wanted not in name.casefold():
+            continue
+        if not _fresh(status, revision, today):
+            status = refresh_status(db, athlete_id, today, revision, rules)
+        assert status is not None
+        row = _row(athlete_id, name, status)
+        if not attention or row.needs_attention:
+            out.append(row)
+    return sorted(out, key=lambda r: (r.rank, r.name.casefold(), r.athlete_id))
