@@ -28,6 +28,7 @@ ANSWERS = {
     "backstride erase -a 1": "y\n",
     "backstride user add --email runner@example.org --role athlete --athlete 1": "a long passphrase\n" * 2,
     "backstride user add --email physio@example.org --role clinician": "another long passphrase\n" * 2,
+    "backstride user add --email admin@example.org --role admin": "an admin's long passphrase\n" * 2,
 }
 # Commands that keep running (a server): started, checked to say where it is, then stopped with Ctrl+C.
 SERVERS = ("backstride serve",)

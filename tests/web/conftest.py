@@ -53,11 +53,17 @@ class World:
     db: Database
     a: int  # athlete A (the demo athlete)
     b: int  # athlete B
+    users: dict[str, int]  # each signed-in actor's user id
     browsers: dict[str, Browser]
     tokens: dict[str, str]
 
 
-ACTORS = ("anonymous", "athlete_a", "athlete_b", "clinician_a", "clinician_none")
+# clinician_b is "another clinic's": linked to athlete B only; the admin is linked to no one.
+ACTORS = ("anonymous", "athlete_a", "athlete_b", "clinician_a", "clinician_none", "clinician_b", "admin")
+EMAILS = {"athlete_a": "a@example.org", "athlete_b": "b@example.org", "clinician_a": "pa@example.org",
+          "clinician_none": "pn@example.org", "clinician_b": "pb@example.org", "admin": "admin@example.org"}
+ROLES = {"athlete_a": "athlete", "athlete_b": "athlete", "clinician_a": "clinician", "clinician_none": "clinician",
+         "clinician_b": "clinician", "admin": "admin"}
 
 
 def browser(app: FastAPI, cookie: str | None = None) -> Browser:
@@ -78,25 +84,21 @@ def build_world(url: str) -> Iterator[World]:
     today = dt.date.today()
     a = ensure_demo_athlete(db, today)
     b = create_athlete(db, demo_state(today), name="Bea")
-    users = {"athlete_a": accounts.create_user(db, "a@example.org", "athlete", athlete_id=a),
-             "athlete_b": accounts.create_user(db, "b@example.org", "athlete", athlete_id=b),
-             "clinician_a": accounts.create_user(db, "pa@example.org", "clinician"),
-             "clinician_none": accounts.create_user(db, "pn@example.org", "clinician")}
+    own = {"athlete_a": a, "athlete_b": b}
+    users = {name: accounts.create_user(db, EMAILS[name], ROLES[name], athlete_id=own.get(name)) for name in EMAILS}
     accounts.link_clinician(db, "pa@example.org", a)
+    accounts.link_clinician(db, "pb@example.org", b)
     app = create_app(settings_for(url), db=db)
     job = app.state.jobs.enqueue("import", {"athlete_id": a, "paths": [], "today": today.isoformat()})
     assert job == 1 and app.state.jobs.wait(job).state == "done"  # athlete A's import job 1, for the job routes
     browsers = {"anonymous": browser(app)}
     tokens: dict[str, str] = {}
-    emails = {"athlete_a": "a@example.org", "athlete_b": "b@example.org", "clinician_a": "pa@example.org",
-              "clinician_none": "pn@example.org"}
     for name, user_id in users.items():
-        actor = accounts.Actor(user_id, emails[name], "athlete" if name.startswith("athlete") else "clinician",
-                               a if name == "athlete_a" else b if name == "athlete_b" else None)
+        actor = accounts.Actor(user_id, EMAILS[name], ROLES[name], own.get(name))
         browsers[name] = browser(app, accounts.start_session(db, actor, client="testclient"))
-        tokens[name] = accounts.issue_token(db, emails[name])
+        tokens[name] = accounts.issue_token(db, EMAILS[name])
     try:
-        yield World(app, db, a, b, browsers, tokens)
+        yield World(app, db, a, b, users, browsers, tokens)
     finally:
         for client in browsers.values():
             client.close()

@@ -12,8 +12,9 @@ from tests.web.conftest import World, browser, csrf_of
 from tests.web.test_web_access import PUBLIC, UNSAFE, fill, routes
 
 EVIL = "https://evil.example"
-# Tables a GET may touch: the audit log (clinician reads) and the session's last-seen time.
-GET_MAY_WRITE = {"audit_log", "web_sessions"}
+# Tables a GET may touch: the audit log (clinician reads), the session's last-seen time, and the clinic
+# list's status rows (derived from the log, rebuilt when stale).
+GET_MAY_WRITE = {"audit_log", "web_sessions", "athlete_status"}
 
 
 def _counts(world: World) -> dict[str, int]:

@@ -35,7 +35,7 @@ def test_every_page_renders_for_the_demo_athlete(world: World) -> None:
         assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in answer.text
         assert "Traceback" not in answer.text
     assert client.get("/", follow_redirects=False).headers["location"] == f"/athletes/{world.a}/today"
-    assert world.browsers["clinician_a"].get("/", follow_redirects=False).headers["location"] == "/athletes"
+    assert world.browsers["clinician_a"].get("/", follow_redirects=False).headers["location"] == "/clinic"
     assert "Sam (demo)" in world.browsers["clinician_a"].get("/athletes").text
 
 

@@ -158,15 +158,34 @@ def user_link(
     athlete: Annotated[int, id_option("--athlete", "-a", help="The athlete's id.")],
     db: DbOpt = None,
 ) -> None:
-    """Let a clinician read an athlete's data."""
+    """Let a clinician (or an admin who treats) read an athlete's data; audited."""
     from backstride.services.accounts import AccountProblem, link_clinician
 
     with opened(db) as database:
         try:
-            link_clinician(database, clinician, athlete)
+            link_clinician(database, clinician, athlete, client="command line")
         except AccountProblem as exc:
             _problem(exc)
     console().print(f"{clinician.strip().lower()} can now read athlete {athlete}'s data.")
+
+
+def user_unlink(
+    clinician: Annotated[str, typer.Option("--clinician", help="The clinician's email.")],
+    athlete: Annotated[int, id_option("--athlete", "-a", help="The athlete's id.")],
+    db: DbOpt = None,
+) -> None:
+    """End a clinician's access to an athlete's data; audited."""
+    from backstride.services.accounts import AccountProblem, _user_by_email, unlink_clinician
+
+    with opened(db) as database:
+        try:
+            user = _user_by_email(database, clinician)
+        except AccountProblem as exc:
+            _problem(exc)
+        ended = unlink_clinician(database, user.id, athlete, client="command line")
+    if not ended:
+        fail([f"--athlete: {clinician.strip().lower()} was not linked to athlete {athlete}"])
+    console().print(f"{clinician.strip().lower()} can no longer read athlete {athlete}'s data.")
 
 
 def user_token(email: EmailOpt, db: DbOpt = None) -> None:
@@ -217,6 +236,7 @@ def register(app: typer.Typer) -> None:
     users = typer.Typer(help="Accounts for the web app.", no_args_is_help=True)
     users.command("add")(user_add)
     users.command("link")(user_link)
+    users.command("unlink")(user_unlink)
     users.command("token")(user_token)
     users.command("revoke-token")(user_revoke_token)
     users.command("signin-link")(user_signin_link)

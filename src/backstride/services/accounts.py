@@ -399,18 +399,19 @@ def use_signin_link(db: Database, secret: str, now: dt.datetime | None = None) -
         return _actor(user) if user is not None else None
 
 
-ACTIONS = ("read", "write")
+ACTIONS = ("read", "write", "note")
 
 
 def allowed(db: Database, actor: Actor | None, action: str, athlete_id: int) -> bool:
     """The one access check: an athlete reads and writes only their own data; a clinician only reads the
-    athletes linked to them. An admin manages clinicians and links, and reads no one's health data unless
-    linked like a clinician (least privilege: a link is itself audited, so every read has a trail)."""
+    athletes linked to them, and writes notes about them ("note"). An admin manages clinicians and links,
+    and reads no one's health data unless linked like a clinician (least privilege: a link is itself
+    audited, and so is every read through it)."""
     if actor is None or action not in ACTIONS:
         return False
     if actor.role == "athlete":
-        return actor.athlete_id == athlete_id
-    if actor.role in CLINIC_ROLES and action == "read":
+        return actor.athlete_id == athlete_id and action != "note"
+    if actor.role in CLINIC_ROLES and action in ("read", "note"):
         with db.session() as session:
             return session.scalar(select(ClinicianLinkRow.id).where(
                 ClinicianLinkRow.clinician_id == actor.user_id, ClinicianLinkRow.athlete_id == athlete_id)) is not None

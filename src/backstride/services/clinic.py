@@ -124,14 +124,17 @@ def refresh_status(db: Database, athlete_id: int, today: dt.date, revision: int,
     return fresh
 
 
-def _linked_rows(db: Database, actor: Actor) -> list[tuple[int, str, int, AthleteStatusRow | None]]:
-    """(id, name, revision, status row or None) for each athlete linked to the actor: one query."""
+def _linked_rows(db: Database, actor: Actor, only: int | None = None
+                 ) -> list[tuple[int, str, int, AthleteStatusRow | None]]:
+    """(id, name, revision, status row or None) for each athlete linked to the actor (or just ``only``): one query."""
     revision = _revision_column()
     rev = revision if revision is not None else literal(0)
     query = (select(AthleteRow.id, AthleteRow.name, rev, AthleteStatusRow)
              .join(ClinicianLinkRow, ClinicianLinkRow.athlete_id == AthleteRow.id)
              .outerjoin(AthleteStatusRow, AthleteStatusRow.athlete_id == AthleteRow.id)
              .where(ClinicianLinkRow.clinician_id == actor.user_id))
+    if only is not None:
+        query = query.where(AthleteRow.id == only)
     with db.session() as session:
         return [(i, n, int(r or 0), s) for i, n, r, s in session.execute(query).all()]
 
@@ -148,15 +151,16 @@ def _fresh(status: AthleteStatusRow | None, revision: int, today: dt.date) -> bo
 
 
 def clinic_list(db: Database, actor: Actor, today: dt.date, *, attention: bool = False,
-                search: str = "") -> list[ClinicRow]:
+                search: str = "", only: int | None = None) -> list[ClinicRow]:
     """The actor's linked athletes, most urgent first (then by name); only those needing attention, or
-    whose name holds ``search`` (any case), when asked. Stale rows are rebuilt on the way."""
+    whose name holds ``search`` (any case), or the one athlete ``only``, when asked. Stale rows are
+    rebuilt on the way."""
     if actor.role not in ("clinician", "admin"):
         return []
     rules = default_catalogue()
     wanted = search.strip().casefold()
     out = []
-    for athlete_id, name, revision, status in _linked_rows(db, actor):
+    for athlete_id, name, revision, status in _linked_rows(db, actor, only):
         if wanted and wanted not in name.casefold():
             continue
         if not _fresh(status, revision, today):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from backstride.contract import State
+from backstride.contract import parse_state
 from backstride.services.accounts import (
     CLINIC_ROLES,
     AccountProblem,
@@ -127,8 +127,8 @@ def join(db: Database, secret: str, name: str, password: str, today: dt.date, *,
     label = name.strip()[:100]
     if not label:
         raise AccountProblem("name", "give the name your clinician knows you by")
-    state = State.model_validate({"schema": "backstride.state/1", "today": today.isoformat(),
-                                  "athlete": {"units": "km", "baseline": {"sessions": ()}}})
+    state = parse_state({"schema": "backstride.state/1", "today": today.isoformat(),
+                         "athlete": {"units": "km", "baseline": {"sessions": []}}})  # the normal week: in Settings
     athlete_id = create_athlete(db, state, name=label)
     try:
         user_id = create_user(db, found.email, "athlete", athlete_id=athlete_id, password=password, now=when)

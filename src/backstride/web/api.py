@@ -19,9 +19,9 @@ from backstride.services import accounts
 from backstride.services.manual_log import ManualEntry, NotPlausible, log_session
 from backstride.services.training_log import athlete_state, decide_for, plan_for, record_checkin
 from backstride.storage import get_athlete, list_activities, list_checkins
-from backstride.web.security import AthleteRead, AthleteWrite, CurrentActor, database
+from backstride.web.security import AthleteRead, AthleteWrite, SelfActor, database
 
-__all__ = ["FieldProblem", "Problem", "router"]
+__all__ = ["ERROR_ANSWERS", "FieldProblem", "Problem", "router"]
 
 class FieldProblem(BaseModel):
     """One field that cannot be used, named as in the contract, and why."""
@@ -37,7 +37,7 @@ class Problem(BaseModel):
     errors: list[FieldProblem] | None = None
 
 
-_ANSWERS: dict[int | str, dict[str, Any]] = {
+ERROR_ANSWERS: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "Not signed in: send the session cookie or a bearer token."},
     403: {"model": Problem, "description": "A cross-site request, or a form without its token."},
     404: {"model": Problem, "description": "No such athlete, or not one you may see (the same answer)."},
@@ -45,7 +45,7 @@ _ANSWERS: dict[int | str, dict[str, Any]] = {
     422: {"model": Problem, "description": "A field cannot be used; each is named."},
     503: {"model": Problem, "description": "The log is busy for a moment; try again."},
 }
-router = APIRouter(prefix="/api", tags=["api"], responses=_ANSWERS)
+router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_ANSWERS)
 Since = Annotated[dt.date | None, Query(description="From this date (YYYY-MM-DD), inclusive.")]
 Until = Annotated[dt.date | None, Query(description="Up to this date (YYYY-MM-DD), inclusive.")]
 
@@ -65,7 +65,7 @@ def _contract(doc: Any) -> Response:
 
 
 @router.get("/athletes")
-def athletes(request: Request, actor: CurrentActor) -> list[dict[str, Any]]:
+def athletes(request: Request, actor: SelfActor) -> list[dict[str, Any]]:
     """The athletes you may see: yourself, or a clinician's linked athletes."""
     db = database(request)
     return [{"id": s.id, "name": s.name, "units": s.units}

@@ -32,6 +32,7 @@ from backstride.web.security import (
     AthleteRead,
     AthleteWrite,
     CurrentActor,
+    SelfActor,
     clear_session_cookie,
     client_of,
     database,
@@ -68,7 +69,7 @@ def home(request: Request) -> Response:
         return _see("/signin")
     if actor.athlete_id is not None:
         return _see(f"/athletes/{actor.athlete_id}/today")
-    return _see("/athletes")
+    return _see("/clinic")  # clinicians and admins start at the clinic list
 
 
 @router.get("/signin")
@@ -120,7 +121,7 @@ def signin_with_link(request: Request, token: Annotated[str, Form(max_length=100
 
 
 @router.post("/signout")
-def signout(request: Request, actor: CurrentActor) -> Response:
+def signout(request: Request, actor: SelfActor) -> Response:
     accounts.end_session(database(request), actor, client=client_of(request))
     response = _see("/signin")
     clear_session_cookie(request, response)
@@ -128,7 +129,7 @@ def signout(request: Request, actor: CurrentActor) -> Response:
 
 
 @router.get("/athletes")
-def athletes(request: Request, actor: CurrentActor) -> Response:
+def athletes(request: Request, actor: SelfActor) -> Response:
     """A clinician's athletes (an athlete sees only themself)."""
     db = database(request)
     people = [get_athlete(db, a) for a in accounts.visible_athletes(db, actor)]
@@ -136,20 +137,44 @@ def athletes(request: Request, actor: CurrentActor) -> Response:
 
 
 @router.get("/account")
-def account(request: Request, actor: CurrentActor) -> Response:
-    """Who is signed in, and a form to change the password."""
-    return page(request, "account.html", {"title": "Your account", "problems": []})
+def account(request: Request, actor: SelfActor) -> Response:
+    """Who is signed in, a form to change the password, and (for an athlete) the clinicians who may read
+    their log, each with a button to end that access."""
+    return _account_page(request, actor)
+
+
+def _account_page(request: Request, actor: accounts.Actor, *, problems: list[str] | None = None,
+                  saved: str | None = None, status: int = 200) -> Response:
+    from backstride.services.invitations import clinicians_of
+
+    linked = clinicians_of(database(request), actor.athlete_id) if actor.athlete_id is not None else []
+    return page(request, "account.html", {"title": "Your account", "problems": problems or [], "saved": saved,
+                                          "clinicians": linked}, status_code=status)
+
+
+@router.post("/account/clinicians/{clinician_id}/end")
+def end_clinician_access(request: Request, actor: SelfActor, clinician_id: int) -> Response:
+    """The athlete ends one clinician's access to their log (audited); the clinician's list loses them at once."""
+    from backstride.services.invitations import end_access
+
+    try:
+        ended = end_access(database(request), actor, clinician_id if 0 < clinician_id < 2**62 else 0,
+                           client=client_of(request))
+    except accounts.AccountProblem:
+        raise HTTPException(404, "There is nothing here.") from None
+    if not ended:
+        raise HTTPException(404, "There is nothing here.")
+    return _account_page(request, actor, saved="That clinician can no longer read your log.")
 
 
 @router.post("/account/password")
-def password_change(request: Request, actor: CurrentActor, current: Annotated[str, Form(max_length=4096)],
+def password_change(request: Request, actor: SelfActor, current: Annotated[str, Form(max_length=4096)],
                     new: Annotated[str, Form(max_length=4096)]) -> Response:
     """Change the password: every session of the account ends (this one too); sign in again with the new one."""
     try:
         accounts.change_password(database(request), actor, current, new, client=client_of(request))
     except accounts.AccountProblem as problem:
-        return page(request, "account.html", {"title": "Your account", "problems": [str(problem)]},
-                    status_code=422)
+        return _account_page(request, actor, problems=[str(problem)], status=422)
     request.state.actor = None
     response = page(request, "signin.html", {"title": "Sign in", "message": "Your password is changed, and "
                                              "every device is signed out. Sign in with the new one."})

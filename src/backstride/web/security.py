@@ -20,9 +20,27 @@ from backstride.services.accounts import SESSION_LIFETIME, Actor, allowed, audit
 from backstride.storage import Database, get_athlete
 from backstride.storage.errors import NotFound
 
-__all__ = ["PRE_SESSION_COOKIE", "AthleteRead", "AthleteWrite", "CurrentActor", "NotSignedIn", "check_csrf",
-           "clear_session_cookie", "client_of", "csrf_token", "database", "optional_actor", "pre_session_cookie",
-           "session_cookie", "start_pre_session"]
+__all__ = [
+    "PRE_SESSION_COOKIE",
+    "AdminActor",
+    "AthleteNote",
+    "AthleteRead",
+    "AthleteWrite",
+    "ClinicActor",
+    "CurrentActor",
+    "NotSignedIn",
+    "SelfActor",
+    "check_csrf",
+    "clear_session_cookie",
+    "client_of",
+    "csrf_token",
+    "database",
+    "optional_actor",
+    "pre_session_cookie",
+    "record_check",
+    "session_cookie",
+    "start_pre_session",
+]
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 PRE_SESSION_COOKIE = "__Host-backstride-pre"
@@ -145,13 +163,39 @@ def require_actor(request: Request) -> Actor:
 CurrentActor = Annotated[Actor, Depends(require_actor)]
 
 
+def record_check(request: Request, action: str) -> None:
+    """Note an access check of this request (T19: tests set ``app.state.access_checks`` to a list to see them)."""
+    recorder = getattr(request.app.state, "access_checks", None)
+    if recorder is not None:
+        recorder.append((request.method, request.url.path, action))
+
+
+def _self(request: Request, actor: CurrentActor) -> Actor:
+    """A route that acts only on the signed-in person themself (their account, their own list)."""
+    record_check(request, "self")
+    return actor
+
+
+def _role(action: str, roles: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    def check(request: Request, actor: CurrentActor) -> Actor:
+        """A route for clinicians (or admins) only: anyone else finds nothing here (404, not 403)."""
+        record_check(request, action)
+        if actor.role not in roles:
+            raise HTTPException(404, "There is nothing here.")
+        return actor
+    return check
+
+
+SelfActor = Annotated[Actor, Depends(_self)]
+ClinicActor = Annotated[Actor, Depends(_role("clinic", ("clinician", "admin")))]
+AdminActor = Annotated[Actor, Depends(_role("admin", ("admin",)))]
+
+
 def _athlete(action: str):  # type: ignore[no-untyped-def]
     def check(request: Request, athlete_id: int, actor: CurrentActor) -> int:
         """The one access check of every athlete route; records it (T19) and answers 404 for "not yours"."""
         db = database(request)
-        recorder = getattr(request.app.state, "access_checks", None)  # tests set a list to see every check
-        if recorder is not None:
-            recorder.append((request.method, request.url.path, action))
+        record_check(request, action)
         if not (0 < athlete_id < 2**62) or not allowed(db, actor, action, athlete_id):
             raise HTTPException(404, "There is nothing here.")
         try:
@@ -167,3 +211,4 @@ def _athlete(action: str):  # type: ignore[no-untyped-def]
 
 AthleteRead = Annotated[int, Depends(_athlete("read"))]
 AthleteWrite = Annotated[int, Depends(_athlete("write"))]
+AthleteNote = Annotated[int, Depends(_athlete("note"))]  # a linked clinician writes about the athlete
