@@ -348,10 +348,11 @@ def calendar_athlete(db: Database, secret: str) -> int | None:
 
 def token_actor(db: Database, token: str) -> Actor | None:
     """The user of an API token, or None."""
-    with db.session() as session:
-        found = session.execute(select(UserRow).join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
-                                .where(ApiTokenRow.token_hash == _hash(token), ApiTokenRow.purpose == "api")).first()
-    return _actor(found[0]) if found else None
+    with db.read() as conn:  # every API request: a Core read, not a session
+        found = conn.execute(select(UserRow.id, UserRow.email, UserRow.role, UserRow.athlete_id)
+                             .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
+                             .where(ApiTokenRow.token_hash == _hash(token), ApiTokenRow.purpose == "api")).first()
+    return Actor(found.id, found.email, found.role, found.athlete_id) if found else None
 
 
 def signin_link(db: Database, email: str, now: dt.datetime | None = None) -> str:

@@ -17,6 +17,7 @@ from backstride.core.pain_response import RunResponse, run_response
 from backstride.core.planner import assess, plan_week
 from backstride.core.triage import TriageResult
 from backstride.exports.calendar import plan_to_ics
+from backstride.services.memo import AthleteMemo, athlete_memo
 from backstride.storage import (
     Database,
     create_athlete,
@@ -57,13 +58,22 @@ def athlete_state(db: Database, athlete_id: int, today: dt.date, *, planner: boo
     """A stored athlete's ``backstride.state/1`` on ``today``: the whole history, or with ``planner`` only
     what ``plan`` and ``decide`` read (their window and the older warning-sign answers; same plan, same
     decision, a load that does not grow with the years)."""
-    return planner_state(db, athlete_id, today) if planner else state_for(db, athlete_id, today)
+    if not planner:
+        return state_for(db, athlete_id, today)
+    return _planner_state(athlete_memo(db, athlete_id), db, today)
+
+
+def _planner_state(memo: AthleteMemo, db: Database, today: dt.date) -> State:
+    return memo.get("state", today, lambda: planner_state(db, memo.athlete_id, today))
 
 
 def plan_for(db: Database, athlete_id: int, today: dt.date, *, save: bool = True) -> tuple[State, Plan]:
-    """Plan the week from ``today`` for a stored athlete, and keep the issued plan."""
-    state = athlete_state(db, athlete_id, today, planner=True)
-    plan = plan_week(state)
+    """Plan the week from ``today`` for a stored athlete, and keep the issued plan.
+
+    The plan is remembered while the athlete's history is unchanged (services/memo.py)."""
+    memo = athlete_memo(db, athlete_id)
+    state = _planner_state(memo, db, today)
+    plan = memo.get("plan", today, lambda: plan_week(state))
     if save:
         save_plan(db, athlete_id, plan)
     return state, plan
@@ -71,8 +81,9 @@ def plan_for(db: Database, athlete_id: int, today: dt.date, *, save: bool = True
 
 def decide_for(db: Database, athlete_id: int, today: dt.date) -> tuple[State, Decision]:
     """Today's decision for a stored athlete."""
-    state = athlete_state(db, athlete_id, today, planner=True)
-    return state, decide_today(state)
+    memo = athlete_memo(db, athlete_id)
+    state = _planner_state(memo, db, today)
+    return state, memo.get("decision", today, lambda: decide_today(state))
 
 
 @dataclass(frozen=True, slots=True)
