@@ -21,7 +21,7 @@ from backstride.core.planner import plan_week
 from backstride.services.demo import demo_state
 from backstride.services.manual_log import ManualEntry, log_session
 from backstride.services.memo import Memo, memo_of
-from backstride.services.training_log import decide_for, plan_for
+from backstride.services.training_log import plan_for, planned_week, today_for
 from backstride.storage import AthleteNotFound, Database, create_athlete, upsert_checkin
 from backstride.storage.athletes import update_athlete
 from backstride.storage.shoes import add_shoe
@@ -65,12 +65,12 @@ def test_a_memo_serves_only_the_stamp_it_was_made_from() -> None:
 def test_the_plan_is_remembered_until_a_check_in(two: tuple[Database, Database]) -> None:
     db, _ = two
     ann, _ = _athletes(db)
-    first = plan_for(db, ann, TODAY, save=False)[1]
+    first = planned_week(db, ann, TODAY).plan
     hits = memo_of(db).hits
-    assert plan_for(db, ann, TODAY, save=False)[1] is first
+    assert planned_week(db, ann, TODAY).plan is first
     assert memo_of(db).hits > hits
     upsert_checkin(db, ann, Checkin(date=TODAY, pain_rest=7))
-    assert plan_for(db, ann, TODAY, save=False)[1] == plan_week(planner_state(db, ann, TODAY))
+    assert planned_week(db, ann, TODAY).plan == plan_week(planner_state(db, ann, TODAY)) != first
 
 
 def test_an_athlete_that_is_gone_is_not_served_from_the_memo(two: tuple[Database, Database]) -> None:
@@ -78,10 +78,10 @@ def test_an_athlete_that_is_gone_is_not_served_from_the_memo(two: tuple[Database
 
     db, _ = two
     ann, _ = _athletes(db)
-    plan_for(db, ann, TODAY, save=False)
+    planned_week(db, ann, TODAY)
     erase_athlete(db, ann)
     with pytest.raises(AthleteNotFound):
-        plan_for(db, ann, TODAY, save=False)
+        planned_week(db, ann, TODAY)
 
 
 _WRITES = st.one_of(
@@ -118,10 +118,10 @@ def test_remembered_plans_and_decisions_always_equal_fresh_ones(
     ann, ben = _athletes(db)
     for op in steps:
         reader = other_worker if op[3] else db
-        plan_for(reader, ann, TODAY, save=False)  # warm the reader's memo before the write
-        decide_for(reader, ann, TODAY)
+        planned_week(reader, ann, TODAY)  # warm the reader's memo before the write
+        today_for(reader, ann, TODAY)
         _write(db if op[3] else other_worker, ann if op[0] != "save" or op[3] else ben, op)
         for handle in (db, other_worker):
             fresh = planner_state(handle, ann, TODAY)
-            assert plan_for(handle, ann, TODAY, save=False)[1] == plan_week(fresh)
-            assert decide_for(handle, ann, TODAY)[1] == decide_today(fresh)
+            assert planned_week(handle, ann, TODAY).plan == plan_week(fresh)
+            assert today_for(handle, ann, TODAY).decision == decide_today(fresh)

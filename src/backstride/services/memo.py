@@ -9,7 +9,8 @@ served only while the stamp is still the same: never stale, whichever process or
 The stamp is read *before* the history, so a write landing in between can only file newer data under
 the older stamp (which is never asked for again), never older data under the newer one. Each open
 :class:`Database` has its own memo, so several app workers each keep their own; the values are frozen
-models, shared safely between threads. The memo holds at most ``SIZE`` values, least recently used
+models, shared safely between threads. Only small views are kept (the plan, today's view), never a whole
+state (about 140 kB each). The memo holds at most ``SIZE`` values, least recently used
 dropped first.
 """
 
@@ -27,7 +28,7 @@ from backstride.storage.errors import AthleteNotFound
 from backstride.storage.revision import revisions
 
 T = TypeVar("T")
-SIZE = 4096
+SIZE = 2048  # a week's plan is about 30 kB in memory, today's view about 13 kB
 
 
 class Memo:

@@ -17,7 +17,7 @@ from backstride.core.pain_response import RunResponse, run_response
 from backstride.core.planner import assess, plan_week
 from backstride.core.triage import TriageResult
 from backstride.exports.calendar import plan_to_ics
-from backstride.services.memo import AthleteMemo, athlete_memo
+from backstride.services.memo import athlete_memo
 from backstride.storage import (
     Database,
     create_athlete,
@@ -31,6 +31,7 @@ from backstride.storage import (
 
 __all__ = [
     "CheckinResult",
+    "PlannedWeek",
     "TodayView",
     "athlete_state",
     "calendar_for",
@@ -38,6 +39,7 @@ __all__ = [
     "decide_for",
     "open_database",
     "plan_for",
+    "planned_week",
     "record_checkin",
     "store_athlete",
     "today_for",
@@ -58,22 +60,13 @@ def athlete_state(db: Database, athlete_id: int, today: dt.date, *, planner: boo
     """A stored athlete's ``backstride.state/1`` on ``today``: the whole history, or with ``planner`` only
     what ``plan`` and ``decide`` read (their window and the older warning-sign answers; same plan, same
     decision, a load that does not grow with the years)."""
-    if not planner:
-        return state_for(db, athlete_id, today)
-    return _planner_state(athlete_memo(db, athlete_id), db, today)
-
-
-def _planner_state(memo: AthleteMemo, db: Database, today: dt.date) -> State:
-    return memo.get("state", today, lambda: planner_state(db, memo.athlete_id, today))
+    return planner_state(db, athlete_id, today) if planner else state_for(db, athlete_id, today)
 
 
 def plan_for(db: Database, athlete_id: int, today: dt.date, *, save: bool = True) -> tuple[State, Plan]:
-    """Plan the week from ``today`` for a stored athlete, and keep the issued plan.
-
-    The plan is remembered while the athlete's history is unchanged (services/memo.py)."""
-    memo = athlete_memo(db, athlete_id)
-    state = _planner_state(memo, db, today)
-    plan = memo.get("plan", today, lambda: plan_week(state))
+    """Plan the week from ``today`` for a stored athlete, and keep the issued plan."""
+    state = athlete_state(db, athlete_id, today, planner=True)
+    plan = plan_week(state)
     if save:
         save_plan(db, athlete_id, plan)
     return state, plan
@@ -81,9 +74,29 @@ def plan_for(db: Database, athlete_id: int, today: dt.date, *, save: bool = True
 
 def decide_for(db: Database, athlete_id: int, today: dt.date) -> tuple[State, Decision]:
     """Today's decision for a stored athlete."""
+    state = athlete_state(db, athlete_id, today, planner=True)
+    return state, decide_today(state)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedWeek:
+    """The week planned from today (not issued), with what showing it needs from the athlete's profile."""
+
+    plan: Plan
+    units: str
+    easy_pace_min_per_km: float | None
+
+
+def planned_week(db: Database, athlete_id: int, today: dt.date) -> PlannedWeek:
+    """The week from ``today`` as the web app and the calendar feed show it, remembered while the
+    athlete's history is unchanged (services/memo.py): the same plan as :func:`plan_for`."""
     memo = athlete_memo(db, athlete_id)
-    state = _planner_state(memo, db, today)
-    return state, memo.get("decision", today, lambda: decide_today(state))
+
+    def make() -> PlannedWeek:
+        state, plan = plan_for(db, athlete_id, today, save=False)
+        return PlannedWeek(plan, state.athlete.units, state.athlete.easy_pace_min_per_km)
+
+    return memo.get("week", today, make)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +156,13 @@ class TodayView:
 
 
 def today_for(db: Database, athlete_id: int, today: dt.date) -> TodayView:
-    """Today's decision with what the Today screen needs around it (one state read)."""
-    state, decision = decide_for(db, athlete_id, today)
-    done = [c for c in state.checkins if c.date == today]
-    return TodayView(decision, state.athlete.units, done[-1] if done else None)
+    """Today's decision with what the Today screen needs around it (one state read), remembered while the
+    athlete's history is unchanged (services/memo.py): the same decision as :func:`decide_for`."""
+    memo = athlete_memo(db, athlete_id)
+
+    def make() -> TodayView:
+        state, decision = decide_for(db, athlete_id, today)
+        done = [c for c in state.checkins if c.date == today]
+        return TodayView(decision, state.athlete.units, done[-1] if done else None)
+
+    return memo.get("today", today, make)
