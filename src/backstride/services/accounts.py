@@ -282,12 +282,13 @@ def session_actor(db: Database, cookie: str, now: dt.datetime | None = None) -> 
     """The actor of a live session, or None (unknown, idle too long, or older than the absolute limit)."""
     when = now or utcnow()
     digest = _hash(cookie)
-    with db.session() as session:
-        found = session.execute(select(WebSessionRow, UserRow).join(UserRow, UserRow.id == WebSessionRow.user_id)
-                                .where(WebSessionRow.id_hash == digest)).first()
-    if found is None:
+    with db.read() as conn:  # every page: a Core read, not a session
+        web = conn.execute(select(WebSessionRow.id, WebSessionRow.created_at, WebSessionRow.last_seen_at,
+                                  UserRow.id.label("user_id"), UserRow.email, UserRow.role, UserRow.athlete_id)
+                           .join(UserRow, UserRow.id == WebSessionRow.user_id)
+                           .where(WebSessionRow.id_hash == digest)).first()
+    if web is None:
         return None
-    web, user = found
     if when - web.last_seen_at > IDLE_TIMEOUT or when - web.created_at > SESSION_LIFETIME:
         with db.write() as session:
             session.execute(delete(WebSessionRow).where(WebSessionRow.id == web.id))
@@ -297,7 +298,7 @@ def session_actor(db: Database, cookie: str, now: dt.datetime | None = None) -> 
             row = session.get(WebSessionRow, web.id)
             if row is not None:
                 row.last_seen_at = when
-    return _actor(user, digest)
+    return Actor(web.user_id, web.email, web.role, web.athlete_id, digest)
 
 
 def end_session(db: Database, actor: Actor, *, client: str | None = None) -> None:
@@ -371,10 +372,11 @@ def calendar_athlete(db: Database, secret: str) -> int | None:
 
 def token_actor(db: Database, token: str) -> Actor | None:
     """The user of an API token, or None."""
-    with db.session() as session:
-        found = session.execute(select(UserRow).join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
-                                .where(ApiTokenRow.token_hash == _hash(token), ApiTokenRow.purpose == "api")).first()
-    return _actor(found[0]) if found else None
+    with db.read() as conn:  # every API request: a Core read, not a session
+        found = conn.execute(select(UserRow.id, UserRow.email, UserRow.role, UserRow.athlete_id)
+                             .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
+                             .where(ApiTokenRow.token_hash == _hash(token), ApiTokenRow.purpose == "api")).first()
+    return Actor(found.id, found.email, found.role, found.athlete_id) if found else None
 
 
 def signin_link(db: Database, email: str, now: dt.datetime | None = None) -> str:

@@ -15,9 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, select
 
 from backstride.core.planned_done import WeekRecord, planned_against_done
 from backstride.core.planner import Assessment, assess
@@ -99,11 +98,6 @@ def _last_checkin(db: Database, athlete_id: int, today: dt.date) -> dt.date | No
     return day
 
 
-def _revision_column() -> Any:
-    """``athletes.revision`` (migration 0008), or a constant 0 on a schema without it."""
-    return getattr(AthleteRow, "revision", None)
-
-
 def _status(db: Database, athlete_id: int, today: dt.date, rules: Catalogue) -> AthleteStatusRow:
     a = assess(planner_state(db, athlete_id, today), rules)
     weeks: Sequence[WeekRecord] = planned_against_done(a.state, planned_sessions(db, athlete_id, today, 2), 2, rules)
@@ -126,10 +120,10 @@ def refresh_status(db: Database, athlete_id: int, today: dt.date, revision: int,
 
 def _linked_rows(db: Database, actor: Actor, only: int | None = None
                  ) -> list[tuple[int, str, int, AthleteStatusRow | None]]:
-    """(id, name, revision, status row or None) for each athlete linked to the actor (or just ``only``): one query."""
-    revision = _revision_column()
-    rev = revision if revision is not None else literal(0)
-    query = (select(AthleteRow.id, AthleteRow.name, rev, AthleteStatusRow)
+    """(id, name, revision, status row or None) for each athlete linked to the actor (or just ``only``): one
+    query. The revision is read before any history is (storage/revision.py): a write landing while a row
+    is rebuilt files it under the older stamp, which the next read finds stale."""
+    query = (select(AthleteRow.id, AthleteRow.name, AthleteRow.revision, AthleteStatusRow)
              .join(ClinicianLinkRow, ClinicianLinkRow.athlete_id == AthleteRow.id)
              .outerjoin(AthleteStatusRow, AthleteStatusRow.athlete_id == AthleteRow.id)
              .where(ClinicianLinkRow.clinician_id == actor.user_id))
@@ -146,8 +140,7 @@ def _row(athlete_id: int, name: str, status: AthleteStatusRow) -> ClinicRow:
 
 
 def _fresh(status: AthleteStatusRow | None, revision: int, today: dt.date) -> bool:
-    return (status is not None and status.on_date == today and status.revision == revision
-            and _revision_column() is not None)
+    return status is not None and status.on_date == today and status.revision == revision
 
 
 def clinic_list(db: Database, actor: Actor, today: dt.date, *, attention: bool = False,

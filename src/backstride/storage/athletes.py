@@ -104,6 +104,12 @@ def list_athletes(db: Database) -> list[AthleteSummary]:
         return [AthleteSummary(r.id, r.name, r.created_at, r.timezone, r.units or "km") for r in rows]
 
 
+def athlete_exists(db: Database, athlete_id: int) -> bool:
+    """Whether the athlete is stored (one indexed Core read: every athlete route asks)."""
+    with db.read() as conn:
+        return conn.scalar(select(AthleteRow.id).where(AthleteRow.id == athlete_id)) is not None
+
+
 def get_athlete(db: Database, athlete_id: int) -> AthleteSummary:
     """One athlete, or :class:`AthleteNotFound`."""
     with db.session() as session:

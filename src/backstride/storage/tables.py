@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -145,6 +146,8 @@ class AthleteRow(Base):
     history_of_cancer: Mapped[bool | None] = mapped_column(Boolean)
     osteoporosis_or_steroids: Mapped[bool | None] = mapped_column(Boolean)
     cleared_on: Mapped[dt.date | None] = mapped_column(Date)  # when a clinician last cleared running
+    # a stamp the database changes on every write to what the plan reads (storage/revision.py)
+    revision: Mapped[int] = mapped_column(BigInteger, server_default="0", info={"internal": True})
 
 
 class BaselineSessionRow(Base):
@@ -441,7 +444,7 @@ class AthleteStatusRow(Base):
 
     athlete_id: Mapped[int] = mapped_column(_athlete_fk(), primary_key=True)
     on_date: Mapped[dt.date] = mapped_column(Date)
-    revision: Mapped[int] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(BigInteger)  # the athlete's stamp this row was made from
     rank: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(CleanText())
     last_checkin: Mapped[dt.date | None] = mapped_column(Date)

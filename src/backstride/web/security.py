@@ -17,8 +17,8 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, Response
 
 from backstride.services.accounts import SESSION_LIFETIME, Actor, allowed, audit, session_actor, token_actor
-from backstride.storage import Database, get_athlete
-from backstride.storage.errors import NotFound
+from backstride.storage import Database
+from backstride.storage.athletes import athlete_exists
 
 __all__ = [
     "PRE_SESSION_COOKIE",
@@ -170,15 +170,18 @@ def record_check(request: Request, action: str) -> None:
         recorder.append((request.method, request.url.path, action))
 
 
-def _self(request: Request, actor: CurrentActor) -> Actor:
-    """A route that acts only on the signed-in person themself (their account, their own list)."""
+def _self(request: Request) -> Actor:
+    """A route that acts only on the signed-in person themself (their account, their own list); signs in
+    itself, as the athlete check does (one thread-pool hop)."""
+    actor = require_actor(request)
     record_check(request, "self")
     return actor
 
 
 def _role(action: str, roles: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    def check(request: Request, actor: CurrentActor) -> Actor:
+    def check(request: Request) -> Actor:
         """A route for clinicians (or admins) only: anyone else finds nothing here (404, not 403)."""
+        actor = require_actor(request)
         record_check(request, action)
         if actor.role not in roles:
             raise HTTPException(404, "There is nothing here.")
@@ -192,16 +195,18 @@ AdminActor = Annotated[Actor, Depends(_role("admin", ("admin",)))]
 
 
 def _athlete(action: str):  # type: ignore[no-untyped-def]
-    def check(request: Request, athlete_id: int, actor: CurrentActor) -> int:
-        """The one access check of every athlete route; records it (T19) and answers 404 for "not yours"."""
+    def check(request: Request, athlete_id: int) -> int:
+        """The one access check of every athlete route; records it (T19) and answers 404 for "not yours".
+
+        It signs the actor in itself rather than through a second dependency: each sync dependency is a
+        hop to the thread pool, and the athlete routes are the app's hot path."""
+        actor = require_actor(request)
         db = database(request)
         record_check(request, action)
         if not (0 < athlete_id < 2**62) or not allowed(db, actor, action, athlete_id):
             raise HTTPException(404, "There is nothing here.")
-        try:
-            get_athlete(db, athlete_id)
-        except NotFound:
-            raise HTTPException(404, "There is nothing here.") from None
+        if not athlete_exists(db, athlete_id):
+            raise HTTPException(404, "There is nothing here.")
         if actor.role != "athlete":  # a clinician's (or a linked admin's) read of health data
             audit(db, f"{actor.role}_read", user_id=actor.user_id, athlete_id=athlete_id, client=client_of(request),
                   detail=request.url.path)

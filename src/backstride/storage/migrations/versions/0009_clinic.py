@@ -1,10 +1,11 @@
 """The clinic: each athlete's row of the clinic list, clinicians' notes, and invitations.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-04
 
-``athlete_status`` is derived (rebuilt from the log whenever it is stale) and cascades with the athlete;
+``athlete_status`` is derived (rebuilt from the log whenever it is stale: another day, or another
+``athletes.revision`` stamp of 0008) and cascades with the athlete;
 ``clinic_notes`` are about the athlete, so they are exported and erased with them; ``invitations`` hold
 a hashed one-time secret and an e-mail address, no health data.
 """
@@ -17,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -32,7 +33,7 @@ def upgrade() -> None:
         "athlete_status",
         sa.Column("athlete_id", sa.Integer(), nullable=False),
         sa.Column("on_date", sa.Date(), nullable=False),
-        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("revision", sa.BigInteger(), nullable=False),
         sa.Column("rank", sa.Integer(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("last_checkin", sa.Date(), nullable=True),
