@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from sqlalchemy import select
 
 from backstride.contract import Checkin
@@ -39,7 +40,8 @@ def _red_flags(world: World) -> tuple[int, int]:
     return emergency, soon
 
 
-def test_the_clinic_list_puts_an_open_red_flag_first_then_see_soon_then_the_rest(world: World) -> None:
+def test_the_clinic_list_puts_an_open_red_flag_first_then_see_soon_then_the_rest(any_world: World) -> None:
+    world = any_world
     emergency, soon = _red_flags(world)
     quiet = _linked(world, "Xavi", days_ago=6)  # nothing logged for a week
     rows = clinic_list(world.db, _clinician(world), TODAY)
@@ -74,6 +76,30 @@ def test_a_new_check_in_moves_the_athlete_on_the_list(world: World) -> None:
     client.post(f"/athletes/{world.a}/checkin", data={"csrf": token, "pain_rest": "2", "saddle_numbness": "yes"})
     after = {r.athlete_id: r for r in clinic_list(world.db, actor, TODAY)}[world.a]
     assert after.kind == "emergency" and after.last_checkin == TODAY
+
+
+def test_a_status_row_is_rebuilt_only_when_the_day_or_the_athletes_stamp_changes(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from backstride.services import clinic
+
+    made: list[int] = []
+    real = clinic._status
+    monkeypatch.setattr(clinic, "_status", lambda db, i, today, rules: made.append(i) or real(db, i, today, rules))
+    actor = _clinician(world)
+    clinic_list(world.db, actor, TODAY)
+    assert made == [world.a]
+    clinic_list(world.db, actor, TODAY, search="sam")
+    assert made == [world.a]  # fresh: one query, nothing rebuilt
+    upsert_checkin(world.db, world.a, Checkin(date=TODAY, pain_rest=1))  # a write by any path changes the stamp
+    clinic_list(world.db, actor, TODAY)
+    assert made == [world.a, world.a]
+    clinic_list(world.db, actor, TODAY + dt.timedelta(days=1))  # another day
+    assert len(made) == 3
+    other = _linked(world, "Wim")
+    assert clinic.refresh_all(world.db, TODAY) == 3  # Sam (as of tomorrow), Wim, and Bea (clinician_b's)
+    assert clinic.refresh_all(world.db, TODAY) == 0
+    clinic_list(world.db, actor, TODAY)
+    assert made.count(other) == 1
 
 
 def test_the_clinic_page_shows_the_red_flag_athlete_first_and_why(world: World) -> None:

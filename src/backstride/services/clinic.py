@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from backstride.core.planned_done import WeekRecord, planned_against_done
 from backstride.core.planner import Assessment, assess
@@ -26,7 +27,8 @@ from backstride.services.runs import planned_sessions
 from backstride.storage import Database, planner_state
 from backstride.storage.tables import AthleteRow, AthleteStatusRow, CheckinRow, ClinicianLinkRow
 
-__all__ = ["ATTENTION_BELOW", "MISSED_DAYS", "RANKS", "ClinicRow", "clinic_list", "rank_of", "refresh_status"]
+__all__ = ["ATTENTION_BELOW", "MISSED_DAYS", "RANKS", "ClinicRow", "clinic_list", "rank_of", "refresh_all",
+           "refresh_status"]
 
 # The list's order, most urgent first; the last is "nothing to look at".
 RANKS = ("emergency", "see_soon", "flare", "no_dose", "missed_checkins", "off_plan", "steady")
@@ -111,11 +113,39 @@ def _status(db: Database, athlete_id: int, today: dt.date, rules: Catalogue) -> 
 def refresh_status(db: Database, athlete_id: int, today: dt.date, revision: int,
                    rules: Catalogue | None = None) -> AthleteStatusRow:
     """Rebuild and keep one athlete's row as of ``today`` and their ``revision``."""
-    fresh = _status(db, athlete_id, today, rules or default_catalogue())
+    return _keep(db, [_made(db, athlete_id, today, revision, rules or default_catalogue())])[0]
+
+
+def _made(db: Database, athlete_id: int, today: dt.date, revision: int, rules: Catalogue) -> AthleteStatusRow:
+    fresh = _status(db, athlete_id, today, rules)
     fresh.revision = revision
-    with db.write() as session:
-        session.merge(fresh)
     return fresh
+
+
+def _keep(db: Database, rows: list[AthleteStatusRow]) -> list[AthleteStatusRow]:
+    """Write rebuilt rows in one transaction (the list's first view of a day rebuilds them all). When
+    another worker wrote one of them first, theirs stands: both were made from the same stamp."""
+    if rows:
+        try:
+            with db.write() as session:
+                for row in rows:
+                    session.merge(row)
+        except IntegrityError:
+            pass
+    return rows
+
+
+def refresh_all(db: Database, today: dt.date) -> int:
+    """Rebuild every stale status row of every linked athlete (for a nightly job: the morning's first
+    view of the list then reads fresh rows). Returns how many were rebuilt."""
+    rules = default_catalogue()
+    query = (select(AthleteRow.id, AthleteRow.revision, AthleteStatusRow).distinct()
+             .join(ClinicianLinkRow, ClinicianLinkRow.athlete_id == AthleteRow.id)
+             .outerjoin(AthleteStatusRow, AthleteStatusRow.athlete_id == AthleteRow.id))
+    with db.session() as session:
+        found = session.execute(query).all()
+    stale = [_made(db, i, today, int(r), rules) for i, r, s in found if not _fresh(s, int(r), today)]
+    return len(_keep(db, stale))
 
 
 def _linked_rows(db: Database, actor: Actor, only: int | None = None
@@ -143,6 +173,16 @@ def _fresh(status: AthleteStatusRow | None, revision: int, today: dt.date) -> bo
     return status is not None and status.on_date == today and status.revision == revision
 
 
+def _current(db: Database, found: list[tuple[int, str, int, AthleteStatusRow | None]],
+             today: dt.date) -> dict[int, AthleteStatusRow]:
+    """Each athlete's status row, the stale ones rebuilt (and written in one transaction)."""
+    rules = default_catalogue()
+    rows = {i: s for i, _, _, s in found if s is not None}
+    stale = [_made(db, i, today, r, rules) for i, _, r, s in found if not _fresh(s, r, today)]
+    rows.update((row.athlete_id, row) for row in _keep(db, stale))
+    return rows
+
+
 def clinic_list(db: Database, actor: Actor, today: dt.date, *, attention: bool = False,
                 search: str = "", only: int | None = None) -> list[ClinicRow]:
     """The actor's linked athletes, most urgent first (then by name); only those needing attention, or
@@ -150,16 +190,9 @@ def clinic_list(db: Database, actor: Actor, today: dt.date, *, attention: bool =
     rebuilt on the way."""
     if actor.role not in ("clinician", "admin"):
         return []
-    rules = default_catalogue()
     wanted = search.strip().casefold()
-    out = []
-    for athlete_id, name, revision, status in _linked_rows(db, actor, only):
-        if wanted and wanted not in name.casefold():
-            continue
-        if not _fresh(status, revision, today):
-            status = refresh_status(db, athlete_id, today, revision, rules)
-        assert status is not None
-        row = _row(athlete_id, name, status)
-        if not attention or row.needs_attention:
-            out.append(row)
-    return sorted(out, key=lambda r: (r.rank, r.name.casefold(), r.athlete_id))
+    found = [(i, n, r, s) for i, n, r, s in _linked_rows(db, actor, only) if not wanted or wanted in n.casefold()]
+    current = _current(db, found, today)
+    rows = [_row(i, n, current[i]) for i, n, _, _ in found]
+    return sorted((r for r in rows if not attention or r.needs_attention),
+                  key=lambda r: (r.rank, r.name.casefold(), r.athlete_id))
