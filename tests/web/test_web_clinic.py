@@ -181,7 +181,14 @@ def _links(world: World, athlete: int) -> set[int]:
 
 
 def test_an_invitation_links_a_signed_in_athlete_once_and_the_athlete_can_end_it(world: World) -> None:
-    link = _invite(world)
+    elsewhere = _invite(world, "someone.else@example.org")
+    page = world.browsers["athlete_b"].get(elsewhere)
+    assert "This invitation is for someone.else@example.org" in page.text and "Let them read" not in page.text
+    refused = world.browsers["athlete_b"].post("/invite", data={"csrf": csrf_of(page.text),
+                                                                "token": elsewhere.split("=", 1)[1]})
+    assert refused.status_code == 422 and "is for someone.else@example.org" in refused.text
+    assert world.users["clinician_none"] not in _links(world, world.b)
+    link = _invite(world, "B@example.org")
     client = world.browsers["athlete_b"]
     page = client.get(link)
     assert page.status_code == 200 and "pn@example.org" in page.text

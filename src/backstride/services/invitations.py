@@ -104,12 +104,16 @@ def _use(db: Database, found: Invitation, athlete_id: int, when: dt.datetime) ->
 
 def accept(db: Database, actor: Actor, secret: str, *, client: str | None = None,
            now: dt.datetime | None = None) -> Invitation:
-    """A signed-in athlete uses an invitation: the clinician is linked to them. AccountProblem when the
-    link cannot be used (unknown, used, expired, or not an athlete's account)."""
+    """A signed-in athlete uses an invitation made for their address: the clinician is linked to them.
+    AccountProblem when the link cannot be used (unknown, used, expired, for another address, or not an
+    athlete's account): a forwarded link opens no one else's log to the clinician."""
     when = now or utcnow()
     found = invitation(db, secret, when)
     if actor.role != "athlete" or actor.athlete_id is None:
         raise AccountProblem("invitation", "sign in with the athlete's own account to accept it")
+    if found is not None and found.email != actor.email:
+        raise AccountProblem("invitation", f"this invitation is for {found.email}; you are signed in as "
+                                           f"{actor.email}. Ask your clinician for one to this address")
     if found is None or not _use(db, found, actor.athlete_id, when):
         raise AccountProblem("invitation", "this invitation has been used or has expired; ask for a new one")
     link_clinician(db, found.clinician, actor.athlete_id, when, by=actor.user_id, client=client)
