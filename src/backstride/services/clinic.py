@@ -49,7 +49,6 @@ class ClinicRow:
     last_checkin: dt.date | None
     level: str  # triage's level
     rules: tuple[str, ...]  # triage's rules that fired
-    phase: str
 
     @property
     def kind(self) -> str:
@@ -105,7 +104,7 @@ def _status(db: Database, athlete_id: int, today: dt.date, rules: Catalogue) -> 
     weeks: Sequence[WeekRecord] = planned_against_done(a.state, planned_sessions(db, athlete_id, today, 2), 2, rules)
     last = _last_checkin(db, athlete_id, today)
     rank, reason = rank_of(a, weeks[-2] if len(weeks) >= 2 else None, last)
-    payload = {"level": a.triage.level, "rules": list(a.triage.fired), "phase": a.dose.phase}
+    payload = {"level": a.triage.level, "rules": list(a.triage.fired)}  # the phase: the plan's (the summary)
     return AthleteStatusRow(athlete_id=athlete_id, on_date=today, rank=rank, reason=reason, last_checkin=last,
                             payload=payload)
 
@@ -166,7 +165,7 @@ def _linked_rows(db: Database, actor: Actor, only: int | None = None
 def _row(athlete_id: int, name: str, status: AthleteStatusRow) -> ClinicRow:
     payload = status.payload or {}
     return ClinicRow(athlete_id, name, status.rank, status.reason, status.last_checkin,
-                     str(payload.get("level", "none")), tuple(payload.get("rules", ())), str(payload.get("phase", "")))
+                     str(payload.get("level", "none")), tuple(payload.get("rules", ())))
 
 
 def _fresh(status: AthleteStatusRow | None, revision: int, today: dt.date) -> bool:
