@@ -12,12 +12,14 @@ the athlete's (bumped by the database on every write to what the plan reads). Th
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from backstride.core.planned_done import WeekRecord, planned_against_done
 from backstride.core.planner import Assessment, assess
@@ -124,13 +126,13 @@ def _made(db: Database, athlete_id: int, today: dt.date, revision: int, rules: C
 def _keep(db: Database, rows: list[AthleteStatusRow]) -> list[AthleteStatusRow]:
     """Write rebuilt rows in one transaction (the list's first view of a day rebuilds them all). When
     another worker wrote one of them first, theirs stands: both were made from the same stamp."""
+    def merge(session: Session) -> None:
+        for row in rows:
+            session.merge(row)
+
     if rows:
-        try:
-            with db.write() as session:
-                for row in rows:
-                    session.merge(row)
-        except IntegrityError:
-            pass
+        with contextlib.suppress(IntegrityError):
+            db.run_write(merge)  # retried on a PostgreSQL serialization failure or deadlock
     return rows
 
 
