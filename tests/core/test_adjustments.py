@@ -65,7 +65,7 @@ def test_a_range_must_stay_in_order() -> None:
     low = check_adjustment(RULES, "W-START", "fraction", 0.5)  # below the cited 60% least
     with pytest.raises(AdjustmentProblem) as refused:
         adjusted(RULES, [low])
-    assert "change min_fraction first" in refused.value.message
+    assert "keep min_fraction at or below fraction" in refused.value.message
     both = [check_adjustment(RULES, "W-START", "min_fraction", 0.5), low]
     assert adjusted(RULES, both).value("W-START", "fraction") == 0.5
 

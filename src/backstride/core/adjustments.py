@@ -145,8 +145,10 @@ def check_together(rules: Catalogue, adjustments: Iterable[Adjustment]) -> dict[
         lo = values.get((rule_id, low), rules.value(rule_id, low))
         hi = values.get((rule_id, high), rules.value(rule_id, high))
         if lo > hi + 1e-9:
-            raise AdjustmentProblem("value", f"{rule_id} {low} ({lo:g}) would be above its {high} ({hi:g}): "
-                                             f"change {high if (rule_id, low) in values else low} first")
+            bound = ADJUSTABLE.get((rule_id, low))
+            raise AdjustmentProblem("value", f"{rule_id} {low} ({shown(lo, bound)}) would be above its {high} "
+                                             f"({shown(hi, bound)}): keep {low} at or below {high} "
+                                             f"(change the other one first)")
     return values
 
 
