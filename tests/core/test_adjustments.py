@@ -29,7 +29,7 @@ RULES = default_catalogue()
 @pytest.mark.parametrize(("rule", "param", "value", "field", "words"), [
     ("W-NOPE", "fraction", 0.6, "rule", "no rule 'W-NOPE'"),
     ("W-START", "share", 0.6, "parameter", "has no parameter 'share'"),
-    ("T-PERSIST", "weeks_with_pain", 8, "parameter", "triage and the red flags are never adjustable"),
+    ("T-PERSIST", "weeks_with_pain", 8, "rule", "triage and the red flags are never adjustable"),
     ("B-PACE", "easy_pace_min_per_km", 7, "parameter", "cannot be adjusted"),
     ("W-START", "fraction", "lots", "value", "give a number"),
     ("W-START", "fraction", True, "value", "give a number"),

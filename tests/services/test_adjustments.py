@@ -83,8 +83,8 @@ def test_undoing_the_latest_setting_brings_back_the_one_before(db: Database) -> 
 
 @pytest.mark.parametrize(("rule", "param", "value", "reason", "field"), [
     ("W-START", "fraction", 0.9, "why", "value"),
-    ("T-EMERG", "anything", 1, "why", "parameter"),
-    ("T-PERSIST", "weeks_with_pain", 12, "why", "parameter"),
+    ("T-EMERG", "anything", 1, "why", "rule"),
+    ("T-PERSIST", "weeks_with_pain", 12, "why", "rule"),
     ("W-START", "fraction", 0.6, "  ", "reason"),
     ("X-NONE", "fraction", 0.6, "why", "rule"),
 ])

@@ -121,6 +121,9 @@ def check_adjustment(rules: Catalogue, rule_id: str, parameter: str, raw: object
     if rule_id not in rules:
         raise AdjustmentProblem("rule", f"there is no rule {rule_id!r} in the catalogue")
     rule = rules.rule(rule_id)
+    if rule.section == "triage":
+        raise AdjustmentProblem("rule", f"{rule_id} cannot be adjusted: triage and the red flags are never "
+                                        "adjustable")
     if parameter not in rule.parameters:
         names = ", ".join(rule.parameters) or "none"
         raise AdjustmentProblem("parameter", f"rule {rule_id} has no parameter {parameter!r} (it has: {names})")
