@@ -79,6 +79,10 @@ class Choice:
     bound: Bound
 
     @property
+    def default_text(self) -> str:
+        return shown(self.default, self.bound)
+
+    @property
     def range_text(self) -> str:
         return f"{shown(self.bound.lo, self.bound)} to {shown(self.bound.hi, self.bound)}"
 
