@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_log_cli import create, run
+from tests.conftest import SHARED
 
 
 @pytest.fixture
@@ -74,3 +75,24 @@ def test_a_diagnosis_and_a_clearance_go_on_the_trail(db: str) -> None:
                                                                    ("clearance", "lee", "settled")]
     bad = run("athlete", "diagnosis", "-a", str(athlete), "--text", "x", "--stops-running", "flu", "--db", db)
     assert bad.returncode == 2 and "--stops-running: give one of" in bad.stderr
+
+
+def test_an_adjusted_plan_and_decision_keep_to_the_contract(db: str) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    folder = SHARED / "contract"
+    if not folder.exists():
+        pytest.skip(f"{folder} is absent")
+    from referencing import Registry, Resource
+
+    athlete = create(db)
+    for rule, param, value in (("W-START", "fraction", "60%"), ("I-STAIRS", "allowed", "no"),
+                               ("P-RED-DURING", "max_rise_points", "2")):
+        assert run("adjust", "set", "-a", str(athlete), "--rule", rule, "--param", param, "--value", value,
+                   "--reason", "physio's call", "--db", db).returncode == 0
+    plan_schema = json.loads((folder / "plan.schema.json").read_text())
+    registry = Registry().with_resources([("plan.schema.json", Resource.from_contents(plan_schema))])
+    decision_schema = json.loads((folder / "decision.schema.json").read_text())
+    for command, schema in (("plan", plan_schema), ("decide", decision_schema)):
+        doc = json.loads(_plan(db, athlete, command))
+        assert list(jsonschema.Draft202012Validator(schema, registry=registry).iter_errors(doc)) == []
+    assert "adjusted by your physio" in _plan(db, athlete)
