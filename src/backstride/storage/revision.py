@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from backstride.storage.tables import AthleteRow
@@ -121,10 +121,12 @@ def drop_triggers(op: Any, tables: Iterable[str]) -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}" if postgres else f"DROP TRIGGER IF EXISTS {name}")
 
 
+_REVISIONS = select(AthleteRow.id, AthleteRow.revision).where(AthleteRow.id.in_(bindparam("ids", expanding=True)))
+
+
 def revisions(session: Session | Connection, athlete_ids: Iterable[int]) -> dict[int, int]:
     """Each athlete's current revision, in one query (athletes that do not exist are left out)."""
     ids = list(athlete_ids)
     if not ids:
         return {}
-    rows = session.execute(select(AthleteRow.id, AthleteRow.revision).where(AthleteRow.id.in_(ids)))
-    return {int(i): int(r) for i, r in rows}
+    return {int(i): int(r) for i, r in session.execute(_REVISIONS, {"ids": ids})}
