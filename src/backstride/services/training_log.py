@@ -18,6 +18,7 @@ from backstride.core.planner import assess, plan_week
 from backstride.core.triage import TriageResult
 from backstride.exports.calendar import plan_to_ics
 from backstride.services.adjustments import rules_for
+from backstride.services.memo import athlete_memo
 from backstride.storage import (
     Database,
     create_athlete,
@@ -31,6 +32,7 @@ from backstride.storage import (
 
 __all__ = [
     "CheckinResult",
+    "PlannedWeek",
     "TodayView",
     "athlete_state",
     "calendar_for",
@@ -38,6 +40,7 @@ __all__ = [
     "decide_for",
     "open_database",
     "plan_for",
+    "planned_week",
     "record_checkin",
     "store_athlete",
     "today_for",
@@ -74,6 +77,27 @@ def decide_for(db: Database, athlete_id: int, today: dt.date) -> tuple[State, De
     """Today's decision for a stored athlete."""
     state = athlete_state(db, athlete_id, today, planner=True)
     return state, decide_today(state, rules_for(db, athlete_id))
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedWeek:
+    """The week planned from today (not issued), with what showing it needs from the athlete's profile."""
+
+    plan: Plan
+    units: str
+    easy_pace_min_per_km: float | None
+
+
+def planned_week(db: Database, athlete_id: int, today: dt.date) -> PlannedWeek:
+    """The week from ``today`` as the web app and the calendar feed show it, remembered while the
+    athlete's history is unchanged (services/memo.py): the same plan as :func:`plan_for`."""
+    memo = athlete_memo(db, athlete_id)
+
+    def make() -> PlannedWeek:
+        state, plan = plan_for(db, athlete_id, today, save=False)
+        return PlannedWeek(plan, state.athlete.units, state.athlete.easy_pace_min_per_km)
+
+    return memo.get("week", today, make)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +157,13 @@ class TodayView:
 
 
 def today_for(db: Database, athlete_id: int, today: dt.date) -> TodayView:
-    """Today's decision with what the Today screen needs around it (one state read)."""
-    state, decision = decide_for(db, athlete_id, today)
-    done = [c for c in state.checkins if c.date == today]
-    return TodayView(decision, state.athlete.units, done[-1] if done else None)
+    """Today's decision with what the Today screen needs around it (one state read), remembered while the
+    athlete's history is unchanged (services/memo.py): the same decision as :func:`decide_for`."""
+    memo = athlete_memo(db, athlete_id)
+
+    def make() -> TodayView:
+        state, decision = decide_for(db, athlete_id, today)
+        done = [c for c in state.checkins if c.date == today]
+        return TodayView(decision, state.athlete.units, done[-1] if done else None)
+
+    return memo.get("today", today, make)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from backstride.contract import RUNNING_KINDS, Session
 from backstride.exports.fit_workout import session_fit, week_zip
-from backstride.services.training_log import plan_for
+from backstride.services.training_log import plan_for, planned_week
 from backstride.storage import Database, planned_days, state_for
 
 __all__ = ["plan_workout", "planned_runs", "workout_file"]
@@ -42,8 +42,8 @@ def plan_workout(db: Database, athlete_id: int, today: dt.date, day: dt.date) ->
 
     For the web's plan page, which shows the plan without issuing it; ValueError when no run is planned.
     """
-    state, plan = plan_for(db, athlete_id, today, save=False)
-    runs = [s for s in plan.sessions if s.date == day and s.kind in RUNNING_KINDS]
+    week = planned_week(db, athlete_id, today)
+    runs = [s for s in week.plan.sessions if s.date == day and s.kind in RUNNING_KINDS]
     if not runs:
         raise ValueError(f"no run is planned on {day:%A %d %B %Y}")
-    return session_fit(runs[0], units=state.athlete.units, easy_pace_min_per_km=state.athlete.easy_pace_min_per_km)
+    return session_fit(runs[0], units=week.units, easy_pace_min_per_km=week.easy_pace_min_per_km)

@@ -40,8 +40,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _columns(table: Table) -> list[Any]:
+    """The columns that are the athlete's data (not internal stamps such as ``athletes.revision``)."""
+    return [c for c in table.columns if not c.info.get("internal")]
+
+
 def _rows(conn: Connection, table: Table, athlete_id: int) -> list[dict[str, Any]]:
-    result = conn.execute(select(table).where(owned_by(table, athlete_id)).order_by(*table.primary_key.columns))
+    query = select(*_columns(table)).where(owned_by(table, athlete_id)).order_by(*table.primary_key.columns)
+    result = conn.execute(query)
     return [{key: _plain(value) for key, value in row._mapping.items()} for row in result]
 
 
@@ -103,7 +109,7 @@ def export_athlete_csv(db: Database, athlete_id: int, out_path: Path | str, *, o
             raise AthleteNotFound(athlete_id)
         conn = session.connection()
         contents = {
-            f"{table.name}.csv": _csv_text(_rows(conn, table, athlete_id), [c.name for c in table.columns])
+            f"{table.name}.csv": _csv_text(_rows(conn, table, athlete_id), [c.name for c in _columns(table)])
             for table in exported_tables()
         }
     buffer = io.BytesIO()

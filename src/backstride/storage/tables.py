@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -144,6 +145,8 @@ class AthleteRow(Base):
     history_of_cancer: Mapped[bool | None] = mapped_column(Boolean)
     osteoporosis_or_steroids: Mapped[bool | None] = mapped_column(Boolean)
     cleared_on: Mapped[dt.date | None] = mapped_column(Date)  # when a clinician last cleared running
+    # a stamp the database changes on every write to what the plan reads (storage/revision.py)
+    revision: Mapped[int] = mapped_column(BigInteger, server_default="0", info={"internal": True})
 
 
 class BaselineSessionRow(Base):

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from backstride.contract import Checkin, InvalidState, parse_checkin
 from backstride.services import accounts
 from backstride.services.manual_log import ManualEntry, NotPlausible, log_session
-from backstride.services.training_log import athlete_state, decide_for, plan_for, record_checkin
+from backstride.services.training_log import athlete_state, planned_week, record_checkin, today_for
 from backstride.storage import get_athlete, list_activities, list_checkins
 from backstride.web.security import AthleteRead, AthleteWrite, CurrentActor, database
 
@@ -81,15 +81,13 @@ def state(request: Request, athlete_id: AthleteRead) -> Any:
 @router.get("/athletes/{athlete_id}/plan")
 def plan(request: Request, athlete_id: AthleteRead) -> Any:
     """The seven days from today as ``backstride.plan/1`` (computed, not issued)."""
-    _, planned = plan_for(database(request), athlete_id, _today(), save=False)
-    return _contract(planned)
+    return _contract(planned_week(database(request), athlete_id, _today()).plan)
 
 
 @router.get("/athletes/{athlete_id}/decision")
 def decision(request: Request, athlete_id: AthleteRead) -> Any:
     """Today's decision as ``backstride.decision/1``."""
-    _, decided = decide_for(database(request), athlete_id, _today())
-    return _contract(decided)
+    return _contract(today_for(database(request), athlete_id, _today()).decision)
 
 
 @router.get("/athletes/{athlete_id}/checkins")

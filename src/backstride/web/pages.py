@@ -23,7 +23,7 @@ from backstride.services.checkin_questions import ASKED_EACH_MORNING, LEG_DETAIL
 from backstride.services.manual_log import ManualEntry, NotPlausible, log_session
 from backstride.services.safekeeping import erase
 from backstride.services.shoes import add_shoes, shoes_of
-from backstride.services.training_log import plan_for, record_checkin, today_for
+from backstride.services.training_log import planned_week, record_checkin, today_for
 from backstride.services.workouts import plan_workout
 from backstride.storage import cleared_on, export_athlete, get_athlete, list_activities, state_for
 from backstride.storage.errors import NotFound
@@ -235,12 +235,13 @@ async def checkin(request: Request, athlete_id: AthleteWrite) -> Response:
 def plan_page(request: Request, athlete_id: AthleteRead) -> Response:
     from backstride.rules import default_catalogue
 
-    state, plan = plan_for(database(request), athlete_id, today(), save=False)
+    week = planned_week(database(request), athlete_id, today())
+    plan = week.plan
     catalogue = default_catalogue()
     ids = {r.id for r in plan.rules_applied} | {r for s in plan.sessions for r in s.rules}
     titles = {r: (catalogue.rule(r).title if r in catalogue else r) for r in ids}
     return page(request, "plan.html", {"title": "Plan", "athlete_id": athlete_id, "plan": plan,
-                                       "units": state.athlete.units, "titles": titles, "calendar_url": None})
+                                       "units": week.units, "titles": titles, "calendar_url": None})
 
 
 @router.get("/athletes/{athlete_id}/plan/{day}/workout.fit")
@@ -270,8 +271,8 @@ def calendar_feed(request: Request, secret: str) -> Response:
     athlete_id = accounts.calendar_athlete(db, secret[:100])
     if athlete_id is None:
         raise HTTPException(404, "There is nothing here.")
-    state, plan = plan_for(db, athlete_id, today(), save=False)
-    body = plan_to_ics(plan, athlete_name=get_athlete(db, athlete_id).name, units=state.athlete.units)
+    week = planned_week(db, athlete_id, today())
+    body = plan_to_ics(week.plan, athlete_name=get_athlete(db, athlete_id).name, units=week.units)
     return Response(body, media_type="text/calendar")
 
 

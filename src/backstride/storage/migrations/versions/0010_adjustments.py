@@ -1,13 +1,15 @@
 """A clinician's adjustments, diagnoses and clearances, as a trail of events.
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-04
 
 One table, ``adjustment_events``: each row is a change a clinician recorded for one athlete (an adjustment
 of a rule's number, an undo of one, a diagnosis, a clearance), with who, when and why. Rows are never
-updated or deleted but with the athlete (they cascade on erasure, and exports carry them). Written on its
-own branch beside the lead's 0008; the lead re-chains ``down_revision`` at the merge.
+updated or deleted but with the athlete (they cascade on erasure, and exports carry them). The plan reads
+them (the athlete's adjusted catalogue), so every write changes the athlete's revision stamp like the
+other plan inputs (storage/revision.py). Written on its own branch beside 0008 and 0009; chained after
+0008 here, and re-chained after whatever comes before it at the merge.
 """
 
 from __future__ import annotations
@@ -17,8 +19,12 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from backstride.storage import revision as stamp
+
+TABLE = "adjustment_events"
+
 revision: str = "0010"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -46,8 +52,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_adjustment_events")),
     )
     op.create_index(op.f("ix_adjustment_events_athlete_id"), "adjustment_events", ["athlete_id"])
+    stamp.install_triggers(op, [TABLE])  # the plan reads the adjustments: a change is a new revision
 
 
 def downgrade() -> None:
+    stamp.drop_triggers(op, [TABLE])
     op.drop_index(op.f("ix_adjustment_events_athlete_id"), table_name="adjustment_events")
     op.drop_table("adjustment_events")
