@@ -115,9 +115,10 @@ def _adjustments(events: Sequence[ClinicalEvent]) -> list[Adjustment]:
     return [Adjustment(e.rule_id or "", e.parameter or "", float(e.value)) for e in in_force(events)]
 
 
-def rules_for(db: Database, athlete_id: int) -> Catalogue:
-    """The catalogue the planner reads for this athlete: the shipped one with their adjustments in it."""
-    return adjusted(default_catalogue(), _adjustments(list_events(db, athlete_id)))
+def rules_for(db: Database, athlete_id: int, *, known: bool = False) -> Catalogue:
+    """The catalogue the planner reads for this athlete: the shipped one with their adjustments in it
+    (``known``: the caller has just read the athlete, so their existence is not checked again)."""
+    return adjusted(default_catalogue(), _adjustments(list_events(db, athlete_id, known=known)))
 
 
 def adjustments_for(db: Database, athlete_id: int) -> AdjustmentsView:

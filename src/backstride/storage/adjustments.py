@@ -72,10 +72,12 @@ def add_event(db: Database, athlete_id: int, kind: str, *, at: dt.datetime, reas
         return _event(row)
 
 
-def list_events(db: Database, athlete_id: int) -> list[ClinicalEvent]:
-    """The athlete's whole trail, oldest first."""
+def list_events(db: Database, athlete_id: int, *, known: bool = False) -> list[ClinicalEvent]:
+    """The athlete's whole trail, oldest first (AthleteNotFound for an unknown athlete, unless the caller
+    has just read the athlete and says so with ``known``: the planner's read, one query fewer)."""
     with db.session() as session:
-        require_athlete(session, athlete_id)
+        if not known:
+            require_athlete(session, athlete_id)
         rows = session.scalars(select(AdjustmentEventRow).where(AdjustmentEventRow.athlete_id == athlete_id)
                                .order_by(AdjustmentEventRow.id))
         return [_event(r) for r in rows]
