@@ -9,7 +9,8 @@ the clients are asyncio tasks in this process. Each round runs every scenario fo
 their spread (min-max):
 
 - ``healthz``: a bare ``GET /healthz`` of the same server, the ceiling (no database, no template);
-- ``plan``: ``GET /api/athletes/{id}/plan`` with a bearer token (state read, the week planned, JSON);
+- ``plan``: ``GET /api/athletes/{id}/plan`` with a bearer token (the week remembered while the athlete's
+  history is unchanged, so after the first request: sign-in, access check, revision read, JSON);
 - ``today``: the Today page with a session cookie (decision, template);
 - ``checkin``: ``POST /api/athletes/{id}/checkins``, each on a day of its own, so that every 201 must
   leave one row: after the run the rows are counted and any check-in lost is reported (T13).
@@ -17,6 +18,8 @@ their spread (min-max):
 The issue's targets (plan p99 under 100 ms, plan throughput at least a quarter of /healthz's, no
 check-in lost and no 5xx) are printed beside the figures, never asserted: the machine is shared and
 the client shares its cores with the server, so the figures are this machine's, not the app's limit.
+"CPU ms/req" is the server processes' own CPU time per answered request (from /proc), the figure least
+moved by the client and by other work on the machine.
 SQLite by default (a temp file); ``--database-url`` points at an empty PostgreSQL database instead.
 """
 
@@ -26,6 +29,7 @@ import argparse
 import asyncio
 import datetime as dt
 import multiprocessing
+import os
 import socket
 import statistics
 import sys
@@ -81,6 +85,11 @@ class Result:
     other_errors: int = 0
     locked: int = 0  # answers mentioning "locked" (SQLite's busy error leaking through)
     created: int = 0
+    server_cpu_s: float = 0.0  # CPU time the server's processes spent in this scenario (user + system)
+
+    def cpu_ms_per_request(self) -> float:
+        """Server CPU per answered request: the server's own cost, whatever the client and the machine do."""
+        return self.server_cpu_s / len(self.latencies) * 1000 if self.latencies else float("nan")
 
     def figures(self) -> tuple[float, float, float]:
         """Requests per second, p50 and p99 in milliseconds."""
@@ -148,6 +157,27 @@ async def _scenario(name: str, base: str, ctx: dict[str, Any], clients: int, sec
     return result
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and all its descendants (workers), from /proc; 0 where /proc is absent."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended while we looked
+        me = int(entry.parent.name)
+        children.setdefault(int(fields[1]), []).append(me)
+        times[me] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += times.get(current, 0.0)
+        todo.extend(children.get(current, []))
+    return total
+
+
 def _wait_for(base: str, timeout_s: float = 60) -> None:
     import httpx2 as httpx
 
@@ -194,7 +224,10 @@ def main(argv: list[str] | None = None) -> int:
         results: dict[str, list[Result]] = {s: [] for s in SCENARIOS}
         for _ in range(args.rounds):
             for name in SCENARIOS:
-                results[name].append(asyncio.run(_scenario(name, base, ctx, args.clients, args.seconds, days)))
+                before = _cpu_seconds(server.pid)
+                result = asyncio.run(_scenario(name, base, ctx, args.clients, args.seconds, days))
+                result.server_cpu_s = _cpu_seconds(server.pid) - before
+                results[name].append(result)
     finally:
         server.terminate()
         server.join(10)
@@ -202,13 +235,16 @@ def main(argv: list[str] | None = None) -> int:
     backend = "postgresql" if url.startswith("postgres") else "sqlite"
     print(f"backstride web load: {backend}, {args.clients} clients, {args.seconds:g} s x {args.rounds} rounds "
           f"per scenario (median [min-max] over rounds)")
-    print(f"{'scenario':<9} {'req/s':>22} {'p50 ms':>22} {'p99 ms':>22} {'5xx':>5} {'4xx/err':>8} {'locked':>7}")
+    print(f"{'scenario':<9} {'req/s':>22} {'p50 ms':>22} {'p99 ms':>22} {'CPU ms/req':>18} {'5xx':>5} "
+          f"{'4xx/err':>8} {'locked':>7}")
     medians: dict[str, tuple[float, float]] = {}
     for name in SCENARIOS:
         figs = [r.figures() for r in results[name]]
         rps, p50, p99 = ([f[i] for f in figs] for i in range(3))
         medians[name] = (statistics.median(rps), statistics.median(p99))
+        cpu = [r.cpu_ms_per_request() for r in results[name]]
         print(f"{name:<9} {_spread(rps, '.0f'):>22} {_spread(p50, '.1f'):>22} {_spread(p99, '.1f'):>22} "
+              f"{_spread(cpu, '.2f'):>18} "
               f"{sum(r.server_errors for r in results[name]):>5} {sum(r.other_errors for r in results[name]):>8} "
               f"{sum(r.locked for r in results[name]):>7}")
     created = sum(r.created for r in results["checkin"])
@@ -216,6 +252,10 @@ def main(argv: list[str] | None = None) -> int:
     share = medians["plan"][0] / medians["healthz"][0] if medians["healthz"][0] else float("nan")
     print(f"plan p99 {medians['plan'][1]:.1f} ms (target < 100): {'met' if medians['plan'][1] < 100 else 'NOT met'}")
     print(f"plan throughput {share:.0%} of /healthz's (target >= 25%): {'met' if share >= 0.25 else 'NOT met'}")
+    cpu = {n: statistics.median(r.cpu_ms_per_request() for r in results[n]) for n in ("healthz", "plan")}
+    if cpu["plan"] > 0:
+        print(f"plan server CPU {cpu['plan']:.2f} ms/request, {cpu['healthz'] / cpu['plan']:.0%} of /healthz's "
+              f"throughput where the server's CPU is the limit")
     five = sum(r.server_errors for rs in results.values() for r in rs)
     print(f"check-ins: {created} answered 201, {rows_after - rows_before} rows added, {lost} lost; "
           f"{five} 5xx in all: {'met' if lost == 0 and five == 0 else 'NOT met'}")

@@ -324,6 +324,8 @@ PLAN_CHECKS.update({
 })
 
 DECISION_CHECKS.update({
+    "text_matches": lambda d, s, v: [] if any(re.search(v, t, flags=re.I) for t in [*_decision_text(d), *d.stop_if])
+    else [f"no reason or stop sign matches {v!r}"],
     "agrees_with_plan": lambda d, s, v: agreement_failures(_plan(s), d),
     "first_reason_matches": lambda d, s, v: [] if d.reasons and re.search(v, d.reasons[0].text, flags=re.I)
     else [f"the first reason is {d.reasons[0].text if d.reasons else None!r}, expected it to match {v!r}"],

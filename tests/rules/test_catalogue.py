@@ -100,7 +100,8 @@ def test_a_plan_with_an_adjusted_rule_says_so() -> None:
                          "checkins": [{"date": "2026-11-29", "pain_rest": 3}]})
     plan = plan_week(state, tuned)
     assert plan.volume.planned_run_km == pytest.approx(13.0, abs=0.5)
-    assert any("instead of 0.7" in r.why for r in plan.rules_applied if r.id == "W-START")
+    assert any("adjusted by your physio: fraction 65% (cited default 70%)" in r.why
+               for r in plan.rules_applied if r.id == "W-START")
 
 
 BROKEN = {

@@ -14,6 +14,7 @@ Each file holds a list of scenarios:
         activities: [2026-11-26 easy 4 rpe=3]
         athlete: {cadence_spm: 164}
       expect: {phase: calm, fraction_of_last_week: [0.8, 0.9]}
+      adjustments: {"W-FLARE cut": 0.2}   # optional: a physio's adjustments for this athlete
 
 ``xfail: "<finding>"`` marks a scenario the planner does not meet yet (strictly: once it passes, the
 marker must go). In ``history``, ``kinds: {long: long_run_walk}`` records a baseline kind as another
@@ -32,8 +33,10 @@ import pytest
 import yaml
 
 from backstride.contract import parse_state
+from backstride.core.adjustments import adjusted, check_adjustment
 from backstride.core.decide import decide_today
 from backstride.core.planner import plan_week
+from backstride.rules import Catalogue, default_catalogue
 from tests.plan_checks import DECISION_CHECKS, PLAN_CHECKS, contract_failures, decision_failures
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -112,6 +115,13 @@ def build_state(spec: dict[str, Any]) -> dict[str, Any]:
             "checkins": sorted(by_date.values(), key=lambda c: c["date"]), "activities": activities}
 
 
+def adjusted_rules(given: dict[str, Any]) -> Catalogue:
+    """A physio's adjustments as a scenario writes them, ``{"W-START fraction": 0.6}``, in the catalogue."""
+    base = default_catalogue()
+    changes = [check_adjustment(base, *name.split(), value) for name, value in given.items()]
+    return adjusted(base, changes)
+
+
 class ScenarioFailure(Exception):
     pass
 
@@ -124,19 +134,20 @@ class ScenarioItem(pytest.Item):
     def runtest(self) -> None:
         spec = self.spec
         state = parse_state(build_state(spec["state"]))
+        rules = adjusted_rules(spec.get("adjustments", {}))
         command = spec.get("command", "plan")
         rule = spec.get("rule")
         expect = dict(spec.get("expect", {}))
         failures: list[str] = []
         if command == "plan":
-            doc = plan_week(state)
+            doc = plan_week(state, rules)
             failures += contract_failures(doc, state)
             checks = PLAN_CHECKS
-            again = plan_week(state)
+            again = plan_week(state, rules)
             if again.to_json() != doc.to_json():
                 failures.append("not deterministic")
         else:
-            doc = decide_today(state)  # type: ignore[assignment]
+            doc = decide_today(state, rules)  # type: ignore[assignment]
             failures += decision_failures(doc)  # type: ignore[arg-type]
             checks = DECISION_CHECKS  # type: ignore[assignment]
         if rule is not None:

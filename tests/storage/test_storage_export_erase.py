@@ -15,6 +15,7 @@ from sqlalchemy import func, inspect, select
 
 from backstride.contract import Checkin, Plan
 from backstride.storage.activities import add_activity
+from backstride.storage.adjustments import add_event
 from backstride.storage.athletes import create_athlete, list_athletes, state_for
 from backstride.storage.checkins import upsert_checkin
 from backstride.storage.engine import Database
@@ -59,6 +60,11 @@ def _populate(db: Database, notes: str = "") -> int:
                                      reason="steady", last_checkin=dt.date(2026, 11, 30), payload={}))
         session.add(ClinicNoteRow(athlete_id=athlete, author_id=None, created_at=dt.datetime.now(UTC),
                                   text=f"note {notes}", shared=False))
+    # A physio's adjustment and its undo, and a diagnosis in their words (the clinical trail).
+    first = add_event(db, athlete, "set", at=dt.datetime.now(UTC), rule_id="W-START", parameter="fraction",
+                      value=0.6, reason=f"very irritable {notes}", by_user_id=7, by_email="physio@example.org")
+    add_event(db, athlete, "undo", at=dt.datetime.now(UTC), refers_to=first.id, reason=f"settled {notes}")
+    add_event(db, athlete, "diagnosis", at=dt.datetime.now(UTC), reason=f"disc irritation {notes}")
     return athlete
 
 
@@ -164,7 +170,7 @@ def _without_ids(value: Any) -> Any:
         return {
             k: _without_ids(v)
             for k, v in value.items()
-            if k not in ("id", "athlete_id", "activity_id", "shoe_id", "exported_at")
+            if k not in ("id", "athlete_id", "activity_id", "shoe_id", "refers_to", "exported_at")
         }
     if isinstance(value, list):
         return [_without_ids(v) for v in value]
@@ -178,6 +184,8 @@ def test_an_export_loads_back_into_this_or_another_database(db: Database, sqlite
     assert again != athlete
     assert _without_ids(export_athlete(db, again)) == _without_ids(data)
     assert state_for(db, again, dt.date(2026, 11, 30)) == state_for(db, athlete, dt.date(2026, 11, 30))
+    trail = export_athlete(db, again)["adjustment_events"]  # the undo still points at its own setting
+    assert trail[1]["refers_to"] == trail[0]["id"] != data["adjustment_events"][0]["id"]
     with Database.open(sqlite_url.replace("backstride.db", "other.db")) as other:
         moved = import_athlete_export(other, data)
         assert _without_ids(export_athlete(other, moved)) == _without_ids(data)

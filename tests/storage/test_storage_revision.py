@@ -14,6 +14,7 @@ from sqlalchemy import text
 from backstride.contract import Checkin
 from backstride.core.planner import plan_week
 from backstride.storage import revision
+from backstride.storage.adjustments import add_event
 from backstride.storage.athletes import create_athlete, update_athlete
 from backstride.storage.checkins import upsert_checkin
 from backstride.storage.engine import Database
@@ -65,6 +66,10 @@ def test_each_plan_input_changes_the_stamp_on_insert_update_and_delete(db: Datab
 
     assert _changes(db, athlete, shoe_added)
     assert _changes(db, athlete, lambda: retire_shoe(db, athlete, shoe, on=day))
+    # A physio's adjustment is read into the plan's catalogue: it is a plan input like a check-in.
+    at = dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)
+    assert _changes(db, athlete, lambda: add_event(db, athlete, "set", at=at, rule_id="W-START",
+                                                   parameter="fraction", value=0.6, reason="irritable"))
     for table in revision.PLAN_INPUTS:
         def touch(table: str = table) -> None:
             with db.write() as session:

@@ -31,6 +31,7 @@ ADMIN = {("GET", "/admin"), ("POST", "/admin/links"), ("POST", "/admin/links/end
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # Values for the other path parameters (a clinician id linked to no one: ending it changes nothing).
 PARAMS: dict[str, str] = {"day": dt.date.today().isoformat(), "job_id": "1",  # job 1: athlete A's (conftest)
+                          "change_id": "1",  # no change yet: the undo is refused as a form problem
                           "clinician_id": "999999"}
 MISSING_IDS = (0, 999_999, 4_294_967_297, 10**30)
 OWN = {"athlete_a": "a", "athlete_b": "b", "clinician_a": "a", "clinician_b": "b"}
@@ -113,13 +114,21 @@ def _in(answer: Any) -> bool:
 
 
 def test_every_athlete_route_lets_its_athlete_in_and_a_linked_clinician_read(world: World) -> None:
+    """And the routes of a physio's changes (checked "adjust") the other way round: the linked clinician
+    changes, the athlete is refused (403: theirs to see, their physio's to change)."""
     world.app.state.access_checks = checks = []
+    adjusting = 0
     for method, path in athlete_routes(world):
         before = len(checks)
         mine = call(world, "athlete_a", method, fill(path, world.a))
         assert len(checks) > before, f"{method} {path} finished without the access check (T19)"
         actions = {c[2] for c in checks[before:]}
         clinician = call(world, "clinician_a", method, fill(path, world.a))
+        if "adjust" in actions:  # a physio's change: the athlete may only read
+            assert mine.status_code == 403, f"athlete_a may not adjust: {method} {path} gave {mine.status_code}"
+            assert _in(clinician), f"clinician_a {method} {path}: {clinician.status_code} {clinician.text[:300]}"
+            adjusting += 1
+            continue
         if "note" in actions:  # written by a linked clinician about the athlete
             assert mine.status_code == 404, f"an athlete may not write a clinician's note: {method} {path}"
             assert _in(clinician), f"clinician_a {method} {path}: {clinician.status_code}"
@@ -129,6 +138,7 @@ def test_every_athlete_route_lets_its_athlete_in_and_a_linked_clinician_read(wor
             assert clinician.status_code == 404, f"a clinician may not change {method} {path}"
         else:
             assert clinician.status_code < 400, f"clinician_a {method} {path}: {clinician.status_code}"
+    assert adjusting >= 4, "the page's and the API's changes of a physio's adjustments are all tried"
 
 
 def test_every_route_but_the_public_ones_records_an_access_check(world: World) -> None:

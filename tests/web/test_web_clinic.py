@@ -84,7 +84,7 @@ def test_a_status_row_is_rebuilt_only_when_the_day_or_the_athletes_stamp_changes
 
     made: list[int] = []
     real = clinic._status
-    monkeypatch.setattr(clinic, "_status", lambda db, i, today, rules: made.append(i) or real(db, i, today, rules))
+    monkeypatch.setattr(clinic, "_status", lambda db, i, today: made.append(i) or real(db, i, today))
     actor = _clinician(world)
     clinic_list(world.db, actor, TODAY)
     assert made == [world.a]

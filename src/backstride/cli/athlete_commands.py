@@ -166,6 +166,8 @@ def athlete_edit(
 def athlete_clear(
     athlete: Annotated[int, typer.Option("--athlete", "-a", help="The athlete's id.")],
     date: Annotated[str | None, typer.Option("--date", help="The day of the clearance (default today).")] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why running is cleared (kept on the trail).")] = "",
+    by: Annotated[str | None, typer.Option("--by", help="Who cleared it (a name or e-mail).")] = None,
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -175,7 +177,7 @@ def athlete_clear(
 
     day = today_option(date, "--date", past_only=True)
     with opened(db) as database:
-        cleared = clear_to_run(database, athlete, day)
+        cleared = clear_to_run(database, athlete, day, reason=reason, by_email=by)
     if as_json:
         print_json({"athlete": athlete, "cleared_on": day.isoformat(), "diagnoses_lifted": list(cleared.lifted)})
         return

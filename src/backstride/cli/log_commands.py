@@ -453,15 +453,17 @@ def athlete_units_km(athlete: int, db_url: str | None, value: float | None, opti
 
 def register(app: typer.Typer) -> None:
     """Add the training-log commands to the ``backstride`` command line."""
-    from backstride.cli import athlete_commands, manual_commands, safekeeping_commands, schema_commands
+    from backstride.cli import adjust_commands, athlete_commands, manual_commands, safekeeping_commands, schema_commands
 
     app.add_typer(manual_commands.app, name="log")
     athletes = typer.Typer(help="Athletes in the training log.", no_args_is_help=True)
     athletes.command("create")(athlete_commands.athlete_create)
     athletes.command("edit")(athlete_commands.athlete_edit)
     athletes.command("clear")(athlete_commands.athlete_clear)
+    athletes.command("diagnosis")(adjust_commands.athlete_diagnosis)
     athletes.command("list")(athlete_list)
     app.add_typer(athletes, name="athlete")
+    app.add_typer(adjust_commands.app, name="adjust")
     shoes = typer.Typer(help="Running shoes: distance counted from your runs.", no_args_is_help=True)
     shoes.command("add")(shoes_add)
     shoes.command("list")(shoes_list)

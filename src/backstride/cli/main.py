@@ -91,8 +91,14 @@ def decide(
     """Today's action: run as planned, shorter and easier, cross-train, rest, or seek care."""
     from backstride.core.decide import decide_today
 
-    state = _state_from_options(input_, athlete, db, today)
-    result = decide_today(state)
+    if input_ is None and athlete is not None:  # the stored athlete, with their physio's adjustments
+        from backstride.cli.session import decide_for_athlete
+
+        day(today, "--today")  # refused before the database is opened
+        state, result = decide_for_athlete(athlete, db, today)
+    else:
+        state = _state_from_options(input_, athlete, db, today)
+        result = decide_today(state)
     if as_json:
         sys.stdout.write(result.to_json() + "\n")
         return

@@ -18,10 +18,10 @@ from backstride.cli.output import fail
 from backstride.cli.params import day
 
 if TYPE_CHECKING:
-    from backstride.contract import Plan, State
+    from backstride.contract import Decision, Plan, State
     from backstride.storage import Database
 
-__all__ = ["opened", "plan_for_athlete", "print_json", "state_for_athlete", "today_option",
+__all__ = ["decide_for_athlete", "opened", "plan_for_athlete", "print_json", "state_for_athlete", "today_option",
            "write_file"]
 
 
@@ -82,6 +82,14 @@ def plan_for_athlete(athlete: int, db_url: str | None, today: str | None) -> tup
 
     with opened(db_url) as db:
         return plan_for(db, athlete, today_option(today))
+
+
+def decide_for_athlete(athlete: int, db_url: str | None, today: str | None) -> tuple[State, Decision]:
+    """Today's decision for a stored athlete, with their physio's adjustments: the database opened once."""
+    from backstride.services.training_log import decide_for
+
+    with opened(db_url) as db:
+        return decide_for(db, athlete, today_option(today))
 
 
 def write_file(path: Path, data: bytes) -> None:

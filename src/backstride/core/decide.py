@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 
 from backstride.contract import RUNNING_KINDS, Action, Decision, Reason, Session, State
+from backstride.core.adjustments import describe
 from backstride.core.planner import Assessment, plan_week
 from backstride.core.runner_units import decision_in_units
 from backstride.core.signals import today_signals
 from backstride.core.today import TodayCall
 from backstride.core.triage import TriageResult
-from backstride.rules import Catalogue, default_catalogue
+from backstride.rules import Catalogue, Override, default_catalogue
 
 __all__ = ["decide_today", "stop_signs"]
 
@@ -43,7 +44,26 @@ def decide_today(state: State, rules: Catalogue | None = None) -> Decision:
     and the plan's row for today are the same session.
     """
     rules = rules or default_catalogue()
-    return decision_in_units(_decide(state, rules), state.athlete.units)  # every text in the runner's units
+    decision = _physio_reasons(_decide(state, rules), rules)
+    return decision_in_units(decision, state.athlete.units)  # every text in the runner's units
+
+
+def _physio_reasons(decision: Decision, rules: Catalogue) -> Decision:
+    """Each adjusted rule the decision rests on (its reasons, today's session, the stop signs) is said to be
+    adjusted by the runner's physio, with the cited default beside the new value."""
+    if not rules.overrides:
+        return decision
+    cited = [r.rule for r in decision.reasons] + list(decision.session.rules if decision.session else ())
+    if decision.stop_if:
+        cited.append("P-RED-DURING")
+    by_rule: dict[str, list[Override]] = {}
+    for o in rules.overrides:
+        if o.rule_id in cited:
+            by_rule.setdefault(o.rule_id, []).append(o)
+    if not by_rule:
+        return decision
+    extra = [Reason(rule=rule_id, text=f"{_cap(describe(changes))}.") for rule_id, changes in by_rule.items()]
+    return decision.model_copy(update={"reasons": (*decision.reasons, *extra)})
 
 
 def _decide(state: State, rules: Catalogue) -> Decision:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from backstride.contract import RUNNING_KINDS, WEEKDAYS, BaselineSession, Plan, RuleApplied, Session, State
 from backstride.core import cross_training
+from backstride.core.adjustments import describe
 from backstride.core.dose import DoseDecision, decide_dose
 from backstride.core.explain import lead_with_three
 from backstride.core.pain_response import WeeklyHistory, weekly_history
@@ -18,9 +19,9 @@ from backstride.core.today import TodayCall, call_today, shorten_today
 from backstride.core.tolerated import SLACK_KM
 from backstride.core.triage import TriageResult, nodose_tests_due, triage
 from backstride.core.week_layout import cadence_target, lay_out_week
-from backstride.rules import Catalogue, default_catalogue
+from backstride.rules import Catalogue, Override, default_catalogue
 
-__all__ = ["HISTORY_WEEKS", "Assessment", "assess", "plan_week"]
+__all__ = ["HISTORY_WEEKS", "Assessment", "assess", "physio_notes", "plan_week"]
 
 HISTORY_WEEKS = 12  # how far back the weekly pain answers are read
 
@@ -236,12 +237,22 @@ def _rules_applied(cited: list[tuple[str, str]], sessions: list[Session], rules:
                                           "source": rules.source(rule_id)}
                 applied.append(entry)
 
-    # A clinician's adjustment is shown beside the default it overrides.
-    for o in rules.overrides:
-        if o.rule_id in by_id:
-            entry = by_id[o.rule_id]
-            entry["why"] += f"; adjusted: {o.parameter} = {o.value:g} instead of {o.default:g} ({o.reason})"
-
     if tri.running_allowed:  # the dose, the shape and the one change being tried come first
         applied = lead_with_three(applied, dose.dose_rule, frozenset(r.rule for r in tri.reasons))
+    return physio_notes(applied, rules)
+
+
+def physio_notes(applied: list[dict[str, str]], rules: Catalogue) -> list[dict[str, str]]:
+    """A clinician's adjustments, each beside the cited default it overrides: on the rule's own line
+    when the plan cites it, else on a line of its own at the end (the athlete sees every one)."""
+    by_rule: dict[str, list[Override]] = {}
+    for o in rules.overrides:
+        by_rule.setdefault(o.rule_id, []).append(o)
+    by_id = {e["id"]: e for e in applied}
+    for rule_id, changes in by_rule.items():
+        entry = by_id.get(rule_id)
+        if entry is not None:
+            entry["why"] += f"; {describe(changes)}"
+        else:
+            applied.append({"id": rule_id, "why": describe(changes), "source": rules.source(rule_id)})
     return applied

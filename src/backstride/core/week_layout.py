@@ -553,7 +553,8 @@ def _place_quality(w: _Week, dose: DoseDecision, sp: _Split, runs: list[_Run]) -
     if any(s.kind in SPEED_BASE for s in base_runs) and (
             dose.back is None or "speed" in dose.back):
         wanted.append("intervals_long")
-    if any(s.kind == "hills" for s in base_runs) and (dose.back is None or "hills" in dose.back):
+    if (any(s.kind == "hills" for s in base_runs) and (dose.back is None or "hills" in dose.back)
+            and rules.value("I-STAIRS", "allowed") >= 0.5):  # 0: no stairs (a clinician's adjustment)
         wanted.append("stairs")
     for kind in wanted:
         spots = [r for r in runs if r.kind == "easy" and abs((r.date - sp.long_date).days) >= 2

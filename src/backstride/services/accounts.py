@@ -13,7 +13,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from backstride.services.passwords import check_policy, hash_password, needs_rehash, verify_password
 from backstride.storage import Database, get_athlete
@@ -278,15 +278,19 @@ def start_session(db: Database, actor: Actor, *, client: str, now: dt.datetime |
     return secret
 
 
+# Every page asks this: one statement built once, read through a Core connection.
+_SESSION_USER = (select(WebSessionRow.id, WebSessionRow.created_at, WebSessionRow.last_seen_at,
+                        UserRow.id.label("user_id"), UserRow.email, UserRow.role, UserRow.athlete_id)
+                 .join(UserRow, UserRow.id == WebSessionRow.user_id)
+                 .where(WebSessionRow.id_hash == bindparam("digest")))
+
+
 def session_actor(db: Database, cookie: str, now: dt.datetime | None = None) -> Actor | None:
     """The actor of a live session, or None (unknown, idle too long, or older than the absolute limit)."""
     when = now or utcnow()
     digest = _hash(cookie)
-    with db.read() as conn:  # every page: a Core read, not a session
-        web = conn.execute(select(WebSessionRow.id, WebSessionRow.created_at, WebSessionRow.last_seen_at,
-                                  UserRow.id.label("user_id"), UserRow.email, UserRow.role, UserRow.athlete_id)
-                           .join(UserRow, UserRow.id == WebSessionRow.user_id)
-                           .where(WebSessionRow.id_hash == digest)).first()
+    with db.read() as conn:
+        web = conn.execute(_SESSION_USER, {"digest": digest}).first()
     if web is None:
         return None
     if when - web.last_seen_at > IDLE_TIMEOUT or when - web.created_at > SESSION_LIFETIME:
@@ -370,12 +374,16 @@ def calendar_athlete(db: Database, secret: str) -> int | None:
                               .where(ApiTokenRow.token_hash == _hash(secret), ApiTokenRow.purpose == "calendar"))
 
 
+# Every API request asks this: one statement built once, read through a Core connection.
+_TOKEN_USER = (select(UserRow.id, UserRow.email, UserRow.role, UserRow.athlete_id)
+               .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
+               .where(ApiTokenRow.token_hash == bindparam("digest"), ApiTokenRow.purpose == "api"))
+
+
 def token_actor(db: Database, token: str) -> Actor | None:
     """The user of an API token, or None."""
-    with db.read() as conn:  # every API request: a Core read, not a session
-        found = conn.execute(select(UserRow.id, UserRow.email, UserRow.role, UserRow.athlete_id)
-                             .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
-                             .where(ApiTokenRow.token_hash == _hash(token), ApiTokenRow.purpose == "api")).first()
+    with db.read() as conn:
+        found = conn.execute(_TOKEN_USER, {"digest": _hash(token)}).first()
     return Actor(found.id, found.email, found.role, found.athlete_id) if found else None
 
 

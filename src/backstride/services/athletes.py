@@ -13,6 +13,8 @@ from typing import Any
 
 from backstride.contract import WEEKDAYS, Athlete, InvalidState, parse_state
 from backstride.storage import Database, create_athlete, state_for, update_athlete
+from backstride.storage.adjustments import add_event
+from backstride.storage.tables import utcnow
 
 __all__ = ["BASELINE_KINDS", "Clearance", "SetupProblem", "clear_to_run", "create_from_answers", "edit_profile",
            "parse_available", "parse_week"]
@@ -114,12 +116,16 @@ class Clearance:
     lifted: tuple[str, ...]  # the diagnoses that had stopped running
 
 
-def clear_to_run(db: Database, athlete_id: int, on: dt.date) -> Clearance:
-    """Record that a clinician has cleared running on ``on`` (lifts T-DIAG and the standing red flags)."""
+def clear_to_run(db: Database, athlete_id: int, on: dt.date, *, reason: str = "", by_user_id: int | None = None,
+                 by_email: str | None = None) -> Clearance:
+    """Record that a clinician has cleared running on ``on`` (lifts T-DIAG and the standing red flags), and
+    put it on the athlete's clinical trail with who and why, beside their adjustments and diagnoses."""
     current = state_for(db, athlete_id, on).athlete
     lifted = tuple(d for d in current.diagnoses if d != "cleared_to_run")
     diagnoses = [*current.diagnoses, "cleared_to_run"] if "cleared_to_run" not in current.diagnoses \
         else list(current.diagnoses)
     profile = current.model_copy(update={"diagnoses": tuple(diagnoses)})
     update_athlete(db, athlete_id, profile, cleared_on=on)
+    add_event(db, athlete_id, "clearance", at=utcnow(), reason=reason.strip()[:2000] or "cleared to run",
+              value={"on": on.isoformat(), "lifted": list(lifted)}, by_user_id=by_user_id, by_email=by_email)
     return Clearance(athlete_id, on, lifted)

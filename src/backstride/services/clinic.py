@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from backstride.core.planned_done import WeekRecord, planned_against_done
 from backstride.core.planner import Assessment, assess
-from backstride.rules import Catalogue, default_catalogue
 from backstride.services.accounts import Actor
+from backstride.services.adjustments import rules_for
 from backstride.services.runs import planned_sessions
 from backstride.storage import Database, planner_state
 from backstride.storage.tables import AthleteRow, AthleteStatusRow, CheckinRow, ClinicianLinkRow
@@ -101,8 +101,12 @@ def _last_checkin(db: Database, athlete_id: int, today: dt.date) -> dt.date | No
     return day
 
 
-def _status(db: Database, athlete_id: int, today: dt.date, rules: Catalogue) -> AthleteStatusRow:
-    a = assess(planner_state(db, athlete_id, today), rules)
+def _status(db: Database, athlete_id: int, today: dt.date) -> AthleteStatusRow:
+    """The row from the same reading the plan makes: the planner's state and the athlete's catalogue (with
+    a physio's adjustments in it)."""
+    state = planner_state(db, athlete_id, today)
+    rules = rules_for(db, athlete_id, known=True)
+    a = assess(state, rules)
     weeks: Sequence[WeekRecord] = planned_against_done(a.state, planned_sessions(db, athlete_id, today, 2), 2, rules)
     last = _last_checkin(db, athlete_id, today)
     rank, reason = rank_of(a, weeks[-2] if len(weeks) >= 2 else None, last)
@@ -111,14 +115,13 @@ def _status(db: Database, athlete_id: int, today: dt.date, rules: Catalogue) -> 
                             payload=payload)
 
 
-def refresh_status(db: Database, athlete_id: int, today: dt.date, revision: int,
-                   rules: Catalogue | None = None) -> AthleteStatusRow:
+def refresh_status(db: Database, athlete_id: int, today: dt.date, revision: int) -> AthleteStatusRow:
     """Rebuild and keep one athlete's row as of ``today`` and their ``revision``."""
-    return _keep(db, [_made(db, athlete_id, today, revision, rules or default_catalogue())])[0]
+    return _keep(db, [_made(db, athlete_id, today, revision)])[0]
 
 
-def _made(db: Database, athlete_id: int, today: dt.date, revision: int, rules: Catalogue) -> AthleteStatusRow:
-    fresh = _status(db, athlete_id, today, rules)
+def _made(db: Database, athlete_id: int, today: dt.date, revision: int) -> AthleteStatusRow:
+    fresh = _status(db, athlete_id, today)
     fresh.revision = revision
     return fresh
 
@@ -139,13 +142,12 @@ def _keep(db: Database, rows: list[AthleteStatusRow]) -> list[AthleteStatusRow]:
 def refresh_all(db: Database, today: dt.date) -> int:
     """Rebuild every stale status row of every linked athlete (for a nightly job: the morning's first
     view of the list then reads fresh rows). Returns how many were rebuilt."""
-    rules = default_catalogue()
     query = (select(AthleteRow.id, AthleteRow.revision, AthleteStatusRow).distinct()
              .join(ClinicianLinkRow, ClinicianLinkRow.athlete_id == AthleteRow.id)
              .outerjoin(AthleteStatusRow, AthleteStatusRow.athlete_id == AthleteRow.id))
     with db.session() as session:
         found = session.execute(query).all()
-    stale = [_made(db, i, today, int(r), rules) for i, r, s in found if not _fresh(s, int(r), today)]
+    stale = [_made(db, i, today, int(r)) for i, r, s in found if not _fresh(s, int(r), today)]
     return len(_keep(db, stale))
 
 
@@ -177,9 +179,8 @@ def _fresh(status: AthleteStatusRow | None, revision: int, today: dt.date) -> bo
 def _current(db: Database, found: list[tuple[int, str, int, AthleteStatusRow | None]],
              today: dt.date) -> dict[int, AthleteStatusRow]:
     """Each athlete's status row, the stale ones rebuilt (and written in one transaction)."""
-    rules = default_catalogue()
     rows = {i: s for i, _, _, s in found if s is not None}
-    stale = [_made(db, i, today, r, rules) for i, _, r, s in found if not _fresh(s, r, today)]
+    stale = [_made(db, i, today, r) for i, _, r, s in found if not _fresh(s, r, today)]
     rows.update((row.athlete_id, row) for row in _keep(db, stale))
     return rows
 

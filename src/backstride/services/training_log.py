@@ -17,6 +17,7 @@ from backstride.core.pain_response import RunResponse, run_response
 from backstride.core.planner import assess, plan_week
 from backstride.core.triage import TriageResult
 from backstride.exports.calendar import plan_to_ics
+from backstride.services.adjustments import rules_for
 from backstride.services.memo import athlete_memo
 from backstride.storage import (
     Database,
@@ -66,7 +67,7 @@ def athlete_state(db: Database, athlete_id: int, today: dt.date, *, planner: boo
 def plan_for(db: Database, athlete_id: int, today: dt.date, *, save: bool = True) -> tuple[State, Plan]:
     """Plan the week from ``today`` for a stored athlete, and keep the issued plan."""
     state = athlete_state(db, athlete_id, today, planner=True)
-    plan = plan_week(state)
+    plan = plan_week(state, rules_for(db, athlete_id, known=True))  # with a physio's adjustments, if any
     if save:
         save_plan(db, athlete_id, plan)
     return state, plan
@@ -75,7 +76,7 @@ def plan_for(db: Database, athlete_id: int, today: dt.date, *, save: bool = True
 def decide_for(db: Database, athlete_id: int, today: dt.date) -> tuple[State, Decision]:
     """Today's decision for a stored athlete."""
     state = athlete_state(db, athlete_id, today, planner=True)
-    return state, decide_today(state)
+    return state, decide_today(state, rules_for(db, athlete_id, known=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,7 @@ def record_checkin(db: Database, athlete_id: int, checkin: Checkin, today: dt.da
     upsert_checkin(db, athlete_id, checkin)
     day = max(today, checkin.date)
     state = athlete_state(db, athlete_id, day, planner=True)
-    a = assess(state)
+    a = assess(state, rules_for(db, athlete_id, known=True))
     merged = a.timeline.checkin(checkin.date) or checkin
     if not any(getattr(checkin, f) is not None for f in _RUN_ANSWERS):
         return CheckinResult(merged, a.triage)

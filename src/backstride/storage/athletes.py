@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from backstride.contract import Athlete, State
@@ -104,10 +104,13 @@ def list_athletes(db: Database) -> list[AthleteSummary]:
         return [AthleteSummary(r.id, r.name, r.created_at, r.timezone, r.units or "km") for r in rows]
 
 
+_EXISTS = select(AthleteRow.id).where(AthleteRow.id == bindparam("athlete"))
+
+
 def athlete_exists(db: Database, athlete_id: int) -> bool:
-    """Whether the athlete is stored (one indexed Core read: every athlete route asks)."""
+    """Whether the athlete is stored (every athlete route asks: a statement built once, a Core read)."""
     with db.read() as conn:
-        return conn.scalar(select(AthleteRow.id).where(AthleteRow.id == athlete_id)) is not None
+        return conn.scalar(_EXISTS, {"athlete": athlete_id}) is not None
 
 
 def get_athlete(db: Database, athlete_id: int) -> AthleteSummary:

@@ -2,7 +2,8 @@
 
 :func:`export_athlete` gives one JSON-ready dict: ``athlete`` (the profile row), then one list per
 table that belongs to the athlete (``baseline_sessions``, ``checkins``, ``shoes`` with their ``km``,
-``activities`` with their ``laps`` nested, ``plans``, ``import_log``, and any table added later).
+``activities`` with their ``laps`` nested, ``plans``, ``import_log``, ``adjustment_events`` (a physio's
+adjustments, undos, diagnoses and clearances, with who, when and why), and any table added later).
 :func:`export_athlete_csv` writes a zip with one CSV per table (``athletes.csv``, ``laps.csv``, ...):
 header row = column names, dates and times in ISO 8601 (UTC), lists as JSON text, empty = NULL.
 The original device files are not kept by backstride, so they are not part of the export.

@@ -8,7 +8,8 @@ athlete id reused after an erasure never meets a cached value from before.
 
 ``PLAN_INPUTS`` are the tables ``planner_state`` reads; every other table with an ``athlete_id`` is in
 ``NOT_PLAN_INPUTS`` with the reason (a test holds every athlete table to one of the two). A migration
-adding a plan input calls :func:`install_triggers` for it.
+adding a plan input calls :func:`install_triggers` for it (and 0008 installs only the inputs it knew,
+``PLAN_INPUTS_0008``: a migration never reads a list that grows after it).
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from backstride.storage.tables import AthleteRow
 
-PLAN_INPUTS = ("baseline_sessions", "checkins", "shoes", "activities")
+PLAN_INPUTS_0008 = ("baseline_sessions", "checkins", "shoes", "activities")  # the triggers migration 0008 made
+# adjustment_events: a physio's adjustments, read into the catalogue the plan uses (its triggers: 0010)
+PLAN_INPUTS = (*PLAN_INPUTS_0008, "adjustment_events")
 
 NOT_PLAN_INPUTS: Mapping[str, str] = {
     "planned_days": "the issued plans: written by planning, never read by it",
@@ -124,10 +127,12 @@ def drop_triggers(op: Any, tables: Iterable[str]) -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}" if postgres else f"DROP TRIGGER IF EXISTS {name}")
 
 
+_REVISIONS = select(AthleteRow.id, AthleteRow.revision).where(AthleteRow.id.in_(bindparam("ids", expanding=True)))
+
+
 def revisions(session: Session | Connection, athlete_ids: Iterable[int]) -> dict[int, int]:
     """Each athlete's current revision, in one query (athletes that do not exist are left out)."""
     ids = list(athlete_ids)
     if not ids:
         return {}
-    rows = session.execute(select(AthleteRow.id, AthleteRow.revision).where(AthleteRow.id.in_(ids)))
-    return {int(i): int(r) for i, r in rows}
+    return {int(i): int(r) for i, r in session.execute(_REVISIONS, {"ids": ids})}

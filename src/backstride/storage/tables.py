@@ -31,9 +31,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
+    "CLINICAL_EVENT_KINDS",
     "IMPORT_OUTCOMES",
     "USER_ROLES",
     "ActivityRow",
+    "AdjustmentEventRow",
     "ApiTokenRow",
     "AthleteRow",
     "AthleteStatusRow",
@@ -478,3 +480,28 @@ class InvitationRow(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     athlete_id: Mapped[int | None] = mapped_column(_athlete_fk(), index=True)  # who used it
+
+# --- a clinician's adjustments, diagnoses and clearances (revision 0010) --------------------------------
+
+CLINICAL_EVENT_KINDS = ("set", "undo", "diagnosis", "clearance")
+
+
+class AdjustmentEventRow(Base):
+    """One recorded change on the athlete's clinical trail: an adjustment set (a rule's number, with the
+    reason), an undo of one (``refers_to``), a diagnosis or a clearance. Never updated or deleted but with
+    the athlete: the current adjustments are the fold of these events."""
+
+    __tablename__ = "adjustment_events"
+    __table_args__ = (CheckConstraint("kind IN ('set', 'undo', 'diagnosis', 'clearance')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(_athlete_fk(), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    rule_id: Mapped[str | None] = mapped_column(String(32))
+    parameter: Mapped[str | None] = mapped_column(String(64))
+    value: Mapped[Any] = mapped_column(JSON(none_as_null=True), nullable=True)
+    reason: Mapped[str] = mapped_column(CleanText())  # why (set, undo, clearance) or the diagnosis itself
+    by_user_id: Mapped[int | None] = mapped_column(Integer)  # who: kept as a number, the account may go
+    by_email: Mapped[str | None] = mapped_column(CleanText())
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    refers_to: Mapped[int | None] = mapped_column(ForeignKey("adjustment_events.id"))  # the set an undo undoes

@@ -66,12 +66,13 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     app.state.settings, app.state.db, app.state.jobs = settings, database, jobs
     app.middleware("http")(_security_headers(settings))
     _error_handlers(app)
-    from backstride.web import api, clinic, pages
+    from backstride.web import adjustments, api, clinic, pages
 
     app.include_router(pages.router)
     app.include_router(clinic.router)
     app.include_router(api.router)
     app.include_router(clinic.api_router)
+    app.include_router(adjustments.router)  # a physio's adjustments: the page and the API
     static = resources.files("backstride.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 

@@ -444,7 +444,8 @@ def clearance(request: Request, athlete_id: AthleteWrite, actor: CurrentActor,
     if day > today():
         return _settings_page(request, athlete_id, problems=["on: a clearance can only be recorded once given"],
                               status=422)
-    clear_to_run(database(request), athlete_id, day)
+    clear_to_run(database(request), athlete_id, day, reason=f"cleared by {cleared_by.strip()}",
+                 by_user_id=actor.user_id, by_email=actor.email)  # on the clinical trail too
     accounts.audit(database(request), "clearance_recorded", user_id=actor.user_id, athlete_id=athlete_id,
                    client=client_of(request), detail=f"{cleared_by.strip()} on {day.isoformat()}")
     return _settings_page(request, athlete_id, saved=f"Clearance by {cleared_by.strip()} on {day:%d %B %Y} recorded.")

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 PASSWORD = "a calm morning run by the river"
-PAGES = ("today", "checkin", "plan", "history", "log", "imports", "settings")
+PAGES = ("today", "checkin", "plan", "history", "log", "imports", "settings", "adjustments")
 
 
 @pytest.fixture

@@ -28,13 +28,13 @@ def upgrade() -> None:
         batch.add_column(sa.Column("revision", sa.BigInteger(), nullable=False, server_default="0"))
     for statement in stamp.athlete_statements(dialect):
         op.execute(statement)
-    stamp.install_triggers(op, stamp.PLAN_INPUTS)
+    stamp.install_triggers(op, stamp.PLAN_INPUTS_0008)
     op.execute("UPDATE athletes SET revision = 0")  # the athletes trigger stamps each existing row
 
 
 def downgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
-    stamp.drop_triggers(op, stamp.PLAN_INPUTS)
+    stamp.drop_triggers(op, stamp.PLAN_INPUTS_0008)
     if postgres:
         op.execute("DROP TRIGGER IF EXISTS athletes_revision ON athletes")
         op.execute("DROP FUNCTION IF EXISTS backstride_athlete_revision_own()")
