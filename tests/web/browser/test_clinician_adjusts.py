@@ -45,7 +45,7 @@ def test_a_clinician_lowers_the_starting_dose_and_the_plan_shows_it(clinic: tupl
     page.fill("input[name=email]", "lee@clinic.example")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/athletes")
+    page.wait_for_url("**/clinic")  # clinicians land on the clinic list
     page.goto(f"{base}/athletes/{athlete}/adjustments")
     assert "No adjustments" in page.inner_text("main")
     page.select_option("select[name=number]", "W-START fraction")
