@@ -13,7 +13,9 @@ their spread (min-max):
   history is unchanged, so after the first request: sign-in, access check, revision read, JSON);
 - ``today``: the Today page with a session cookie (decision, template);
 - ``checkin``: ``POST /api/athletes/{id}/checkins``, each on a day of its own, so that every 201 must
-  leave one row: after the run the rows are counted and any check-in lost is reported (T13).
+  leave one row: after the run the rows are counted and any check-in lost is reported (T13);
+- ``clinic``: the clinic list page (``GET /clinic``) of a clinician with ``--clinic-athletes`` linked
+  athletes (200: the issue's target, p99 under 150 ms), its status rows fresh after the first view.
 
 The issue's targets (plan p99 under 100 ms, plan throughput at least a quarter of /healthz's, no
 check-in lost and no 5xx) are printed beside the figures, never asserted: the machine is shared and
@@ -40,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 SECRET = "benchmark-secret-key-that-is-long-enough-0123456789"
-SCENARIOS = ("healthz", "plan", "today", "checkin")
+SCENARIOS = ("healthz", "plan", "today", "checkin", "clinic")
 
 
 def _free_port() -> int:
@@ -49,11 +51,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _prepare(url: str) -> dict[str, Any]:
-    """The demo athlete, an account with a session and a token; returned for the clients."""
+def _prepare(url: str, clinic_athletes: int = 200) -> dict[str, Any]:
+    """The demo athlete, an account with a session and a token; a clinician with a session and that many
+    athletes (the demo's weeks each); returned for the clients."""
     from backstride.services import accounts
-    from backstride.services.demo import ensure_demo_athlete
-    from backstride.storage import Database
+    from backstride.services.demo import demo_state, ensure_demo_athlete
+    from backstride.storage import Database, create_athlete
 
     with Database.open(url) as db:
         athlete = ensure_demo_athlete(db, dt.date.today())
@@ -61,7 +64,13 @@ def _prepare(url: str) -> dict[str, Any]:
         cookie = accounts.start_session(db, accounts.Actor(user, "load@example.org", "athlete", athlete),
                                         client="benchmark")
         token = accounts.issue_token(db, "load@example.org")
-    return {"athlete": athlete, "cookie": cookie, "token": token}
+        physio = accounts.create_user(db, "physio@example.org", "clinician")
+        state = demo_state(dt.date.today())
+        for i in range(clinic_athletes):
+            accounts.link_clinician(db, "physio@example.org", create_athlete(db, state, name=f"Runner {i:03d}"))
+        clinic = accounts.start_session(db, accounts.Actor(physio, "physio@example.org", "clinician", None),
+                                        client="benchmark")
+    return {"athlete": athlete, "cookie": cookie, "token": token, "clinic_cookie": clinic}
 
 
 def _serve(url: str, port: int) -> None:
@@ -118,8 +127,9 @@ async def _scenario(name: str, base: str, ctx: dict[str, Any], clients: int, sec
     auth = {"Authorization": f"Bearer {ctx['token']}"}
     result = Result()
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    cookie = ctx["clinic_cookie"] if name == "clinic" else ctx["cookie"]
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30,
-                                 cookies={"backstride-dev": ctx["cookie"]}) as client:
+                                 cookies={"backstride-dev": cookie}) as client:
 
         async def one() -> Any:
             if name == "healthz":
@@ -128,6 +138,8 @@ async def _scenario(name: str, base: str, ctx: dict[str, Any], clients: int, sec
                 return await client.get(f"/api/athletes/{athlete}/plan", headers=auth)
             if name == "today":
                 return await client.get(f"/athletes/{athlete}/today")
+            if name == "clinic":
+                return await client.get("/clinic")
             return await client.post(f"/api/athletes/{athlete}/checkins", headers=auth,
                                      json={"date": days.take(), "pain_rest": 1, "stress": 3})
 
@@ -209,10 +221,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--database-url", default=None, help="an empty database (default: a temp SQLite file)")
+    parser.add_argument("--clinic-athletes", type=int, default=200, help="athletes on the clinician's list")
     args = parser.parse_args(argv)
     folder = tempfile.TemporaryDirectory(prefix="backstride-load-")
     url = args.database_url or f"sqlite+pysqlite:///{Path(folder.name) / 'load.db'}"
-    ctx = _prepare(url)
+    ctx = _prepare(url, args.clinic_athletes)
     rows_before = _rows(url, ctx["athlete"])
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -256,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     if cpu["plan"] > 0:
         print(f"plan server CPU {cpu['plan']:.2f} ms/request, {cpu['healthz'] / cpu['plan']:.0%} of /healthz's "
               f"throughput where the server's CPU is the limit")
+    clinic_p99 = medians["clinic"][1]
+    print(f"clinic list ({args.clinic_athletes} athletes) p99 {clinic_p99:.1f} ms (target < 150): "
+          f"{'met' if clinic_p99 < 150 else 'NOT met'}")
     five = sum(r.server_errors for rs in results.values() for r in rs)
     print(f"check-ins: {created} answered 201, {rows_after - rows_before} rows added, {lost} lost; "
           f"{five} 5xx in all: {'met' if lost == 0 and five == 0 else 'NOT met'}")
