@@ -79,9 +79,10 @@ def test_a_new_check_in_moves_the_athlete_on_the_list(world: World) -> None:
 
 
 def test_a_status_row_is_rebuilt_only_when_the_day_or_the_athletes_stamp_changes(
-        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+        any_world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     from backstride.services import clinic
 
+    world = any_world
     made: list[int] = []
     real = clinic._status
     monkeypatch.setattr(clinic, "_status", lambda db, i, today: made.append(i) or real(db, i, today))
@@ -100,6 +101,23 @@ def test_a_status_row_is_rebuilt_only_when_the_day_or_the_athletes_stamp_changes
     assert clinic.refresh_all(world.db, TODAY) == 0
     clinic_list(world.db, actor, TODAY)
     assert made.count(other) == 1
+
+
+def test_pages_opened_at_once_on_a_new_day_rebuild_each_row_once(world: World,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from backstride.services import clinic
+
+    _red_flags(world)
+    made: list[int] = []
+    real = clinic._status
+    monkeypatch.setattr(clinic, "_status", lambda db, i, today: made.append(i) or real(db, i, today))
+    actor = _clinician(world)
+    with ThreadPoolExecutor(8) as pool:
+        lists = list(pool.map(lambda _: clinic_list(world.db, actor, TODAY), range(8)))
+    assert sorted(made) == sorted({r.athlete_id for r in lists[0]})  # each row once, not once per page
+    assert all([r.athlete_id for r in found] == [r.athlete_id for r in lists[0]] for found in lists)
 
 
 def test_the_clinic_page_shows_the_red_flag_athlete_first_and_why(world: World) -> None:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -142,46 +144,80 @@ def _keep(db: Database, rows: list[AthleteStatusRow]) -> list[AthleteStatusRow]:
 def refresh_all(db: Database, today: dt.date) -> int:
     """Rebuild every stale status row of every linked athlete (for a nightly job: the morning's first
     view of the list then reads fresh rows). Returns how many were rebuilt."""
-    query = (select(AthleteRow.id, AthleteRow.revision, AthleteStatusRow).distinct()
-             .join(ClinicianLinkRow, ClinicianLinkRow.athlete_id == AthleteRow.id)
+    query = (select(AthleteRow.id, AthleteRow.revision, *_KEPT)
+             .where(AthleteRow.id.in_(select(ClinicianLinkRow.athlete_id)))
              .outerjoin(AthleteStatusRow, AthleteStatusRow.athlete_id == AthleteRow.id))
     with db.session() as session:
-        found = session.execute(query).all()
-    stale = [_made(db, i, today, int(r)) for i, r, s in found if not _fresh(s, int(r), today)]
-    return len(_keep(db, stale))
+        found = [(r[0], int(r[1] or 0), _Kept(*r[2:])) for r in session.execute(query)]
+    with _REBUILDING:
+        return len(_keep(db, [_made(db, i, today, r) for i, r, k in found if not _fresh(k, r, today)]))
 
 
-def _linked_rows(db: Database, actor: Actor, only: int | None = None
-                 ) -> list[tuple[int, str, int, AthleteStatusRow | None]]:
-    """(id, name, revision, status row or None) for each athlete linked to the actor (or just ``only``): one
-    query. The revision is read before any history is (storage/revision.py): a write landing while a row
-    is rebuilt files it under the older stamp, which the next read finds stale."""
-    query = (select(AthleteRow.id, AthleteRow.name, AthleteRow.revision, AthleteStatusRow)
+class _Kept(NamedTuple):
+    """A kept status row's columns (all None when the athlete has none yet)."""
+
+    on_date: dt.date | None
+    revision: int | None
+    rank: int | None
+    reason: str | None
+    last_checkin: dt.date | None
+    payload: dict[str, Any] | None
+
+
+_KEPT = (AthleteStatusRow.on_date, AthleteStatusRow.revision, AthleteStatusRow.rank, AthleteStatusRow.reason,
+         AthleteStatusRow.last_checkin, AthleteStatusRow.payload)
+_Found = tuple[int, str, int, _Kept]  # (athlete id, name, revision, the kept row)
+_REBUILDING = threading.Lock()  # one rebuild at a time in a process: the rest wait, then read it fresh
+
+
+def _linked_rows(db: Database, actor: Actor, only: int | None = None) -> list[_Found]:
+    """Each athlete linked to the actor (or just ``only``) with their revision and kept row: one query of
+    plain columns. The revision is read before any history is (storage/revision.py): a write landing
+    while a row is rebuilt files it under the older stamp, which the next read finds stale."""
+    query = (select(AthleteRow.id, AthleteRow.name, AthleteRow.revision, *_KEPT)
              .join(ClinicianLinkRow, ClinicianLinkRow.athlete_id == AthleteRow.id)
              .outerjoin(AthleteStatusRow, AthleteStatusRow.athlete_id == AthleteRow.id)
              .where(ClinicianLinkRow.clinician_id == actor.user_id))
     if only is not None:
         query = query.where(AthleteRow.id == only)
     with db.session() as session:
-        return [(i, n, int(r or 0), s) for i, n, r, s in session.execute(query).all()]
+        return [(r[0], r[1], int(r[2] or 0), _Kept(*r[3:])) for r in session.execute(query)]
 
 
-def _row(athlete_id: int, name: str, status: AthleteStatusRow) -> ClinicRow:
-    payload = status.payload or {}
-    return ClinicRow(athlete_id, name, status.rank, status.reason, status.last_checkin,
+def _reread(db: Database, ids: list[int]) -> dict[int, tuple[int, _Kept]]:
+    """The revision and kept row of these athletes, read again (after waiting for another rebuild)."""
+    query = (select(AthleteRow.id, AthleteRow.revision, *_KEPT).where(AthleteRow.id.in_(ids))
+             .outerjoin(AthleteStatusRow, AthleteStatusRow.athlete_id == AthleteRow.id))
+    with db.session() as session:
+        return {r[0]: (int(r[1] or 0), _Kept(*r[2:])) for r in session.execute(query)}
+
+
+def _kept(row: AthleteStatusRow) -> _Kept:
+    return _Kept(row.on_date, row.revision, row.rank, row.reason, row.last_checkin, row.payload)
+
+
+def _row(athlete_id: int, name: str, kept: _Kept) -> ClinicRow:
+    payload = kept.payload or {}
+    return ClinicRow(athlete_id, name, int(kept.rank or 0), kept.reason or "", kept.last_checkin,
                      str(payload.get("level", "none")), tuple(payload.get("rules", ())))
 
 
-def _fresh(status: AthleteStatusRow | None, revision: int, today: dt.date) -> bool:
-    return status is not None and status.on_date == today and status.revision == revision
+def _fresh(kept: _Kept, revision: int, today: dt.date) -> bool:
+    return kept.on_date == today and kept.revision == revision
 
 
-def _current(db: Database, found: list[tuple[int, str, int, AthleteStatusRow | None]],
-             today: dt.date) -> dict[int, AthleteStatusRow]:
-    """Each athlete's status row, the stale ones rebuilt (and written in one transaction)."""
-    rows = {i: s for i, _, _, s in found if s is not None}
-    stale = [_made(db, i, today, r) for i, _, r, s in found if not _fresh(s, r, today)]
-    rows.update((row.athlete_id, row) for row in _keep(db, stale))
+def _current(db: Database, found: list[_Found], today: dt.date) -> dict[int, _Kept]:
+    """Each athlete's kept row, the stale ones rebuilt (written in one transaction). Fifty clinicians'
+    pages opened at once on a new day rebuild each row once per process, not once per page."""
+    rows = {i: k for i, _, r, k in found if _fresh(k, r, today)}
+    stale = [i for i, _, _, _ in found if i not in rows]
+    if not stale:
+        return rows
+    with _REBUILDING:
+        again = _reread(db, stale)
+        rows.update((i, k) for i, (r, k) in again.items() if _fresh(k, r, today))
+        made = [_made(db, i, today, r) for i, (r, k) in again.items() if i not in rows]
+        rows.update((row.athlete_id, _kept(row)) for row in _keep(db, made))
     return rows
 
 
@@ -193,8 +229,8 @@ def clinic_list(db: Database, actor: Actor, today: dt.date, *, attention: bool =
     if actor.role not in ("clinician", "admin"):
         return []
     wanted = search.strip().casefold()
-    found = [(i, n, r, s) for i, n, r, s in _linked_rows(db, actor, only) if not wanted or wanted in n.casefold()]
+    found = [f for f in _linked_rows(db, actor, only) if not wanted or wanted in f[1].casefold()]
     current = _current(db, found, today)
-    rows = [_row(i, n, current[i]) for i, n, _, _ in found]
+    rows = [_row(i, n, current[i]) for i, n, _, _ in found if i in current]  # (one erased meanwhile: gone)
     return sorted((r for r in rows if not attention or r.needs_attention),
                   key=lambda r: (r.rank, r.name.casefold(), r.athlete_id))
