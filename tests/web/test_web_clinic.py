@@ -158,6 +158,7 @@ def test_the_appointment_summary_holds_pain_against_load_flares_what_helped_and_
         assert part in html, part
     assert '<link rel="stylesheet" href="/static/print.css">' in html
     assert len(re.findall(r"<tr><th scope=\"row\">", html)) == 24  # 12 weeks in each of the two tables
+    assert "<td>4 runs</td>" in html and "<td>nothing logged</td>" in html  # what was done, week by week
     assert world.browsers["clinician_a"].get(f"/athletes/{world.a}/summary?weeks=8").status_code == 200
     assert world.browsers["clinician_a"].get(f"/athletes/{world.a}/summary?weeks=30").status_code == 422
     assert world.browsers["anonymous"].get("/static/print.css").status_code == 200

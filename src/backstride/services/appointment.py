@@ -8,13 +8,14 @@ for each week): this module only gathers them onto one page, in the runner's uni
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
-from backstride.contract import Plan
+from backstride.contract import ACTIVITY_RUNNING_KINDS, Plan
 from backstride.core.weeks import week_start
 from backstride.services.history import CauseFound, History, HistoryWeek, RunMark, history_for
 from backstride.services.training_log import plan_for
-from backstride.storage import Database, get_athlete, planned_days
+from backstride.storage import Database, get_athlete, list_activities, planned_days
 
 __all__ = ["SUMMARY_WEEKS", "Summary", "TriedWeek", "summary_for"]
 
@@ -30,6 +31,7 @@ class TriedWeek:
     response: str  # green, amber, red or unknown: the week's worst run answer (the 24-hour rule)
     distance: float
     pain_rest: float | None
+    done: tuple[tuple[str, int], ...] = ()  # what was done: (kind of session, how many), most first
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +68,21 @@ def _phases(db: Database, athlete_id: int, today: dt.date, weeks: int) -> dict[d
     return {week_start(d.date): d.phase for d in planned_days(db, athlete_id, first, today)}
 
 
+def _done(db: Database, athlete_id: int, first: dt.date, today: dt.date) -> dict[dt.date, tuple[tuple[str, int], ...]]:
+    """Each Monday week's sessions by kind (runs as one kind), as logged."""
+    counts: dict[dt.date, Counter[str]] = {}
+    for a in list_activities(db, athlete_id, first, today):
+        kind = "run" if a.kind in ACTIVITY_RUNNING_KINDS else a.kind
+        counts.setdefault(week_start(a.date), Counter())[kind] += 1
+    return {w: tuple(c.most_common()) for w, c in counts.items()}
+
+
 def summary_for(db: Database, athlete_id: int, today: dt.date, weeks: int = SUMMARY_WEEKS) -> Summary:
     """The appointment summary of the last ``weeks`` Monday weeks up to ``today``."""
     history = history_for(db, athlete_id, today, weeks)
     _, plan = plan_for(db, athlete_id, today, save=False)
     phases = _phases(db, athlete_id, today, weeks)
-    tried = tuple(TriedWeek(w.start, phases.get(w.start), w.response, w.distance, w.pain_rest) for w in history.weeks)
+    done = _done(db, athlete_id, history.weeks[0].start, today) if history.weeks else {}
+    tried = tuple(TriedWeek(w.start, phases.get(w.start), w.response, w.distance, w.pain_rest, done.get(w.start, ()))
+                  for w in history.weeks)
     return Summary(get_athlete(db, athlete_id).name, today, history, plan, tried)
