@@ -29,6 +29,7 @@ from tests.web.browser.conftest import (
     free_port,
     require_browser,
     small_tap_targets,
+    tab_to,
 )
 
 if TYPE_CHECKING:
@@ -97,7 +98,8 @@ def test_a_clinician_walks_the_list_an_athlete_the_summary_a_note_and_an_invitat
     first = rows.first
     assert first.locator(".who").inner_text() == "Zoe" and "Emergency" in first.inner_text()
 
-    first.locator(".who").click()
+    assert "Zoe" in tab_to(page, ".clinic-row .who")  # the most urgent athlete, reached by keyboard alone
+    page.keyboard.press("Enter")
     page.wait_for_url(f"**/athletes/{clinic.zoe}/overview")
     looks_right(page, clinic, "overview")
     assert page.get_by_role("heading", name="Zoe").is_visible()
