@@ -31,6 +31,7 @@ __all__ = [
     "current_revision",
     "downgrade",
     "head_revision",
+    "is_ours",
     "needs_upgrade",
     "revisions",
     "upgrade",
@@ -40,6 +41,16 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 # Any fixed number: serialises concurrent migrations on one PostgreSQL database.
 _PG_MIGRATION_LOCK = zlib.crc32(b"backstride.migrations")
+
+
+# procrastinate's tables, types and functions (migration 0011) are the queue's, not in our table classes:
+# autogenerate and schema comparisons leave them alone.
+QUEUE_PREFIX = "procrastinate_"
+
+
+def is_ours(name: str | None, type_: str, _parent: object) -> bool:
+    """Alembic's ``include_name``: every table but the job queue's (PostgreSQL only)."""
+    return not (type_ == "table" and name is not None and name.startswith(QUEUE_PREFIX))
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
