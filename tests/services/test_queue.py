@@ -24,6 +24,13 @@ from backstride.storage.tables import ErasureRow, JobRow, PlannedDayRow
 from tests.services.test_jobs import TODAY, _athlete, _upload
 from tests.storage.conftest import pg_server_url, pg_url  # noqa: F401  (the PostgreSQL fixtures, reused)
 
+
+@pytest.fixture
+def pg(request: pytest.FixtureRequest) -> str:
+    """An empty schema on the session's PostgreSQL server."""
+    return str(request.getfixturevalue("pg_url"))
+
+
 NIGHT = dt.datetime(2026, 12, 4, 2, 30, tzinfo=dt.UTC)
 
 
@@ -158,14 +165,14 @@ def test_the_erasure_round_prunes_old_finished_jobs_and_keeps_the_ledger(db: Dat
 
 @pytest.mark.postgres
 def test_on_postgresql_the_queue_runs_an_import_and_finishes_a_half_cleaned_erasure(
-        pg_url: str, tmp_path: Path) -> None:  # noqa: F811  (the fixture imported above)
+        pg: str, tmp_path: Path) -> None:
     folder = _upload(tmp_path)
-    with Database.open(pg_url) as db:
+    with Database.open(pg) as db:
         a, b = _athlete(db), _athlete(db)
         erase_athlete(db, b)
         with db.write() as session:  # as if the process had stopped between the erasure and its VACUUM
             session.execute(ErasureRow.__table__.update().values(files_cleaned_at=None))
-        app = make_app(db, postgres_connector(pg_url))
+        app = make_app(db, postgres_connector(pg))
         with app.open():
             jobs = QueueJobs(db, app)
             job = jobs.enqueue("import", {"athlete_id": a, "paths": [str(folder)], "today": TODAY.isoformat()})

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -100,6 +101,15 @@ class QueueJobs:
     def __init__(self, db: Database, app: procrastinate.App) -> None:
         self._db = db
         self._app = app
+        self._opened = False
+        self._guard = threading.Lock()
+
+    def _open(self) -> None:
+        """Open this process's small pool to the queue on first use (after any fork: never inherited)."""
+        with self._guard:
+            if not self._opened:
+                self._app.open()
+                self._opened = True
 
     def enqueue(self, kind: str, payload: Mapping[str, Any]) -> int:
         """Store the job as queued and defer its run; return its id at once.
@@ -111,6 +121,7 @@ class QueueJobs:
             raise UnknownJob(f"no job of kind {kind!r}")
         job_id = store_job(self._db, kind, payload)
         try:
+            self._open()
             self._app.configure_task(RUN_JOB, queue=QUEUE).defer(job_id=job_id)
         except Exception:
             log.exception("job %s could not be queued", job_id)
@@ -131,4 +142,7 @@ class QueueJobs:
 
     def close(self) -> None:
         """Close this process's connections to the queue."""
-        self._app.close()
+        with self._guard:
+            if self._opened:
+                self._app.close()
+                self._opened = False

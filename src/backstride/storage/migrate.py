@@ -20,7 +20,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 
 from backstride.storage.engine import WRITE_OPTION, Database
-from backstride.storage.errors import DatabaseTooNew
+from backstride.storage.errors import DatabaseNeedsUpgrade, DatabaseTooNew
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -33,6 +33,7 @@ __all__ = [
     "head_revision",
     "is_ours",
     "needs_upgrade",
+    "require_current",
     "revisions",
     "upgrade",
 ]
@@ -108,6 +109,15 @@ def needs_upgrade(db: Database) -> bool:
     revision = current_revision(db)
     _check_known(revision)
     return revision != head_revision()
+
+
+def require_current(db: Database) -> None:
+    """Raise :class:`DatabaseNeedsUpgrade` unless the database is at this code's revision (for the app's
+    workers and the job worker, which never migrate: ``backstride db upgrade`` does, once)."""
+    revision = current_revision(db)
+    _check_known(revision)
+    if revision != head_revision():
+        raise DatabaseNeedsUpgrade(revision, head_revision())
 
 
 def check_revision(db: Database) -> None:
