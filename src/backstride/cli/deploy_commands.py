@@ -8,10 +8,14 @@ behind, naming that command.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -108,7 +112,7 @@ def worker_cmd(
         return
     from backstride.services.queue import CRON, make_app, postgres_connector
 
-    with opened_current(url) as database:
+    with _stop_requests() as early, opened_current(url) as database:
         # Times, counts and athlete ids only: the rounds never log a name, an answer or a file name.
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         for name in ("procrastinate", "psycopg"):
@@ -120,7 +124,41 @@ def worker_cmd(
         if not until_idle:
             out.print("Stop it with Ctrl+C (a job under way is finished first).")
         app = make_app(database, postgres_connector(url, max_size=concurrency + 2))
-        app.run_worker(concurrency=concurrency, wait=not until_idle)
+        asyncio.run(_work(app, concurrency, until_idle, early))
+        out.print("backstride worker stopped.")
+
+
+@contextmanager
+def _stop_requests() -> Iterator[threading.Event]:
+    """Ctrl+C or SIGTERM while the worker starts: remembered (and honoured once it runs), not a traceback."""
+    early = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: early.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield early
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+async def _work(app: Any, concurrency: int, until_idle: bool, early: threading.Event) -> None:
+    """Run the procrastinate worker until it is idle (``until_idle``) or Ctrl+C / SIGTERM, which stop it
+    gracefully: it fetches nothing more and lets the jobs under way finish."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    if early.is_set():
+        return
+    async with app.open_async():
+        worker = asyncio.create_task(app.run_worker_async(concurrency=concurrency, wait=not until_idle,
+                                                          install_signal_handlers=False))
+        stopper = asyncio.create_task(stop.wait())
+        await asyncio.wait({worker, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+        if not worker.done():
+            worker.cancel()  # procrastinate stops fetching and lets the running jobs finish
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker
 
 
 def register(app: typer.Typer) -> None:
