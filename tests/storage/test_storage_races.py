@@ -12,9 +12,10 @@ import threading
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
-from sqlalchemy import exc, func, select, text, update
+from sqlalchemy import event, exc, func, select, text, update
 from sqlalchemy.orm import Session
 
 from backstride.contract import Checkin
@@ -131,12 +132,15 @@ def test_a_hundred_concurrent_double_submits_of_one_check_in_give_exactly_one_ro
     assert [c.pain_rest for c in list_checkins(db, athlete) if c.date == DAY] == [2]
 
 
-def _child(db: Database, athlete: int, first: dt.date, n: int) -> int:
-    """What a forked worker does with the Database it inherited: writes and reads; 0 when all is well."""
+def _child(db: Database, athlete: int, first: dt.date, n: int, foreign: list[int]) -> int:
+    """What a forked worker does with the Database it inherited: writes and reads; 0 when all is well
+    (5: a connection opened by another process was handed out here, T16's figure)."""
     try:
         for i in range(n):
             record_checkin(db, athlete, Checkin(date=first + dt.timedelta(days=i), pain_rest=3), first)
         days = {c.date for c in list_checkins(db, athlete)}
+        if foreign:
+            return 5
         return 0 if all(first + dt.timedelta(days=i) in days for i in range(n)) else 3
     except BaseException:
         traceback.print_exc()
@@ -148,6 +152,13 @@ def test_forked_children_and_their_parent_share_the_database_without_sharing_a_c
     athlete = create_athlete(db, full_state(), name="f")
     with db.session() as session:  # the parent's pool now holds a live connection, as a preloaded app's would
         session.execute(text("SELECT 1"))
+    foreign: list[int] = []  # pids of connections handed out in a process that did not open them
+
+    def spy(_dbapi: object, record: Any, _proxy: object) -> None:
+        if record.info.get("pid") not in (None, os.getpid()):
+            foreign.append(record.info["pid"])
+
+    event.listen(db.engine, "checkout", spy, insert=True)  # before the guard that would refuse it
     starts = [dt.date(2025, 1, 1) + dt.timedelta(days=40 * k) for k in range(3)]
     children = []
     for start in starts[1:]:
@@ -155,11 +166,11 @@ def test_forked_children_and_their_parent_share_the_database_without_sharing_a_c
         if pid == 0:  # the child: never returns into pytest
             code = 1
             try:
-                code = _child(db, athlete, start, 10)
+                code = _child(db, athlete, start, 10, foreign)
             finally:
                 os._exit(code)
         children.append(pid)
-    parent = _child(db, athlete, starts[0], 10)  # the parent keeps writing at the same time
+    parent = _child(db, athlete, starts[0], 10, foreign)  # the parent keeps writing at the same time
     codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children]
     assert (parent, codes) == (0, [0, 0])
     assert len(list_checkins(db, athlete)) >= 30  # every process's writes are there
