@@ -6,6 +6,7 @@ that is behind and name that command. SQLite stays one process; several workers 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import socket
@@ -20,6 +21,8 @@ import pytest
 from typer.testing import CliRunner
 
 from backstride.cli.main import full_app
+from backstride.services import accounts
+from backstride.services.demo import ensure_demo_athlete
 from backstride.storage import Database
 from backstride.storage.migrate import head_revision
 from tests.storage.conftest import pg_server_url, pg_url  # noqa: F401  (the PostgreSQL fixtures, reused)
@@ -86,6 +89,11 @@ def test_serve_with_two_workers_on_postgresql_answers_from_two_processes_and_sto
         pg: str, tmp_path: Path) -> None:
     assert _cli("db", "upgrade", "--db", pg)[0] == 0
     assert _cli("worker", "--until-idle", "--db", pg)[0] == 0
+    with Database.open(pg, upgrade=False) as db:  # a session and a token, kept in the database alone
+        athlete = ensure_demo_athlete(db, dt.date.today())
+        user = accounts.create_user(db, "r@example.org", "athlete", athlete_id=athlete)
+        cookie = accounts.start_session(db, accounts.Actor(user, "r@example.org", "athlete", athlete), client="t")
+        token = accounts.issue_token(db, "r@example.org")
     port = _free_port()
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "NO_COLOR": "1", "COLUMNS": "200"}
     proc = subprocess.Popen([sys.executable, "-m", "backstride", "serve", "--workers", "2", "--port", str(port),
@@ -98,6 +106,14 @@ def test_serve_with_two_workers_on_postgresql_answers_from_two_processes_and_sto
             except httpx.TransportError:
                 time.sleep(0.2)
         assert answered == 20
+        # Each request on a new connection, so either process may take it: all of them know the session and
+        # the token, since nothing lives in a process.
+        base = f"http://127.0.0.1:{port}"
+        pages = [httpx.get(f"{base}/athletes/{athlete}/today", cookies={"backstride-dev": cookie}, timeout=30)
+                 for _ in range(20)]
+        plans = [httpx.get(f"{base}/api/athletes/{athlete}/plan", headers={"Authorization": f"Bearer {token}"},
+                           timeout=30) for _ in range(20)]
+        assert [r.status_code for r in pages + plans] == [200] * 40
         children = subprocess.run(["ps", "--ppid", str(proc.pid), "-o", "args="], capture_output=True, text=True,
                                   check=False).stdout
         assert children.count("--multiprocessing-fork") == 2  # two spawned interpreters: nothing inherited
