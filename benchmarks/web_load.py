@@ -32,6 +32,7 @@ import datetime as dt
 import multiprocessing
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -64,23 +65,24 @@ def _prepare(url: str) -> dict[str, Any]:
     return {"athlete": athlete, "cookie": cookie, "token": token}
 
 
-def _serve(url: str, port: int, workers: int = 1) -> None:
-    import os
-
+def _serve(url: str, port: int) -> None:
     import uvicorn
 
     from backstride.web.app import create_app
     from backstride.web.settings import Settings
 
-    values = {"database_url": url, "secret_key": SECRET, "base_url": f"http://127.0.0.1:{port}",
-              "environment": "development", "cookie_secure": "false"}
-    if workers > 1:  # as `backstride serve --workers N`: each process reads the environment, nothing migrates
-        os.environ.update({f"BACKSTRIDE_{k.upper()}": v for k, v in values.items()})
-        uvicorn.run("backstride.web.app:app_from_environment", factory=True, host="127.0.0.1", port=port,
-                    workers=workers, access_log=False, log_level="warning")
-        return
-    uvicorn.run(create_app(Settings(**values)), host="127.0.0.1", port=port,  # type: ignore[arg-type]
-                access_log=False, log_level="warning")
+    settings = Settings(database_url=url, secret_key=SECRET, base_url=f"http://127.0.0.1:{port}",  # type: ignore[arg-type]
+                        environment="development", cookie_secure=False)
+    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, access_log=False, log_level="warning")
+
+
+def _serve_workers(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """``backstride serve --workers N`` itself, as a clinic starts it (the database already migrated)."""
+    import os
+
+    env = {**os.environ, "BACKSTRIDE_DATABASE_URL": url, "NO_COLOR": "1"}
+    return subprocess.Popen([sys.executable, "-m", "backstride", "serve", "--workers", str(workers), "--port",
+                             str(port)], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
 
 
 @dataclass
@@ -224,8 +226,12 @@ def main(argv: list[str] | None = None) -> int:
     rows_before = _rows(url, ctx["athlete"])
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = multiprocessing.get_context("spawn").Process(target=_serve, args=(url, port, args.workers))
-    server.start()
+    server: Any
+    if args.workers > 1:
+        server = _serve_workers(url, port, args.workers)
+    else:
+        server = multiprocessing.get_context("spawn").Process(target=_serve, args=(url, port), daemon=True)
+        server.start()
     try:
         _wait_for(base)
         days = Days()
@@ -237,7 +243,10 @@ def main(argv: list[str] | None = None) -> int:
         twice_ok, twice_all = asyncio.run(_double_submits(base, ctx, args.double_submits, twice_day))
     finally:
         server.terminate()  # SIGTERM: with several workers uvicorn's supervisor stops its children too
-        server.join(30)
+        if args.workers > 1:
+            server.wait(60)
+        else:
+            server.join(10)
     twice_rows = _rows_on(url, ctx["athlete"], twice_day)
     rows_after = _rows(url, ctx["athlete"]) - twice_rows
     backend = "postgresql" if url.startswith("postgres") else "sqlite"

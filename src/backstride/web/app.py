@@ -50,7 +50,12 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     owned = db is None
     database = db if db is not None else _open(settings.database_url, upgrade)
 
-    jobs = _jobs_for(database, settings)
+    try:
+        jobs = _jobs_for(database, settings)
+    except BaseException:
+        if owned:
+            database.dispose()
+        raise
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
