@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from procrastinate.testing import InMemoryConnector
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 
 from backstride.contract import Checkin
 from backstride.services import periodic
@@ -97,6 +97,14 @@ def test_the_periodic_tasks_are_registered_with_their_cron_lines(db: Database) -
     app = make_app(db, InMemoryConnector())
     registered = {p.task.name: p.cron for p in app.periodic_registry.periodic_tasks.values()}
     assert registered == CRON
+
+
+def test_the_stalled_job_round_runs_with_nothing_stalled(db: Database) -> None:
+    connector = InMemoryConnector()
+    app = make_app(db, connector)
+    app.configure_task("backstride.retry_stalled").defer(timestamp=int(NIGHT.timestamp()))
+    _work_off(app)
+    assert connector.jobs == {}  # it ran, succeeded and was deleted
 
 
 def test_the_nightly_replan_task_plans_every_athlete_and_runs_the_refreshers(
@@ -186,3 +194,22 @@ def test_on_postgresql_the_queue_runs_an_import_and_finishes_a_half_cleaned_eras
         with db.engine.connect() as conn:
             left = conn.exec_driver_sql("SELECT status::text, count(*) FROM procrastinate_jobs GROUP BY 1").all()
         assert left == []  # both succeeded and were deleted
+
+
+@pytest.mark.postgres
+def test_an_import_left_by_a_worker_that_stopped_runs_again_and_finishes(pg: str, tmp_path: Path) -> None:
+    folder = _upload(tmp_path)
+    with Database.open(pg) as db:
+        a = _athlete(db)
+        app = make_app(db, postgres_connector(pg))
+        with app.open():
+            job = QueueJobs(db, app).enqueue("import", {"athlete_id": a, "paths": [str(folder)],
+                                                        "today": TODAY.isoformat()})
+        with db.write() as session:  # its worker took it, started, and was gone (pruned: no heartbeat)
+            session.execute(text("UPDATE procrastinate_jobs SET status = 'doing', worker_id = NULL"))
+            session.execute(update(JobRow).where(JobRow.id == job).values(state="running"))
+        with app.open():
+            app.configure_task("backstride.retry_stalled").defer(timestamp=int(NIGHT.timestamp()))
+        _work_off(app)
+        status = QueueJobs(db, app).job_status(job)
+        assert status.state == "done" and status.result is not None and status.result["imported"] >= 2

@@ -36,11 +36,13 @@ QUEUE = "backstride"
 RUN_JOB = "backstride.run_job"
 # When each round runs (UTC). The re-plan after midnight in Europe and before the morning check-ins;
 # the missed check-ins after it, so a runner who checked in at breakfast is not flagged; the erasure
-# ledger every quarter hour, so an erasure a stopped process left half-cleaned is finished soon.
+# ledger every quarter hour, so an erasure a stopped process left half-cleaned is finished soon; and every
+# five minutes a job whose worker stopped mid-way (no heartbeat) runs again (an import adds nothing twice).
 CRON = {
     "backstride.nightly_replan": "30 2 * * *",
     "backstride.missed_checkins": "0 7 * * *",
     "backstride.erasure_round": "*/15 * * * *",
+    "backstride.retry_stalled": "*/5 * * * *",
 }
 
 
@@ -91,6 +93,14 @@ def make_app(db: Database, connector: BaseConnector) -> procrastinate.App:
         cleaned = periodic.erasure_round(db, _at(timestamp))
         if cleaned:
             log.info("erasure ledger: %d erasures finished", len(cleaned))
+
+    @app.periodic(cron=CRON["backstride.retry_stalled"])
+    @app.task(name="backstride.retry_stalled", queue=QUEUE, queueing_lock="backstride.retry_stalled")
+    async def retry_stalled(timestamp: int) -> None:
+        """Run again the jobs of a worker that stopped without finishing them (procrastinate's recipe)."""
+        for job in await app.job_manager.get_stalled_jobs():
+            log.warning("job %s (%s) was left by a stopped worker: running it again", job.id, job.task_name)
+            await app.job_manager.retry_job(job)
 
     return app
 
