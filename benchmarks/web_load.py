@@ -1,10 +1,12 @@
 """The web app under load: requests/s and p50/p99 latency at 50 concurrent clients, beside /healthz.
 
     .venv/bin/python benchmarks/web_load.py [--clients 50] [--seconds 10] [--rounds 3]
-                                            [--database-url postgresql+psycopg://...]
+                                            [--database-url postgresql+psycopg://...] [--workers N]
 
 One server process (uvicorn, as ``backstride serve`` runs it) on a fresh database with the demo athlete;
-the clients are asyncio tasks in this process. Each round runs every scenario for ``--seconds`` in turn
+with ``--workers N`` (PostgreSQL only) N server processes, as ``backstride serve --workers N`` runs them
+(each building the app from the environment, the database migrated beforehand). The clients are asyncio
+tasks in this process. Each round runs every scenario for ``--seconds`` in turn
 (paired: the same server, the same minute), and the figures printed are the median over the rounds with
 their spread (min-max):
 
@@ -15,7 +17,9 @@ their spread (min-max):
 - ``checkin``: ``POST /api/athletes/{id}/checkins``, each on a day of its own, so that every 201 must
   leave one row: after the run the rows are counted and any check-in lost is reported (T13);
 - ``clinic``: the clinic list page (``GET /clinic``) of a clinician with ``--clinic-athletes`` linked
-  athletes (200: the issue's target, p99 under 150 ms), its status rows fresh after the first view.
+  athletes (200: the issue's target, p99 under 150 ms), its status rows fresh after the first view;
+- then ``--double-submits`` clients (default 100) each post one and the same check-in twice, all at once:
+  every answer must be 201 and exactly one row must hold that day (T14).
 
 The issue's targets (plan p99 under 100 ms, plan throughput at least a quarter of /healthz's, no
 check-in lost and no 5xx) are printed beside the figures, never asserted: the machine is shared and
@@ -34,6 +38,7 @@ import multiprocessing
 import os
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -82,6 +87,15 @@ def _serve(url: str, port: int) -> None:
     settings = Settings(database_url=url, secret_key=SECRET, base_url=f"http://127.0.0.1:{port}",  # type: ignore[arg-type]
                         environment="development", cookie_secure=False)
     uvicorn.run(create_app(settings), host="127.0.0.1", port=port, access_log=False, log_level="warning")
+
+
+def _serve_workers(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """``backstride serve --workers N`` itself, as a clinic starts it (the database already migrated)."""
+    import os
+
+    env = {**os.environ, "BACKSTRIDE_DATABASE_URL": url, "NO_COLOR": "1"}
+    return subprocess.Popen([sys.executable, "-m", "backstride", "serve", "--workers", str(workers), "--port",
+                             str(port)], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
 
 
 @dataclass
@@ -190,6 +204,28 @@ def _cpu_seconds(pid: int) -> float:
     return total
 
 
+async def _double_submits(base: str, ctx: dict[str, Any], clients: int, day: str) -> tuple[int, int]:
+    """``clients`` clients each posting the same check-in twice, all at once: (answers that were 201, all)."""
+    import httpx2 as httpx
+
+    auth = {"Authorization": f"Bearer {ctx['token']}"}
+    limits = httpx.Limits(max_connections=2 * clients, max_keepalive_connections=2 * clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+        body = {"date": day, "pain_rest": 2, "stress": 2}
+        answers = await asyncio.gather(*(client.post(f"/api/athletes/{ctx['athlete']}/checkins", headers=auth,
+                                                     json=body) for _ in range(2 * clients)),
+                                       return_exceptions=True)
+    ok = sum(1 for a in answers if not isinstance(a, BaseException) and a.status_code == 201)
+    return ok, len(answers)
+
+
+def _rows_on(url: str, athlete: int, day: str) -> int:
+    from backstride.storage import Database, list_checkins
+
+    with Database.open(url) as db:
+        return sum(1 for c in list_checkins(db, athlete) if c.date.isoformat() == day)
+
+
 def _wait_for(base: str, timeout_s: float = 60) -> None:
     import httpx2 as httpx
 
@@ -222,15 +258,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--database-url", default=None, help="an empty database (default: a temp SQLite file)")
     parser.add_argument("--clinic-athletes", type=int, default=200, help="athletes on the clinician's list")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (more than 1: PostgreSQL only)")
+    parser.add_argument("--double-submits", type=int, default=100, help="clients posting one check-in twice")
     args = parser.parse_args(argv)
+    if args.workers > 1 and not (args.database_url or "").startswith("postgres"):
+        parser.error("--workers above 1 needs --database-url postgresql+psycopg://... (SQLite is one process)")
     folder = tempfile.TemporaryDirectory(prefix="backstride-load-")
     url = args.database_url or f"sqlite+pysqlite:///{Path(folder.name) / 'load.db'}"
     ctx = _prepare(url, args.clinic_athletes)
     rows_before = _rows(url, ctx["athlete"])
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = multiprocessing.get_context("spawn").Process(target=_serve, args=(url, port), daemon=True)
-    server.start()
+    server: Any
+    if args.workers > 1:
+        server = _serve_workers(url, port, args.workers)
+    else:
+        server = multiprocessing.get_context("spawn").Process(target=_serve, args=(url, port), daemon=True)
+        server.start()
     try:
         _wait_for(base)
         days = Days()
@@ -241,13 +285,20 @@ def main(argv: list[str] | None = None) -> int:
                 result = asyncio.run(_scenario(name, base, ctx, args.clients, args.seconds, days))
                 result.server_cpu_s = _cpu_seconds(server.pid) - before
                 results[name].append(result)
+        twice_day = days.take()
+        twice_ok, twice_all = asyncio.run(_double_submits(base, ctx, args.double_submits, twice_day))
     finally:
-        server.terminate()
-        server.join(10)
-    rows_after = _rows(url, ctx["athlete"])
+        server.terminate()  # SIGTERM: with several workers uvicorn's supervisor stops its children too
+        if args.workers > 1:
+            server.wait(60)
+        else:
+            server.join(10)
+    twice_rows = _rows_on(url, ctx["athlete"], twice_day)
+    rows_after = _rows(url, ctx["athlete"]) - twice_rows
     backend = "postgresql" if url.startswith("postgres") else "sqlite"
-    print(f"backstride web load: {backend}, {args.clients} clients, {args.seconds:g} s x {args.rounds} rounds "
-          f"per scenario (median [min-max] over rounds)")
+    processes = f", {args.workers} server processes" if args.workers > 1 else ""
+    print(f"backstride web load: {backend}{processes}, {args.clients} clients, {args.seconds:g} s x {args.rounds} "
+          f"rounds per scenario (median [min-max] over rounds)")
     print(f"{'scenario':<9} {'req/s':>22} {'p50 ms':>22} {'p99 ms':>22} {'CPU ms/req':>18} {'5xx':>5} "
           f"{'4xx/err':>8} {'locked':>7}")
     medians: dict[str, tuple[float, float]] = {}
@@ -272,6 +323,9 @@ def main(argv: list[str] | None = None) -> int:
     clinic_p99 = medians["clinic"][1]
     print(f"clinic list ({args.clinic_athletes} athletes) p99 {clinic_p99:.1f} ms (target < 150): "
           f"{'met' if clinic_p99 < 150 else 'NOT met'}")
+    print(f"double submits: {args.double_submits} clients x 2 of one check-in, {twice_ok} of {twice_all} answered "
+          f"201, {twice_rows} row (target: all 201, exactly 1 row): "
+          f"{'met' if twice_ok == twice_all and twice_rows == 1 else 'NOT met'}")
     five = sum(r.server_errors for rs in results.values() for r in rs)
     print(f"check-ins: {created} answered 201, {rows_after - rows_before} rows added, {lost} lost; "
           f"{five} 5xx in all: {'met' if lost == 0 and five == 0 else 'NOT met'}")

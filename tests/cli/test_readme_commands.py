@@ -34,12 +34,19 @@ ANSWERS = {
 SERVERS = ("backstride serve",)
 
 
-def readme_commands() -> list[str]:
-    """The README's command lines that start with ``backstride``, as written (comments left out)."""
-    lines = []
+# The section whose commands need PostgreSQL: tests/cli/test_deploy_cli.py runs them there.
+CLINIC = "## Running a clinic"
+
+
+def readme_commands(*, clinic: bool = False) -> list[str]:
+    """The README's command lines that start with ``backstride``, as written (comments left out): those of
+    "Running a clinic" with ``clinic``, every other one without."""
+    lines, in_clinic = [], False
     for line in (REPO / "README.md").read_text().splitlines():
+        if line.startswith("## "):
+            in_clinic = line.strip() == CLINIC
         m = re.match(r"^    (backstride .*?)(\s+#.*)?$", line)
-        if m:
+        if m and in_clinic == clinic:
             lines.append(m.group(1).strip())
     return lines
 

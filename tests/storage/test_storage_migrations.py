@@ -20,7 +20,8 @@ from tests.storage.storage_builders import full_state, row_counts
 
 def _schema_diff(db: Database) -> list[object]:
     with db.engine.connect() as conn:
-        return list(compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata))
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": migrate.is_ours})
+        return list(compare_metadata(context, Base.metadata))
 
 
 def test_an_empty_database_is_migrated_to_the_newest_revision_on_open(db_url: str) -> None:
@@ -190,3 +191,26 @@ def test_downgrading_below_0003_keeps_what_was_planned_as_plan_rows(db: Database
     migrate.upgrade(db)
     days = planned_days(db, athlete, dt.date(2026, 11, 30), dt.date(2026, 12, 6))
     assert [d.sessions for d in days] == [(s.model_copy(update={"notes": ""}),) for s in plan.sessions]
+
+
+@pytest.mark.postgres
+def test_the_job_queue_schema_comes_and_goes_with_revision_0011_on_postgresql(pg_url: str) -> None:
+    with Database.open(pg_url) as db:
+        queue = {"procrastinate_jobs", "procrastinate_workers", "procrastinate_periodic_defers", "procrastinate_events"}
+        assert queue <= set(inspect(db.engine).get_table_names())
+        with db.engine.connect() as conn:  # the driver's "%" came through as PostgreSQL's own placeholder
+            body = conn.execute(text("SELECT pg_get_functiondef('procrastinate_finish_job_v1'::regproc)")).scalar()
+        assert "(job id: %)" in str(body)
+        migrate.downgrade(db, "0007")
+        assert not {t for t in inspect(db.engine).get_table_names() if t.startswith("procrastinate_")}
+        with db.engine.connect() as conn:
+            left = conn.execute(text("SELECT count(*) FROM pg_proc WHERE proname LIKE 'procrastinate%'")).scalar()
+            types = conn.execute(text("SELECT count(*) FROM pg_type WHERE typname LIKE 'procrastinate%'")).scalar()
+        assert (left, types) == (0, 0)
+        migrate.upgrade(db)
+        assert queue <= set(inspect(db.engine).get_table_names())
+
+
+def test_the_job_queue_revision_is_nothing_on_sqlite(sqlite_db: Database) -> None:
+    assert not {t for t in inspect(sqlite_db.engine).get_table_names() if t.startswith("procrastinate_")}
+    assert migrate.current_revision(sqlite_db) == migrate.head_revision()

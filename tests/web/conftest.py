@@ -30,7 +30,7 @@ _CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
 
 def settings_for(url: str, **changes: object) -> Settings:
     values: dict[str, object] = {"database_url": url, "secret_key": SECRET, "base_url": BASE,
-                                 "environment": "production", **changes}
+                                 "environment": "production", "jobs": "in-process", **changes}
     return Settings(**values)  # type: ignore[arg-type]
 
 

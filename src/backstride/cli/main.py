@@ -127,12 +127,13 @@ _PLANNER_COMMANDS = frozenset({"plan", "decide", "rules"})
 def full_app() -> typer.Typer:
     """The command line with every command: the planner's and the training log's."""
     if not any(c.name == "start" for c in app.registered_commands):  # the log commands are not in yet
-        from backstride.cli import clinic_commands, log_commands, runs_commands, web_commands
+        from backstride.cli import clinic_commands, deploy_commands, log_commands, runs_commands, web_commands
 
         log_commands.register(app)
         runs_commands.register(app)
         web_commands.register(app)
         clinic_commands.register(app)
+        deploy_commands.register(app)
     return app
 
 

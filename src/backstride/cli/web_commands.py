@@ -71,17 +71,33 @@ def _settings(host: str, port: int, db: str | None) -> Any:
         fail([str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()])
 
 
+WorkersOpt = Annotated[int, typer.Option("--workers", min=1, max=64, envvar="BACKSTRIDE_WORKERS",
+                                         help="Server processes (several need PostgreSQL, migrated beforehand "
+                                              "with `backstride db upgrade`).")]
+SQLITE_ONE_PROCESS = ("--workers: on SQLite the web app runs as one process. Its imports run inside that "
+                      "process and its writes queue behind one lock there; several processes would mark each "
+                      "other's imports as stopped. Several workers need PostgreSQL (README, Running a clinic).")
+
+
 def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (127.0.0.1: this machine only).")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, envvar="BACKSTRIDE_PORT",
                                       help="Port to listen on.")] = 8000,
+    workers: WorkersOpt = 1,
     db: DbOpt = None,
 ) -> None:
-    """Start the web app (one process; on a new database a demo athlete and a one-time sign-in link)."""
+    """Start the web app (one process; on a new database a demo athlete and a one-time sign-in link).
+
+    With ``--workers N`` on PostgreSQL, N server processes, each with its own connections; the database
+    must already be at this backstride's revision.
+    """
+    settings = _settings(host, port, db)
+    if workers > 1:
+        _serve_workers(settings, host, port, workers)
+        return
     import datetime as dt
 
-    settings = _settings(host, port, db)
     from backstride.services.accounts import DEMO_EMAIL, prepare_first_run
     from backstride.web.app import create_app
 
@@ -94,14 +110,52 @@ def serve_cmd(
                       f"  {settings.base_url}/signin/link?token={first.signin_secret}\n"
                       f"(a new link later: `backstride user signin-link --email {DEMO_EMAIL}`)", soft_wrap=True)
         elif first.users == 0:
-            out.print("No one can sign in yet: add an account with "
-                      "`backstride user add --email you@example.org --role athlete --athlete 1`.")
+            _nobody_yet()
         out.print("Stop it with Ctrl+C.")
         import uvicorn
 
         # No access log: a sign-in link's secret is in its URL. One process: SQLite has one writer.
         uvicorn.run(create_app(settings, db=database), host=host, port=port, access_log=False,
                     log_level="warning", workers=1)
+
+
+def _nobody_yet() -> None:
+    console().print("No one can sign in yet: add an account with "
+                    "`backstride user add --email you@example.org --role athlete --athlete 1`.")
+
+
+def _serve_workers(settings: Any, host: str, port: int, workers: int) -> None:
+    """N uvicorn processes on PostgreSQL: checked here once (never migrated), then each child opens its own
+    engine from the environment (:func:`backstride.web.app.app_from_environment`); nothing is shared but
+    the database."""
+    from sqlalchemy import func, select
+
+    from backstride.cli.deploy_commands import opened_current
+    from backstride.storage import resolve_url
+    from backstride.storage.tables import UserRow
+
+    url = resolve_url(settings.database_url)
+    if url.startswith("sqlite"):
+        fail([SQLITE_ONE_PROCESS])
+    with opened_current(url) as database, database.session() as session:
+        users = int(session.scalar(select(func.count()).select_from(UserRow)) or 0)
+    # The children read their settings from the environment: the same secret (this run's, in development)
+    # signs every process's CSRF tokens, so a form served by one worker posts to another.
+    os.environ.update({"BACKSTRIDE_DATABASE_URL": url, "BACKSTRIDE_BASE_URL": settings.base_url,
+                       "BACKSTRIDE_SECRET_KEY": settings.secret_key.get_secret_value(),
+                       "BACKSTRIDE_ENVIRONMENT": settings.environment,
+                       "BACKSTRIDE_COOKIE_SECURE": "true" if settings.cookie_secure else "false",
+                       "BACKSTRIDE_JOBS": settings.jobs})
+    out = console()
+    out.print(f"backstride is at {settings.base_url} ({workers} worker processes on PostgreSQL; imports and "
+              f"the nightly rounds run in `backstride worker`)")
+    if users == 0:
+        _nobody_yet()
+    out.print("Stop it with Ctrl+C.")
+    import uvicorn
+
+    uvicorn.run("backstride.web.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
+                access_log=False, log_level="warning")
 
 
 def _hidden(prompt: str) -> str:

@@ -24,12 +24,14 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from backstride.services.importing import count_files, import_paths
 from backstride.storage import Database, get_athlete
 from backstride.storage.tables import JobRow, utcnow
 
-__all__ = ["JOB_KINDS", "InlineJobs", "JobQueue", "JobState", "JobStatus", "UnknownJob", "job_status", "run_import"]
+__all__ = ["JOB_KINDS", "InlineJobs", "JobQueue", "JobState", "JobStatus", "UnknownJob", "job_status", "run_import",
+           "run_job", "store_job"]
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +120,18 @@ def run_import(db: Database, payload: Mapping[str, Any], progress: Progress) -> 
 JOB_KINDS: dict[str, Handler] = {"import": run_import}
 
 
+def store_job(db: Database, kind: str, payload: Mapping[str, Any]) -> int:
+    """Keep a new job as queued and return its id (AthleteNotFound when the payload's athlete is unknown)."""
+    athlete_id = int(payload["athlete_id"])
+    get_athlete(db, athlete_id)
+    with db.write() as session:
+        row = JobRow(athlete_id=athlete_id, kind=kind, state="queued", payload=dict(payload), done=0,
+                     created_at=utcnow())
+        session.add(row)
+        session.flush()
+        return row.id
+
+
 # --- running jobs in this process ----------------------------------------------------------------
 
 class InlineJobs:
@@ -135,14 +149,7 @@ class InlineJobs:
         """
         if kind not in self._kinds:
             raise UnknownJob(f"no job of kind {kind!r}")
-        athlete_id = int(payload["athlete_id"])
-        get_athlete(self._db, athlete_id)
-        with self._db.write() as session:
-            row = JobRow(athlete_id=athlete_id, kind=kind, state="queued", payload=dict(payload), done=0,
-                         created_at=utcnow())
-            session.add(row)
-            session.flush()
-            job_id = row.id
+        job_id = store_job(self._db, kind, payload)
         self._pool.submit(self._run, job_id, kind, dict(payload))
         return job_id
 
@@ -175,28 +182,38 @@ class InlineJobs:
         """Let running jobs finish, then stop the pool."""
         self._pool.shutdown(wait=True)
 
-    def _set(self, job_id: int, **values: Any) -> None:
-        with self._db.write() as session:
-            session.execute(update(JobRow).where(JobRow.id == job_id).values(**values))
-
     def _run(self, job_id: int, kind: str, payload: dict[str, Any]) -> None:
-        self._set(job_id, state="running", started_at=utcnow())
-        last = 0.0
+        run_job(self._db, job_id, self._kinds[kind], payload)
 
-        def progress(done: int, total: int | None) -> None:
-            nonlocal last
-            now = time.monotonic()
-            if now - last >= PROGRESS_EVERY_S or done == 0 or (total is not None and done >= total):
-                last = now
-                self._set(job_id, done=done, total=total)
 
-        try:
-            result = self._kinds[kind](self._db, payload, progress)
-        except Exception as exc:  # the runner reads a reason, the log keeps the traceback
-            log.exception("job %s (%s) failed", job_id, kind)
-            self._set(job_id, state="failed", finished_at=utcnow(), error=_reason(exc))
-            return
-        self._set(job_id, state="done", finished_at=utcnow(), result=result)
+def _set(db: Database, job_id: int, **values: Any) -> None:
+    def work(session: Session) -> None:
+        session.execute(update(JobRow).where(JobRow.id == job_id).values(**values))
+    db.run_write(work)
+
+
+def run_job(db: Database, job_id: int, handler: Handler, payload: Mapping[str, Any]) -> None:
+    """Run one stored job with ``handler``, keeping its state, progress and result (or a reason) in its row.
+
+    The same for both queues: the in-process pool calls it, and so does the clinic's procrastinate task.
+    """
+    _set(db, job_id, state="running", started_at=utcnow())
+    last = 0.0
+
+    def progress(done: int, total: int | None) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= PROGRESS_EVERY_S or done == 0 or (total is not None and done >= total):
+            last = now
+            _set(db, job_id, done=done, total=total)
+
+    try:
+        result = handler(db, payload, progress)
+    except Exception as exc:  # the runner reads a reason, the log keeps the traceback
+        log.exception("job %s failed", job_id)
+        _set(db, job_id, state="failed", finished_at=utcnow(), error=_reason(exc))
+        return
+    _set(db, job_id, state="done", finished_at=utcnow(), result=result)
 
 
 def _reason(exc: Exception) -> str:

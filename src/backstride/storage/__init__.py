@@ -35,7 +35,14 @@ from backstride.storage.engine import (
     resolve_url,
 )
 from backstride.storage.erase import ErasureReport, erase_athlete
-from backstride.storage.errors import AthleteNotFound, DatabaseBusy, DatabaseTooNew, NotFound, ShoeNotFound
+from backstride.storage.errors import (
+    AthleteNotFound,
+    DatabaseBusy,
+    DatabaseNeedsUpgrade,
+    DatabaseTooNew,
+    NotFound,
+    ShoeNotFound,
+)
 from backstride.storage.export import EXPORT_FORMAT, export_athlete, export_athlete_csv
 from backstride.storage.imports import (
     ImportLogEntry,
@@ -60,6 +67,7 @@ __all__ = [
     "BackupReport",
     "Database",
     "DatabaseBusy",
+    "DatabaseNeedsUpgrade",
     "DatabaseTooNew",
     "ErasureReport",
     "ImportLogEntry",

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from backstride.contract import Checkin
 from backstride.storage.convert import to_contract
@@ -56,10 +57,13 @@ def upsert_checkin(db: Database, athlete_id: int, checkin: Checkin) -> None:
                      else func.coalesce(stmt.excluded[name], CheckinRow.__table__.c[name]))
               for name in values if name not in ("athlete_id", "date")},
     )
-    with db.write() as session:
+
+    def work(session: Session) -> None:
         if session.get(AthleteRow, athlete_id) is None:
             raise AthleteNotFound(athlete_id)
         session.execute(stmt)
+
+    db.run_write(work)  # a deadlock or serialization failure on PostgreSQL runs it again
 
 
 def list_checkins(

@@ -14,6 +14,7 @@ import os
 import random
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -141,6 +142,28 @@ def _refuse_other_pid(_dbapi_connection: Any, record: Any, proxy: Any) -> None:
         raise exc.DisconnectionError(f"connection opened in process {owner}, not in {os.getpid()}")
 
 
+# Every engine made here, so that a forked child can drop what it inherited (weakly: disposed engines go).
+_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    """In a forked child, before any of its code runs: forget the parent's pooled connections without
+    closing them (closing would end the parent's sessions on the server) and take fresh write locks (a
+    lock another parent thread held at the fork would never be released here). Checking out an inherited
+    connection would already be refused (:func:`_refuse_other_pid`), but the pool's pre-ping runs before
+    that check and would talk over the parent's socket: T16's test caught it doing so."""
+    global _sqlite_gates_guard
+    for engine in list(_engines):
+        engine.dispose(close=False)
+    _sqlite_gates_guard = threading.Lock()
+    for gate in _sqlite_gates.values():
+        gate.lock = threading.Lock()
+        gate.holders = threading.local()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` with backstride's connection settings (SQLite pragmas, BEGIN IMMEDIATE).
 
@@ -159,6 +182,7 @@ def make_engine(url: str) -> Engine:
         raise ValueError(f"unsupported database {parsed.drivername!r}: use a SQLite file or postgresql+psycopg://")
     event.listen(engine, "connect", _remember_pid)
     event.listen(engine, "checkout", _refuse_other_pid)
+    _engines.add(engine)
     return engine
 
 

@@ -120,11 +120,17 @@ def erase_athlete(db: Database, athlete_id: int, *, clean_wait_s: float | None =
         wait = busy_timeout_ms() / 1000 if clean_wait_s is None else clean_wait_s
         clean, vacuumed = _clean_sqlite_files(db, wait)
         return ErasureReport(athlete_id, counts, clean, vacuumed)
+    _clean_postgresql(db)
+    return ErasureReport(athlete_id, counts, None, True)
+
+
+def _clean_postgresql(db: Database) -> None:
+    """VACUUM the athlete tables (the freed rows' space is reused and their dead copies go), then mark the
+    ledger: a process stopped in between leaves the entry "not cleaned" for the worker's round."""
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         for table in athlete_tables():
             conn.exec_driver_sql(f'VACUUM "{table.name}"')
     _mark_cleaned(db)
-    return ErasureReport(athlete_id, counts, None, True)
 
 
 def _mark_cleaned(db: Database) -> None:
@@ -186,13 +192,15 @@ def pending_cleanups(db: Database) -> list[int]:
 
 
 def finish_pending_erasures(db: Database, wait_s: float = OPEN_CLEAN_WAIT_S) -> list[int]:
-    """Finish the file clean-up of earlier erasures that another program held up; return the athlete ids
-    now clean (empty when there was nothing to do or the files are still held)."""
-    if not db.is_sqlite:
-        return []
+    """Finish the file clean-up of earlier erasures that another program held up (or, on PostgreSQL, that a
+    stopped process left undone); return the athlete ids now clean (empty when there was nothing to do or
+    the files are still held)."""
     pending = pending_cleanups(db)
     if not pending:
         return []
+    if not db.is_sqlite:
+        _clean_postgresql(db)
+        return pending
     clean, _vacuumed = _clean_sqlite_files(db, wait_s)
     return pending if clean else []
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["AthleteNotFound", "DatabaseBusy", "DatabaseTooNew", "NotFound", "ShoeNotFound"]
+__all__ = ["AthleteNotFound", "DatabaseBusy", "DatabaseNeedsUpgrade", "DatabaseTooNew", "NotFound", "ShoeNotFound"]
 
 
 class NotFound(LookupError):
@@ -27,6 +27,18 @@ class ShoeNotFound(NotFound):
 
 class DatabaseTooNew(RuntimeError):
     """The database was migrated by a newer backstride than this one."""
+
+
+class DatabaseNeedsUpgrade(RuntimeError):
+    """The database is behind this backstride, and this process is not the one that migrates it."""
+
+    def __init__(self, current: str | None, head: str) -> None:
+        at = "empty" if current is None else f"at schema revision {current!r}"
+        super().__init__(
+            f"the database is {at} and this backstride needs {head!r}. Run `backstride db upgrade` once "
+            "(with the same BACKSTRIDE_DATABASE_URL or --db), then start the app and the workers again."
+        )
+        self.current, self.head = current, head
 
 
 class DatabaseBusy(RuntimeError):

@@ -20,7 +20,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 
 from backstride.storage.engine import WRITE_OPTION, Database
-from backstride.storage.errors import DatabaseTooNew
+from backstride.storage.errors import DatabaseNeedsUpgrade, DatabaseTooNew
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -31,7 +31,9 @@ __all__ = [
     "current_revision",
     "downgrade",
     "head_revision",
+    "is_ours",
     "needs_upgrade",
+    "require_current",
     "revisions",
     "upgrade",
 ]
@@ -40,6 +42,16 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 # Any fixed number: serialises concurrent migrations on one PostgreSQL database.
 _PG_MIGRATION_LOCK = zlib.crc32(b"backstride.migrations")
+
+
+# procrastinate's tables, types and functions (migration 0011) are the queue's, not in our table classes:
+# autogenerate and schema comparisons leave them alone.
+QUEUE_PREFIX = "procrastinate_"
+
+
+def is_ours(name: str | None, type_: str, _parent: object) -> bool:
+    """Alembic's ``include_name``: every table but the job queue's (PostgreSQL only)."""
+    return not (type_ == "table" and name is not None and name.startswith(QUEUE_PREFIX))
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -97,6 +109,15 @@ def needs_upgrade(db: Database) -> bool:
     revision = current_revision(db)
     _check_known(revision)
     return revision != head_revision()
+
+
+def require_current(db: Database) -> None:
+    """Raise :class:`DatabaseNeedsUpgrade` unless the database is at this code's revision (for the app's
+    workers and the job worker, which never migrate: ``backstride db upgrade`` does, once)."""
+    revision = current_revision(db)
+    _check_known(revision)
+    if revision != head_revision():
+        raise DatabaseNeedsUpgrade(revision, head_revision())
 
 
 def check_revision(db: Database) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
 
 from backstride.contract import Plan, Session
 from backstride.storage.engine import Database
@@ -42,7 +43,8 @@ def save_plan(db: Database, athlete_id: int, plan: Plan) -> int:
     for s in plan.sessions:
         by_day.setdefault(s.date, []).append(_compact(s))
     now = utcnow()
-    with db.write() as session:
+
+    def work(session: OrmSession) -> int:
         if session.get(AthleteRow, athlete_id) is None:
             raise AthleteNotFound(athlete_id)
         existing = {r.date: r for r in session.scalars(select(PlannedDayRow).where(
@@ -55,6 +57,8 @@ def save_plan(db: Database, athlete_id: int, plan: Plan) -> int:
             elif (row.sessions, row.phase) != (sessions, plan.phase):
                 row.week_start, row.phase, row.sessions, row.updated_at = plan.week_start, plan.phase, sessions, now
         return len(by_day)
+
+    return db.run_write(work)  # two re-plans of one athlete at once: the loser of a deadlock runs again
 
 
 def planned_days(db: Database, athlete_id: int, start: dt.date, end: dt.date) -> list[PlannedDay]:

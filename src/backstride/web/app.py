@@ -24,7 +24,7 @@ from backstride.web.rendering import page
 from backstride.web.security import NotSignedIn, check_csrf
 from backstride.web.settings import Settings
 
-__all__ = ["CSP", "create_app"]
+__all__ = ["CSP", "app_from_environment", "create_app"]
 
 log = logging.getLogger("backstride.web")
 
@@ -43,15 +43,19 @@ _HEADERS = {
 }
 
 
-def create_app(settings: Settings | None = None, *, db: Database | None = None) -> FastAPI:
-    """The web app on ``db`` (or the database the settings name, opened and migrated here)."""
+def create_app(settings: Settings | None = None, *, db: Database | None = None, upgrade: bool = True) -> FastAPI:
+    """The web app on ``db`` (or the database the settings name, opened here: migrated with ``upgrade``,
+    else refused with :class:`~backstride.storage.DatabaseNeedsUpgrade` when it is behind)."""
     settings = settings or Settings()
     owned = db is None
-    database = db if db is not None else open_database(settings.database_url)
+    database = db if db is not None else _open(settings.database_url, upgrade)
 
-    from backstride.services.jobs import InlineJobs
-
-    jobs = InlineJobs(database)
+    try:
+        jobs = _jobs_for(database, settings)
+    except BaseException:
+        if owned:
+            database.dispose()
+        raise
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -87,6 +91,41 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         return {"status": "ok"}
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for one of several server processes (``backstride serve --workers N``): settings from the
+    ``BACKSTRIDE_*`` environment, its own engine opened in this process, and no migration (one command
+    runs those, once, before the workers start)."""
+    return create_app(Settings(), upgrade=False)
+
+
+def _open(url: str | None, upgrade: bool) -> Database:
+    if upgrade:
+        return open_database(url)
+    from backstride.storage import resolve_url
+    from backstride.storage.migrate import require_current
+
+    database = Database.open(resolve_url(url), upgrade=False)
+    try:
+        require_current(database)
+    except BaseException:
+        database.dispose()
+        raise
+    return database
+
+
+def _jobs_for(database: Database, settings: Settings) -> Any:
+    """The queue imports go to: this process's pool on SQLite, procrastinate on PostgreSQL (``BACKSTRIDE_JOBS``)."""
+    from backstride.services.jobs import InlineJobs
+
+    if settings.jobs == "queue" and not database.is_postgresql:
+        raise ValueError("BACKSTRIDE_JOBS=queue needs PostgreSQL: on SQLite jobs run in the web process")
+    if settings.jobs == "in-process" or not database.is_postgresql:
+        return InlineJobs(database)
+    from backstride.services.queue import QueueJobs, make_app, postgres_connector
+
+    return QueueJobs(database, make_app(database, postgres_connector(database.url, max_size=2)))
 
 
 def _security_headers(settings: Settings) -> Callable[[Request, Callable[[Request], Awaitable[Response]]],

@@ -3,7 +3,9 @@
 ``BACKSTRIDE_DATABASE_URL`` (default: the local SQLite file, as for the command line),
 ``BACKSTRIDE_SECRET_KEY`` (signs CSRF tokens and calendar links; a placeholder is refused outside
 development), ``BACKSTRIDE_BASE_URL`` (the origin browsers use; cross-site requests are refused against it),
-``BACKSTRIDE_ENVIRONMENT`` (``production`` or ``development``) and ``BACKSTRIDE_COOKIE_SECURE``. The
+``BACKSTRIDE_ENVIRONMENT`` (``production`` or ``development``), ``BACKSTRIDE_COOKIE_SECURE`` and
+``BACKSTRIDE_JOBS`` (``auto``: imports run in this process on SQLite and by a ``backstride worker`` on
+PostgreSQL; ``in-process`` keeps them in the web process on PostgreSQL too; ``queue`` insists on the worker). The
 session cookie is ``__Host-backstride`` (Secure, HttpOnly, SameSite=Lax, Path=/). Only in development
 with a base URL on http://127.0.0.1 or http://localhost may ``BACKSTRIDE_COOKIE_SECURE=false`` drop
 Secure, and then the cookie is named ``backstride-dev`` (browsers refuse a ``__Host-`` cookie without it).
@@ -32,6 +34,7 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     environment: Literal["production", "development"] = "production"
     cookie_secure: bool = True
+    jobs: Literal["auto", "in-process", "queue"] = "auto"
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Self:

@@ -12,6 +12,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from backstride.storage.engine import Database, resolve_url
+from backstride.storage.migrate import is_ours
 from backstride.storage.tables import Base
 
 config = context.config
@@ -25,6 +26,7 @@ def _configure_and_run(connection: Connection) -> None:
         # SQLite can only change a table by copying it: batch mode does that for us.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=is_ours,  # the job queue's tables are procrastinate's (0011)
     )
     with context.begin_transaction():
         context.run_migrations()
