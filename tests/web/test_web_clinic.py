@@ -103,6 +103,22 @@ def test_a_status_row_is_rebuilt_only_when_the_day_or_the_athletes_stamp_changes
     assert made.count(other) == 1
 
 
+def test_the_nightly_re_plan_brings_the_linked_athletes_rows_up_to_date(any_world: World,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from backstride.services import clinic, periodic
+
+    world = any_world
+    made: list[int] = []
+    real = clinic._status
+    monkeypatch.setattr(clinic, "_status", lambda db, i, today: made.append(i) or real(db, i, today))
+    unlinked = create_athlete(world.db, demo_state(TODAY), name="Nobody's")
+    at = dt.datetime.combine(TODAY, dt.time(2, 30), dt.UTC)
+    assert periodic.replan_all(world.db, at).planned == 3
+    assert sorted(made) == sorted([world.a, world.b]) and unlinked not in made  # linked athletes only
+    clinic_list(world.db, _clinician(world), TODAY)
+    assert sorted(made) == sorted([world.a, world.b])  # the morning's first view reads them fresh
+
+
 def test_pages_opened_at_once_on_a_new_day_rebuild_each_row_once(world: World,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from concurrent.futures import ThreadPoolExecutor

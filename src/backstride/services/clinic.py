@@ -32,7 +32,7 @@ from backstride.storage import Database, planner_state
 from backstride.storage.tables import AthleteRow, AthleteStatusRow, CheckinRow, ClinicianLinkRow
 
 __all__ = ["ATTENTION_BELOW", "MISSED_DAYS", "RANKS", "ClinicRow", "clinic_list", "rank_of", "refresh_all",
-           "refresh_status"]
+           "refresh_for", "refresh_status"]
 
 # The list's order, most urgent first; the last is "nothing to look at".
 RANKS = ("emergency", "see_soon", "flare", "no_dose", "missed_checkins", "off_plan", "steady")
@@ -151,6 +151,22 @@ def refresh_all(db: Database, today: dt.date) -> int:
         found = [(r[0], int(r[1] or 0), _Kept(*r[2:])) for r in session.execute(query)]
     with _REBUILDING:
         return len(_keep(db, [_made(db, i, today, r) for i, r, k in found if not _fresh(k, r, today)]))
+
+
+def refresh_for(db: Database, athlete_id: int, today: dt.date) -> None:
+    """The nightly re-plan's and the missed check-in round's refresher (``periodic.REFRESHERS``): the
+    athlete's row rebuilt when stale, if any clinician has them on a list (no one else's is kept)."""
+    query = (select(AthleteRow.revision, *_KEPT).where(AthleteRow.id == athlete_id)
+             .where(AthleteRow.id.in_(select(ClinicianLinkRow.athlete_id)))
+             .outerjoin(AthleteStatusRow, AthleteStatusRow.athlete_id == AthleteRow.id))
+    with db.session() as session:
+        found = session.execute(query).first()
+    if found is None:
+        return
+    revision, kept = int(found[0] or 0), _Kept(*found[1:])
+    if not _fresh(kept, revision, today):
+        with _REBUILDING:
+            _keep(db, [_made(db, athlete_id, today, revision)])
 
 
 class _Kept(NamedTuple):

@@ -47,7 +47,16 @@ MISSED_AFTER_DAYS = 3
 JOB_KEEP_DAYS = 30
 
 Refresher = Callable[[Database, int, dt.date], None]  # database, athlete id, the athlete's today
-REFRESHERS: list[Refresher] = []
+
+
+def _clinic_status(db: Database, athlete_id: int, today: dt.date) -> None:
+    """The clinic list's row (imported here, when first called: the clinic reads the planner's modules)."""
+    from backstride.services.clinic import refresh_for
+
+    refresh_for(db, athlete_id, today)
+
+
+REFRESHERS: list[Refresher] = [_clinic_status]
 
 
 def local_today(at: dt.datetime, timezone: str | None) -> dt.date:
