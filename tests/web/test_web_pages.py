@@ -76,6 +76,19 @@ def test_with_htmx_a_check_in_swaps_todays_decision_and_a_red_flag_shows_its_ban
     assert "Seek care" in answer.text
 
 
+def test_a_remembered_today_gives_way_to_the_check_in_posted_in_the_same_request(world: World) -> None:
+    """Today is remembered per revision stamp; the check-in's answer must show the new one, not the old."""
+    calm = world.browsers["athlete_a"].get(f"/athletes/{world.a}/today").text
+    assert "EMERGENCY" not in calm
+    world.browsers["athlete_a"].get(f"/athletes/{world.a}/today")  # served from the memo now
+    answer = _post(world, f"/athletes/{world.a}/checkin", {"pain_rest": "2", "saddle_numbness": "yes"},
+                   headers={"HX-Request": "true"})
+    assert "EMERGENCY" in answer.text
+    assert "EMERGENCY" in world.browsers["athlete_a"].get(f"/athletes/{world.a}/today").text
+    plan = world.browsers["athlete_a"].get(f"/api/athletes/{world.a}/plan").json()
+    assert not [s for s in plan["sessions"] if s["kind"] in ("easy", "long", "run")]
+
+
 def test_leg_symptoms_bring_the_leg_question(world: World) -> None:
     answer = _post(world, f"/athletes/{world.a}/checkin", {"pain_rest": "3", "numbness_tingling": "yes"},
                    follow_redirects=False)

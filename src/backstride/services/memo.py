@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from backstride.storage import Database
+from backstride.storage.athletes import athlete_stamp
 from backstride.storage.errors import AthleteNotFound
-from backstride.storage.revision import revisions
 
 T = TypeVar("T")
 SIZE = 2048  # a week's plan is about 30 kB in memory, today's view about 13 kB
@@ -74,11 +74,10 @@ def memo_of(db: Database) -> Memo:
 
 def stamp_of(db: Database, athlete_id: int) -> int:
     """The athlete's revision stamp now; raises AthleteNotFound for an athlete that is not stored."""
-    with db.read() as conn:
-        found = revisions(conn, [athlete_id])
-    if athlete_id not in found:
+    stamp = athlete_stamp(db, athlete_id)
+    if stamp is None:
         raise AthleteNotFound(athlete_id)
-    return found[athlete_id]
+    return stamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +93,9 @@ class AthleteMemo:
         return self.memo.get((what, self.athlete_id, key), self.stamp, make)
 
 
-def athlete_memo(db: Database, athlete_id: int) -> AthleteMemo:
-    """The athlete's memo at their stamp now (read before anything made with it reads the history)."""
-    return AthleteMemo(memo_of(db), athlete_id, stamp_of(db, athlete_id))
+def athlete_memo(db: Database, athlete_id: int, stamp: int | None = None) -> AthleteMemo:
+    """The athlete's memo at their stamp now (read before anything made with it reads the history).
+
+    ``stamp`` is one the caller read itself, before any of the history (the web's access check reads it
+    to see that the athlete exists): it saves reading it twice in one request."""
+    return AthleteMemo(memo_of(db), athlete_id, stamp_of(db, athlete_id) if stamp is None else stamp)

@@ -88,10 +88,11 @@ class PlannedWeek:
     easy_pace_min_per_km: float | None
 
 
-def planned_week(db: Database, athlete_id: int, today: dt.date) -> PlannedWeek:
+def planned_week(db: Database, athlete_id: int, today: dt.date, *, stamp: int | None = None) -> PlannedWeek:
     """The week from ``today`` as the web app and the calendar feed show it, remembered while the
-    athlete's history is unchanged (services/memo.py): the same plan as :func:`plan_for`."""
-    memo = athlete_memo(db, athlete_id)
+    athlete's history is unchanged (services/memo.py): the same plan as :func:`plan_for`. ``stamp``: the
+    athlete's revision when the caller has just read it (see :func:`~backstride.services.memo.athlete_memo`)."""
+    memo = athlete_memo(db, athlete_id, stamp)
 
     def make() -> PlannedWeek:
         state, plan = plan_for(db, athlete_id, today, save=False)
@@ -156,10 +157,11 @@ class TodayView:
     checkin: Checkin | None
 
 
-def today_for(db: Database, athlete_id: int, today: dt.date) -> TodayView:
+def today_for(db: Database, athlete_id: int, today: dt.date, *, stamp: int | None = None) -> TodayView:
     """Today's decision with what the Today screen needs around it (one state read), remembered while the
-    athlete's history is unchanged (services/memo.py): the same decision as :func:`decide_for`."""
-    memo = athlete_memo(db, athlete_id)
+    athlete's history is unchanged (services/memo.py): the same decision as :func:`decide_for`. ``stamp``:
+    as for :func:`planned_week`."""
+    memo = athlete_memo(db, athlete_id, stamp)
 
     def make() -> TodayView:
         state, decision = decide_for(db, athlete_id, today)

@@ -104,13 +104,17 @@ def list_athletes(db: Database) -> list[AthleteSummary]:
         return [AthleteSummary(r.id, r.name, r.created_at, r.timezone, r.units or "km") for r in rows]
 
 
-_EXISTS = select(AthleteRow.id).where(AthleteRow.id == bindparam("athlete"))
+_STAMP = select(AthleteRow.revision).where(AthleteRow.id == bindparam("athlete"))
 
 
-def athlete_exists(db: Database, athlete_id: int) -> bool:
-    """Whether the athlete is stored (every athlete route asks: a statement built once, a Core read)."""
+def athlete_stamp(db: Database, athlete_id: int) -> int | None:
+    """The athlete's revision stamp (storage/revision.py), or None when the athlete is not stored.
+
+    Every athlete route asks, so it is a statement built once and a Core read; the stamp it gives lets
+    the same request find a remembered plan without reading it again."""
     with db.read() as conn:
-        return conn.scalar(_EXISTS, {"athlete": athlete_id}) is not None
+        stamp = conn.scalar(_STAMP, {"athlete": athlete_id})
+    return int(stamp) if stamp is not None else None
 
 
 def get_athlete(db: Database, athlete_id: int) -> AthleteSummary:

@@ -19,7 +19,7 @@ from backstride.services import accounts
 from backstride.services.manual_log import ManualEntry, NotPlausible, log_session
 from backstride.services.training_log import athlete_state, planned_week, record_checkin, today_for
 from backstride.storage import get_athlete, list_activities, list_checkins
-from backstride.web.security import AthleteRead, AthleteWrite, SelfActor, database
+from backstride.web.security import AthleteRead, AthleteWrite, SelfActor, checked_stamp, database
 
 __all__ = ["ERROR_ANSWERS", "FieldProblem", "Problem", "router"]
 
@@ -81,13 +81,15 @@ def state(request: Request, athlete_id: AthleteRead) -> Any:
 @router.get("/athletes/{athlete_id}/plan")
 def plan(request: Request, athlete_id: AthleteRead) -> Any:
     """The seven days from today as ``backstride.plan/1`` (computed, not issued)."""
-    return _contract(planned_week(database(request), athlete_id, _today()).plan)
+    return _contract(planned_week(database(request), athlete_id, _today(),
+                                  stamp=checked_stamp(request, athlete_id)).plan)
 
 
 @router.get("/athletes/{athlete_id}/decision")
 def decision(request: Request, athlete_id: AthleteRead) -> Any:
     """Today's decision as ``backstride.decision/1``."""
-    return _contract(today_for(database(request), athlete_id, _today()).decision)
+    return _contract(today_for(database(request), athlete_id, _today(),
+                               stamp=checked_stamp(request, athlete_id)).decision)
 
 
 @router.get("/athletes/{athlete_id}/checkins")

@@ -33,6 +33,7 @@ from backstride.web.security import (
     AthleteWrite,
     CurrentActor,
     SelfActor,
+    checked_stamp,
     clear_session_cookie,
     client_of,
     database,
@@ -186,7 +187,7 @@ def password_change(request: Request, actor: SelfActor, current: Annotated[str, 
 
 
 def _today_context(request: Request, athlete_id: int) -> dict[str, Any]:
-    view = today_for(database(request), athlete_id, today())
+    view = today_for(database(request), athlete_id, today(), stamp=checked_stamp(request, athlete_id))
     return {"athlete_id": athlete_id, "view": view, "decision": view.decision, "units": view.units,
             "name": get_athlete(database(request), athlete_id).name}
 
@@ -260,7 +261,7 @@ async def checkin(request: Request, athlete_id: AthleteWrite) -> Response:
 def plan_page(request: Request, athlete_id: AthleteRead) -> Response:
     from backstride.rules import default_catalogue
 
-    week = planned_week(database(request), athlete_id, today())
+    week = planned_week(database(request), athlete_id, today(), stamp=checked_stamp(request, athlete_id))
     plan = week.plan
     catalogue = default_catalogue()
     ids = {r.id for r in plan.rules_applied} | {r for s in plan.sessions for r in s.rules}

@@ -18,7 +18,7 @@ from fastapi import Depends, HTTPException, Request, Response
 
 from backstride.services.accounts import SESSION_LIFETIME, Actor, allowed, audit, session_actor, token_actor
 from backstride.storage import Database
-from backstride.storage.athletes import athlete_exists
+from backstride.storage.athletes import athlete_stamp
 
 __all__ = [
     "PRE_SESSION_COOKIE",
@@ -205,13 +205,25 @@ def _athlete(action: str):  # type: ignore[no-untyped-def]
         record_check(request, action)
         if not (0 < athlete_id < 2**62) or not allowed(db, actor, action, athlete_id):
             raise HTTPException(404, "There is nothing here.")
-        if not athlete_exists(db, athlete_id):
+        stamp = athlete_stamp(db, athlete_id)
+        if stamp is None:
             raise HTTPException(404, "There is nothing here.")
+        request.state.athlete_stamp = (athlete_id, stamp)
         if actor.role != "athlete":  # a clinician's (or a linked admin's) read of health data
             audit(db, f"{actor.role}_read", user_id=actor.user_id, athlete_id=athlete_id, client=client_of(request),
                   detail=request.url.path)
         return athlete_id
     return check
+
+
+def checked_stamp(request: Request, athlete_id: int) -> int | None:
+    """The athlete's revision stamp as this request's access check read it, so that the services can find
+    a remembered plan without reading it again. Only for a GET, which writes nothing: after a write in the
+    same request the stamp is old, and a plan remembered under it would be stale (None: read it again)."""
+    found = getattr(request.state, "athlete_stamp", None)
+    if request.method not in ("GET", "HEAD") or found is None or found[0] != athlete_id:
+        return None
+    return int(found[1])
 
 
 AthleteRead = Annotated[int, Depends(_athlete("read"))]
