@@ -90,9 +90,13 @@ def serve() -> Iterator[Callable[..., str]]:
         thread.join(10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for the session (Debian's, through ``executable_path``)."""
+    """One headless Chromium for the browser tests (Debian's, through ``executable_path``).
+
+    Package-scoped, not session-scoped: Playwright's sync API keeps an event loop running in the main
+    thread while it is open, and any later test that calls ``asyncio.run`` (the job queue's worker)
+    would fail with "cannot be called from a running event loop"."""
     require_browser()
     from playwright.sync_api import sync_playwright
 
