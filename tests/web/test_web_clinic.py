@@ -281,3 +281,24 @@ def test_the_admin_lists_clinicians_links_and_unlinks(world: World) -> None:
     # unlinked, the admin reads no one's health data
     assert client.get(f"/athletes/{world.a}/today").status_code == 404
     assert world.browsers["clinician_a"].get("/admin").status_code == 404
+
+
+def test_a_long_list_comes_fifty_a_page_most_urgent_on_the_first(world: World) -> None:
+    emergency, _ = _red_flags(world)
+    for i in range(117):
+        _linked(world, f"Runner {i:03d}")
+    browser_ = world.browsers["clinician_a"]
+    first = browser_.get("/clinic").text
+    ids = re.findall(r'class="who" href="/athletes/(\d+)/overview">', first)
+    assert len(ids) == 50 and ids[0] == str(emergency)
+    assert "120 athletes" in first and "Showing 1 to 50 of 120." in first
+    assert 'href="/clinic?page=2" rel="next"' in first and 'rel="prev"' not in first
+    third = browser_.get("/clinic", params={"page": 3}).text
+    assert len(re.findall(r'class="who"', third)) == 20 and 'rel="next"' not in third
+    assert 'href="/clinic?page=2" rel="prev"' in third and '<ol class="clinic-list" start="101">' in third
+    beyond = browser_.get("/clinic", params={"page": 9}).text
+    assert "There are only 120 athletes on your list." in beyond
+    searched = browser_.get("/clinic", params={"q": "runner 1", "page": 2}).text  # Runner 100-116: one page
+    assert "There are only 17 athletes" in searched and not re.findall(r'class="who"', searched)
+    assert browser_.get("/clinic", params={"page": 0}).status_code == 422
+    assert browser_.get("/clinic", params={"page": 10**30}).status_code == 422

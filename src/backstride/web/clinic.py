@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request, Response
 from fastapi.responses import RedirectResponse
@@ -55,12 +56,35 @@ def _rows(request: Request, actor: accounts.Actor, attention: bool, q: str, *, e
 # --- the clinic list ---------------------------------------------------------------------------------
 
 
+PAGE_SIZE = 50  # rows on one page of the list: the most urgent fit on the first; the search finds anyone
+
+
+def _query(q: str, attention: bool, number: int) -> str:
+    """The list's own link for page ``number`` with the same search and filter."""
+    params: dict[str, str] = {"page": str(number)} if number > 1 else {}
+    if q:
+        params["q"] = q
+    if attention:
+        params["attention"] = "true"
+    return "/clinic" + (f"?{urlencode(params)}" if params else "")
+
+
 @router.get("/clinic")
-def clinic_page(request: Request, actor: ClinicActor, attention: Attention = False, q: Search = "") -> Response:
-    """The linked athletes, most urgent first, each with why and the last check-in's date."""
+def clinic_page(request: Request, actor: ClinicActor, attention: Attention = False, q: Search = "",
+                page_number: Annotated[int, Query(alias="page", ge=1, le=100_000,
+                                                  description="Which page of the list (50 athletes each).")] = 1,
+                ) -> Response:
+    """The linked athletes, most urgent first, each with why and the last check-in's date, fifty a page."""
     rows = _rows(request, actor, attention, q, event="clinic_read")
-    return page(request, "clinic.html", {"title": "Clinic", "rows": rows, "attention": attention, "q": q,
-                                         "needing": sum(1 for r in rows if r.needs_attention), "today": today()})
+    first = (page_number - 1) * PAGE_SIZE
+    shown = rows[first:first + PAGE_SIZE]
+    pages = {"first": first + 1, "last": first + len(shown), "total": len(rows),
+             "previous": _query(q, attention, page_number - 1) if page_number > 1 else None,
+             "next": _query(q, attention, page_number + 1) if first + PAGE_SIZE < len(rows) else None,
+             "start": _query(q, attention, 1)}
+    return page(request, "clinic.html", {"title": "Clinic", "rows": shown, "pages": pages, "attention": attention,
+                                         "q": q, "needing": sum(1 for r in rows if r.needs_attention),
+                                         "today": today()})
 
 
 @router.get("/clinic.csv")
