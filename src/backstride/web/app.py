@@ -72,10 +72,12 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     _error_handlers(app)
     from backstride.web import adjustments, api, clinic, pages
 
-    app.include_router(pages.router)
-    app.include_router(clinic.router)
+    # The JSON API first: its prefix is checked once and scripts' requests do not walk every page's route
+    # (no two routers answer the same path, so the order changes nothing else).
     app.include_router(api.router)
     app.include_router(clinic.api_router)
+    app.include_router(pages.router)
+    app.include_router(clinic.router)
     app.include_router(adjustments.router)  # a physio's adjustments: the page and the API
     static = resources.files("backstride.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
