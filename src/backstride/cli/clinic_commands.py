@@ -7,33 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from backstride.cli.log_commands import DbOpt
-from backstride.cli.output import console, fail
-from backstride.cli.web_commands import EmailOpt, _base_url, _problem
-
-if TYPE_CHECKING:
-    from backstride.services.accounts import Actor
-    from backstride.storage import Database
+from backstride.cli.output import console
+from backstride.cli.web_commands import EmailOpt, _base_url, accounts_opened
 
 __all__ = ["register"]
-
-
-def _actor(database: Database, email: str) -> Actor:
-    """The clinician (or admin) account of ``email``; exits naming ``--email`` when it is not one."""
-    from sqlalchemy import select
-
-    from backstride.services.accounts import CLINIC_ROLES, Actor, normal_email
-    from backstride.storage.tables import UserRow
-
-    with database.session() as session:
-        row = session.scalar(select(UserRow).where(UserRow.email == normal_email(email)))
-    if row is None or row.role not in CLINIC_ROLES:
-        fail([f"--email: {email.strip().lower()} is not a clinician's account"])
-    return Actor(row.id, row.email, row.role, None)
 
 
 def clinic_list_cmd(
@@ -43,15 +25,11 @@ def clinic_list_cmd(
     db: DbOpt = None,
 ) -> None:
     """A clinician's athletes, most urgent first: why, and the last check-in's date."""
-    from backstride.cli.session import opened
-    from backstride.services.accounts import AccountProblem, audit
+    from backstride.services.accounts import audit, clinic_actor
     from backstride.services.clinic import clinic_list
 
-    with opened(db) as database:
-        try:
-            actor = _actor(database, email)
-        except AccountProblem as exc:
-            _problem(exc)
+    with accounts_opened(db) as database:
+        actor = clinic_actor(database, email)
         rows = clinic_list(database, actor, dt.date.today(), attention=attention, search=search)
         audit(database, "clinic_read", user_id=actor.user_id, client="command line", detail=f"{len(rows)} athletes")
     out = console()
@@ -86,16 +64,12 @@ def clinic_invite_cmd(
     db: DbOpt = None,
 ) -> None:
     """Print a one-time invitation link (14 days) from a clinician, for the athlete to open."""
-    from backstride.cli.session import opened
-    from backstride.services.accounts import AccountProblem
+    from backstride.services.accounts import clinic_actor
     from backstride.services.invitations import invite
 
-    with opened(db) as database:
-        try:
-            actor = _actor(database, email)
-            secret = invite(database, actor, athlete_email, client="command line")
-        except AccountProblem as exc:
-            _problem(exc)
+    with accounts_opened(db) as database:
+        actor = clinic_actor(database, email)
+        secret = invite(database, actor, athlete_email, client="command line")
     sys.stdout.write(f"{(base_url or _base_url()).rstrip('/')}/invite?token={secret}\n")
     sys.stderr.write("Shown once: send it to the athlete yourself. It works once.\n")
 

@@ -10,7 +10,9 @@ import ipaddress
 import os
 import secrets
 import sys
-from typing import Annotated, Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,18 +21,25 @@ from backstride.cli.output import console, fail
 from backstride.cli.params import id_option
 from backstride.cli.session import opened
 
+if TYPE_CHECKING:
+    from backstride.storage import Database
+
 __all__ = ["register"]
 
 EmailOpt = Annotated[str, typer.Option("--email", help="The account's email address.")]
 _DEFAULT_BASE = "http://127.0.0.1:8000"
 
 
-def _problem(exc: Exception) -> None:
+@contextmanager
+def accounts_opened(db: str | None) -> Iterator[Database]:
+    """The database for an account command; a refused account change exits naming its option."""
     from backstride.services.accounts import AccountProblem
 
-    if isinstance(exc, AccountProblem):
-        fail([f"{exc.field}: {exc.message}"])
-    raise exc
+    with opened(db) as database:
+        try:
+            yield database
+        except AccountProblem as exc:
+            fail([f"{exc.field}: {exc.message}"])
 
 
 def _base_url() -> str:
@@ -196,14 +205,11 @@ def user_add(
     db: DbOpt = None,
 ) -> None:
     """Add an account that signs in to the web app (asks for its password)."""
-    from backstride.services.accounts import AccountProblem, create_user
+    from backstride.services.accounts import create_user
 
     password = _password(password_stdin)
-    with opened(db) as database:
-        try:
-            create_user(database, email, role, athlete_id=athlete, password=password)
-        except AccountProblem as exc:
-            _problem(exc)
+    with accounts_opened(db) as database:
+        create_user(database, email, role, athlete_id=athlete, password=password)
     console().print(f"Account {email.strip().lower()} ({role}) added.")
 
 
@@ -213,13 +219,10 @@ def user_link(
     db: DbOpt = None,
 ) -> None:
     """Let a clinician (or an admin who treats) read an athlete's data; audited."""
-    from backstride.services.accounts import AccountProblem, link_clinician
+    from backstride.services.accounts import link_clinician
 
-    with opened(db) as database:
-        try:
-            link_clinician(database, clinician, athlete, client="command line")
-        except AccountProblem as exc:
-            _problem(exc)
+    with accounts_opened(db) as database:
+        link_clinician(database, clinician, athlete, client="command line")
     console().print(f"{clinician.strip().lower()} can now read athlete {athlete}'s data.")
 
 
@@ -229,14 +232,10 @@ def user_unlink(
     db: DbOpt = None,
 ) -> None:
     """End a clinician's access to an athlete's data; audited."""
-    from backstride.services.accounts import AccountProblem, _user_by_email, unlink_clinician
+    from backstride.services.accounts import account_id, unlink_clinician
 
-    with opened(db) as database:
-        try:
-            user = _user_by_email(database, clinician)
-        except AccountProblem as exc:
-            _problem(exc)
-        ended = unlink_clinician(database, user.id, athlete, client="command line")
+    with accounts_opened(db) as database:
+        ended = unlink_clinician(database, account_id(database, clinician), athlete, client="command line")
     if not ended:
         fail([f"--athlete: {clinician.strip().lower()} was not linked to athlete {athlete}"])
     console().print(f"{clinician.strip().lower()} can no longer read athlete {athlete}'s data.")
@@ -244,26 +243,20 @@ def user_unlink(
 
 def user_token(email: EmailOpt, db: DbOpt = None) -> None:
     """Make a personal API token for scripts (shown once; only its hash is kept)."""
-    from backstride.services.accounts import AccountProblem, issue_token
+    from backstride.services.accounts import issue_token
 
-    with opened(db) as database:
-        try:
-            token = issue_token(database, email)
-        except AccountProblem as exc:
-            _problem(exc)
+    with accounts_opened(db) as database:
+        token = issue_token(database, email)
     sys.stdout.write(f"{token}\n")
     sys.stderr.write("Shown once: keep it like a password. Send it as `Authorization: Bearer <token>`.\n")
 
 
 def user_revoke_token(email: EmailOpt, db: DbOpt = None) -> None:
     """Revoke every API token of the account."""
-    from backstride.services.accounts import AccountProblem, revoke_tokens
+    from backstride.services.accounts import revoke_tokens
 
-    with opened(db) as database:
-        try:
-            n = revoke_tokens(database, email)
-        except AccountProblem as exc:
-            _problem(exc)
+    with accounts_opened(db) as database:
+        n = revoke_tokens(database, email)
     console().print(f"{n} token{'s' if n != 1 else ''} revoked.")
 
 
@@ -274,13 +267,10 @@ def user_signin_link(
     db: DbOpt = None,
 ) -> None:
     """Print a one-time sign-in link (15 minutes), e.g. after too many wrong passwords."""
-    from backstride.services.accounts import AccountProblem, signin_link
+    from backstride.services.accounts import signin_link
 
-    with opened(db) as database:
-        try:
-            secret = signin_link(database, email)
-        except AccountProblem as exc:
-            _problem(exc)
+    with accounts_opened(db) as database:
+        secret = signin_link(database, email)
     sys.stdout.write(f"{(base_url or _base_url()).rstrip('/')}/signin/link?token={secret}\n")
 
 

@@ -37,12 +37,14 @@ __all__ = [
     "Actor",
     "FirstRun",
     "SigninRefused",
+    "account_id",
     "allowed",
     "audit",
     "authenticate",
     "calendar_athlete",
     "calendar_link",
     "change_password",
+    "clinic_actor",
     "create_user",
     "end_session",
     "issue_token",
@@ -167,12 +169,27 @@ def _user_by_email(db: Database, email: str) -> UserRow:
 CLINIC_ROLES = ("clinician", "admin")  # who may be linked to athletes and read them
 
 
+def account_id(db: Database, email: str) -> int:
+    """The id of the account with this email; AccountProblem naming ``--email`` when there is none."""
+    return _user_by_email(db, email).id
+
+
+def _clinic_user(db: Database, email: str, field: str) -> UserRow:
+    row = _user_by_email(db, email)
+    if row.role not in CLINIC_ROLES:
+        raise AccountProblem(field, f"{row.email} is not a clinician's account")
+    return row
+
+
+def clinic_actor(db: Database, email: str) -> Actor:
+    """The clinician (or admin) account of ``email`` acting at the terminal; AccountProblem otherwise."""
+    return _actor(_clinic_user(db, email, "--email"))
+
+
 def link_clinician(db: Database, clinician_email: str, athlete_id: int, now: dt.datetime | None = None, *,
                    by: int | None = None, client: str | None = None) -> bool:
     """Let a clinician (or an admin who treats) read an athlete's data; audited. Again: no error, False."""
-    clinician = _user_by_email(db, clinician_email)
-    if clinician.role not in CLINIC_ROLES:
-        raise AccountProblem("--clinician", f"{clinician.email} is not a clinician's account")
+    clinician = _clinic_user(db, clinician_email, "--clinician")
     get_athlete(db, athlete_id)
     with db.write() as session:
         exists = session.scalar(select(ClinicianLinkRow.id).where(ClinicianLinkRow.clinician_id == clinician.id,
