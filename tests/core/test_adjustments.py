@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from backstride.contract import RUNNING_KINDS, parse_state
 from backstride.core.adjustments import (
-    ADJUSTABLE,
     Adjustment,
     AdjustmentProblem,
     adjustable,
     adjusted,
+    bounds,
     check_adjustment,
 )
 from backstride.core.decide import decide_today
@@ -24,6 +24,7 @@ from tests.core.test_planner_properties import runners
 from tests.plan_checks import contract_failures, decision_failures
 
 RULES = default_catalogue()
+ADJUSTABLE = bounds(RULES)  # the catalogue's adjustable numbers and their bounds
 
 
 @pytest.mark.parametrize(("rule", "param", "value", "field", "words"), [
@@ -44,6 +45,32 @@ def test_a_bad_adjustment_is_refused_naming_the_field(rule: str, param: str, val
     with pytest.raises(AdjustmentProblem) as refused:
         check_adjustment(RULES, rule, param, value)
     assert refused.value.field == field and words in refused.value.message
+
+
+def test_the_catalogue_refuses_a_bound_on_triage_or_one_that_leaves_out_its_cited_value(tmp_path: Any) -> None:
+    from backstride.rules import CatalogueError, load_catalogue
+
+    rule = """[[rule]]
+id = "{id}"
+title = "t"
+section = "{section}"
+summary = "s"
+source = "000"
+{extra}[rule.parameters.n]
+value = 2
+unit = "points"
+description = "d"
+adjust = {{ lo = {lo}, hi = 3, kind = "whole", why = "w" }}
+"""
+    triage = tmp_path / "t.toml"
+    triage.write_text(rule.format(id="T-X", section="triage", extra='level = "emergency"\nstops_running = true\n',
+                                  lo=1))
+    with pytest.raises(CatalogueError, match="never adjustable"):
+        load_catalogue([triage])
+    outside = tmp_path / "o.toml"
+    outside.write_text(rule.format(id="P-X", section="pain", extra="", lo=2.5))
+    with pytest.raises(CatalogueError, match="around the cited value"):
+        load_catalogue([outside])
 
 
 def test_no_red_flag_or_triage_number_is_adjustable() -> None:

@@ -1,69 +1,35 @@
 """A clinician's adjustments: named deltas to the catalogue's cited numbers, for one athlete.
 
-An adjustment is (rule id, parameter, value) replacing the cited default. Only the numbers listed in
-:data:`ADJUSTABLE` can be changed, each within a bound chosen so that the change is one a physio would
-make for a runner in front of them (a lower start, a deeper cut, a longer hold, no stairs) and never one
-that lets a stopping rule not stop: triage and the red flags are not adjustable at all, and the pain
-thresholds that end a run may only be made stricter. Pure: plain values in, a catalogue or a clear
+An adjustment is (rule id, parameter, value) replacing the cited default. Only the numbers the catalogue
+marks adjustable (a parameter's ``adjust`` bound in rules/data) can be changed, each within a bound
+chosen so that the change is one a physio would make for a runner in front of them (a lower start, a
+deeper cut, a longer hold, no stairs) and never one that lets a stopping rule not stop: triage and the
+red flags are not adjustable at all (the catalogue refuses a bound there), and the pain thresholds
+that end a run may only be made stricter. Pure: plain values in, a catalogue or a clear
 :class:`AdjustmentProblem` naming the field out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
 
-from backstride.rules import Catalogue, Override
+from backstride.rules import Bound, Catalogue, Override
 
-__all__ = ["ADJUSTABLE", "PHYSIO", "Adjustment", "AdjustmentProblem", "Bound", "adjustable", "adjusted",
+__all__ = ["PHYSIO", "Adjustment", "AdjustmentProblem", "Bound", "adjustable", "adjusted", "bounds",
            "check_adjustment", "check_together", "describe", "shown"]
 
-Kind = Literal["fraction", "whole", "number", "yes_no"]
 PHYSIO = "adjusted by your physio"  # the words the plan and the decision use for an adjusted rule
 
 
-@dataclass(frozen=True, slots=True)
-class Bound:
-    """How far a clinician may move one number, and why the bound is where it is."""
-
-    lo: float
-    hi: float
-    kind: Kind
-    why: str
-    label: str = ""  # how a yes/no number is named in the plan ("stairs: no"); numbers go by their own name
+def bounds(rules: Catalogue) -> dict[tuple[str, str], Bound]:
+    """Every number a clinician may change, with its bound, as the catalogue gives them (rule data)."""
+    return {(r.id, name): p.adjust for r in rules for name, p in r.parameters.items() if p.adjust is not None}
 
 
-ADJUSTABLE: Mapping[tuple[str, str], Bound] = {
-    ("W-START", "fraction"): Bound(0.4, 0.8, "fraction", "a lower start for a very irritable back; never "
-                                                         "above the cited 80%"),
-    ("W-START", "min_fraction"): Bound(0.4, 0.6, "fraction", "the least of W-START's range, lowered with it"),
-    ("W-START", "max_fraction"): Bound(0.6, 0.8, "fraction", "the most of W-START's range, never above 80%"),
-    ("W-FLARE", "cut"): Bound(0.1, 0.3, "fraction", "a deeper cut after a flare; never less than the cited 10%"),
-    ("W-FLARE", "min_cut"): Bound(0.1, 0.3, "fraction", "the least cut after a flare"),
-    ("W-FLARE", "max_cut"): Bound(0.2, 0.4, "fraction", "the deepest cut after a flare"),
-    ("W-PROGRESS", "max_increase"): Bound(0.02, 0.1, "fraction", "a slower build; never faster than +10% a week"),
-    ("W-DELOAD", "every_weeks"): Bound(3, 6, "whole", "a lighter week every 3 to 6 weeks of building"),
-    ("W-DELOAD", "fraction"): Bound(0.6, 0.8, "fraction", "how light the lighter week is"),
-    ("L-SPIKE", "max_ratio"): Bound(1.0, 1.1, "number", "no run longer than 110% of the 30-day longest, or less"),
-    ("L-SHORT", "max_fraction_of_baseline_long"): Bound(0.4, 0.8, "fraction", "a shorter long run while irritable"),
-    ("I-EASY", "rpe_max"): Bound(2, 4, "whole", "easier easy runs; never harder than 4/10"),
-    ("I-STAIRS", "allowed"): Bound(0, 1, "yes_no", "no stairs, for a back or knees that stairs do not suit",
-                                     "stairs"),
-    ("I-STAIRS", "duration_min"): Bound(10, 30, "whole", "a shorter stair session"),
-    ("L-RUNWALK", "run_min"): Bound(1, 8, "number", "shorter running spells in the long run:walk"),
-    ("L-RUNWALK", "walk_min"): Bound(1, 5, "number", "longer walk breaks in the long run:walk"),
-    ("X-SWAP", "minutes"): Bound(20, 40, "whole", "the length of a cross-training swap"),
-    ("X-SWAP", "swaps_after_red"): Bound(1, 3, "whole", "more runs swapped for cross-training after a flare"),
-    ("X-SWAP", "swaps_building"): Bound(0, 2, "whole", "runs swapped for cross-training while building"),
-    ("B-RETURN", "settled_green_weeks"): Bound(2, 8, "whole", "a longer hold: more settled weeks before the "
-                                                              "normal week comes back"),
-    ("B-DECIDE", "shorter_fraction"): Bound(0.4, 0.7, "fraction", "a shorter run on a sore morning"),
-    ("P-GREEN", "max_pain_during"): Bound(1, 3, "whole", "stricter only: a run counts as fine at less pain"),
-    ("P-RED-DURING", "max_rise_points"): Bound(1, 3, "whole", "stricter only: a run stops sooner, never later"),
-    ("P-RED-24H", "next_morning_rise_points"): Bound(1, 2, "whole", "stricter only: a flare is read sooner"),
-    ("F-CADENCE", "increase"): Bound(0.0, 0.08, "fraction", "a smaller or slightly larger cadence change"),
-}
+def _bound(rules: Catalogue, rule_id: str, parameter: str) -> Bound | None:
+    return rules.rule(rule_id).parameters[parameter].adjust
+
 
 # Pairs that must stay in order once adjusted: (rule, the lesser parameter, the greater one).
 _ORDERED = (("W-START", "min_fraction", "fraction"), ("W-START", "fraction", "max_fraction"),
@@ -91,11 +57,10 @@ class Adjustment:
 def adjustable(rules: Catalogue) -> list[tuple[str, str, Bound]]:
     """The numbers a clinician may change, in catalogue order."""
     order = {r.id: i for i, r in enumerate(rules)}
-    return sorted(((r, p, b) for (r, p), b in ADJUSTABLE.items() if r in rules),
-                  key=lambda e: (order[e[0]], e[1]))
+    return sorted(((r, p, b) for (r, p), b in bounds(rules).items()), key=lambda e: (order[e[0]], e[1]))
 
 
-def _number(raw: object, kind: Kind) -> float:
+def _number(raw: object, kind: str) -> float:
     """The value as a number, or a problem saying what was expected."""
     if kind == "yes_no":
         text = str(raw).strip().lower() if not isinstance(raw, bool) else ("yes" if raw else "no")
@@ -127,7 +92,7 @@ def check_adjustment(rules: Catalogue, rule_id: str, parameter: str, raw: object
     if parameter not in rule.parameters:
         names = ", ".join(rule.parameters) or "none"
         raise AdjustmentProblem("parameter", f"rule {rule_id} has no parameter {parameter!r} (it has: {names})")
-    bound = ADJUSTABLE.get((rule_id, parameter))
+    bound = _bound(rules, rule_id, parameter)
     if bound is None:
         why = ("triage and the red flags are never adjustable" if rule.section == "triage"
                else "only the numbers a physio tunes for one runner are adjustable")
@@ -148,7 +113,7 @@ def check_together(rules: Catalogue, adjustments: Iterable[Adjustment]) -> dict[
         lo = values.get((rule_id, low), rules.value(rule_id, low))
         hi = values.get((rule_id, high), rules.value(rule_id, high))
         if lo > hi + 1e-9:
-            bound = ADJUSTABLE.get((rule_id, low))
+            bound = _bound(rules, rule_id, low)
             raise AdjustmentProblem("value", f"{rule_id} {low} ({shown(lo, bound)}) would be above its {high} "
                                              f"({shown(hi, bound)}): keep {low} at or below {high} "
                                              f"(change the other one first)")
@@ -172,11 +137,11 @@ def shown(value: float, bound: Bound | None) -> str:
     return f"{value:g}"
 
 
-def describe(overrides: Iterable[Override]) -> str:
+def describe(rules: Catalogue, overrides: Iterable[Override]) -> str:
     """``adjusted by your physio: fraction 60% (cited default 70%)`` for one rule's overrides."""
     parts = []
     for o in overrides:
-        bound = ADJUSTABLE.get((o.rule_id, o.parameter))
+        bound = _bound(rules, o.rule_id, o.parameter)
         name = f"{bound.label}:" if bound is not None and bound.label else o.parameter.replace("_", " ")
         parts.append(f"{name} {shown(o.value, bound)} (cited default {shown(o.default, bound)})")
     return f"{PHYSIO}: " + ", ".join(parts)

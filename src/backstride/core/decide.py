@@ -62,7 +62,7 @@ def _physio_reasons(decision: Decision, rules: Catalogue) -> Decision:
             by_rule.setdefault(o.rule_id, []).append(o)
     if not by_rule:
         return decision
-    extra = [Reason(rule=rule_id, text=f"{_cap(describe(changes))}.") for rule_id, changes in by_rule.items()]
+    extra = [Reason(rule=rule_id, text=f"{_cap(describe(rules, changes))}.") for rule_id, changes in by_rule.items()]
     return decision.model_copy(update={"reasons": (*decision.reasons, *extra)})
 
 

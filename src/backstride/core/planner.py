@@ -252,7 +252,7 @@ def physio_notes(applied: list[dict[str, str]], rules: Catalogue) -> list[dict[s
     for rule_id, changes in by_rule.items():
         entry = by_id.get(rule_id)
         if entry is not None:
-            entry["why"] += f"; {describe(changes)}"
+            entry["why"] += f"; {describe(rules, changes)}"
         else:
-            applied.append({"id": rule_id, "why": describe(changes), "source": rules.source(rule_id)})
+            applied.append({"id": rule_id, "why": describe(rules, changes), "source": rules.source(rule_id)})
     return applied

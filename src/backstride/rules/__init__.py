@@ -9,6 +9,7 @@ rule that made it.
 from __future__ import annotations
 
 from backstride.rules.catalogue import (
+    Bound,
     Catalogue,
     CatalogueError,
     Override,
@@ -19,6 +20,7 @@ from backstride.rules.catalogue import (
 )
 
 __all__ = [
+    "Bound",
     "Catalogue",
     "CatalogueError",
     "Override",

@@ -13,6 +13,8 @@ from types import MappingProxyType
 from typing import Any
 
 __all__ = [
+    "ADJUST_KINDS",
+    "Bound",
     "Catalogue",
     "CatalogueError",
     "Override",
@@ -34,13 +36,28 @@ class CatalogueError(ValueError):
     """A rule file is malformed; the message names the file, the rule and the key."""
 
 
+ADJUST_KINDS = ("fraction", "whole", "number", "yes_no")
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """How far a clinician may move one number for one runner, and why the bound is where it is."""
+
+    lo: float
+    hi: float
+    kind: str  # one of ADJUST_KINDS: how the number is read and shown
+    why: str
+    label: str = ""  # how a yes/no number is named in the plan ("stairs: no"); numbers go by their own name
+
+
 @dataclass(frozen=True, slots=True)
 class Parameter:
-    """One number of a rule, with its unit and what it means."""
+    """One number of a rule, with its unit, what it means, and (when a physio may change it) its bound."""
 
     value: float
     unit: str
     description: str
+    adjust: Bound | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +173,21 @@ def _line_of(text: str, needle: str) -> int:
     return 0
 
 
+def _parse_bound(raw: Any, value: float, at: str) -> Bound:
+    """A parameter's ``adjust = { lo, hi, kind, why[, label] }``: its bounds must hold the cited value."""
+    if not isinstance(raw, dict) or not {"lo", "hi", "kind", "why"} <= set(raw) <= {"lo", "hi", "kind", "why",
+                                                                                     "label"}:
+        raise CatalogueError(f"{at}: adjust needs lo, hi, kind and why (and optionally label)")
+    lo, hi = raw["lo"], raw["hi"]
+    if any(isinstance(x, bool) or not isinstance(x, int | float) for x in (lo, hi)) or not lo <= value <= hi:
+        raise CatalogueError(f"{at}: adjust's lo and hi must be numbers around the cited value {value:g}")
+    if raw["kind"] not in ADJUST_KINDS:
+        raise CatalogueError(f"{at}: adjust's kind must be one of {list(ADJUST_KINDS)}")
+    if not isinstance(raw["why"], str) or not raw["why"].strip():
+        raise CatalogueError(f"{at}: adjust needs a why")
+    return Bound(float(lo), float(hi), raw["kind"], raw["why"], str(raw.get("label", "")))
+
+
 def _parse_rule(raw: Any, where: str, text: str) -> Rule:
     if not isinstance(raw, dict):
         raise CatalogueError(f"{where}: each [[rule]] must be a table")
@@ -180,8 +212,9 @@ def _parse_rule(raw: Any, where: str, text: str) -> Rule:
         raise CatalogueError(f"{at}: only triage rules have 'level' and 'stops_running'")
     params: dict[str, Parameter] = {}
     for name, p in (raw.get("parameters") or {}).items():
-        if not isinstance(p, dict) or set(p) != _PARAM_KEYS:
-            raise CatalogueError(f"{at}: parameter {name!r} needs exactly value, unit and description")
+        if not isinstance(p, dict) or not _PARAM_KEYS <= set(p) <= _PARAM_KEYS | {"adjust"}:
+            raise CatalogueError(f"{at}: parameter {name!r} needs exactly value, unit and description "
+                                 "(and optionally adjust)")
         value = p["value"]
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise CatalogueError(f"{at}: parameter {name!r} value must be a number")
@@ -189,7 +222,10 @@ def _parse_rule(raw: Any, where: str, text: str) -> Rule:
             raise CatalogueError(f"{at}: parameter {name!r} needs a unit")
         if not isinstance(p["description"], str) or not p["description"].strip():
             raise CatalogueError(f"{at}: parameter {name!r} needs a description")
-        params[name] = Parameter(float(value), p["unit"], p["description"])
+        adjust = _parse_bound(p["adjust"], float(value), f"{at}: parameter {name!r}") if "adjust" in p else None
+        params[name] = Parameter(float(value), p["unit"], p["description"], adjust)
+    if raw["section"] == "triage" and any(p.adjust is not None for p in params.values()):
+        raise CatalogueError(f"{at}: triage and the red flags are never adjustable (no 'adjust' here)")
     return Rule(
         id=raw["id"], title=raw["title"], section=raw["section"], summary=raw["summary"],
         source=raw["source"], parameters=MappingProxyType(params), level=level,

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from backstride.core.adjustments import (
-    ADJUSTABLE,
     Adjustment,
     AdjustmentProblem,
     Bound,
@@ -121,6 +120,10 @@ def rules_for(db: Database, athlete_id: int, *, known: bool = False) -> Catalogu
     return adjusted(default_catalogue(), _adjustments(list_events(db, athlete_id, known=known)))
 
 
+# A change kept from when the catalogue still let this number be adjusted: shown, never offered again.
+_NO_LONGER = Bound(0.0, 0.0, "number", "the catalogue no longer lets this number be adjusted")
+
+
 def adjustments_for(db: Database, athlete_id: int) -> AdjustmentsView:
     """What is in force (beside each cited default) and the whole trail, oldest first."""
     events = list_events(db, athlete_id)
@@ -130,7 +133,7 @@ def adjustments_for(db: Database, athlete_id: int) -> AdjustmentsView:
         rule_id, name = e.rule_id or "", e.parameter or ""
         p = rules.rule(rule_id).parameters[name]
         current.append(InForce(e, rule_id, name, rules.rule(rule_id).title, float(e.value), p.value, p.unit,
-                               ADJUSTABLE[(rule_id, name)]))
+                               p.adjust or _NO_LONGER))
     return AdjustmentsView(tuple(current), tuple(events))
 
 
