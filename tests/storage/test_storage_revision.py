@@ -15,7 +15,7 @@ from backstride.contract import Checkin
 from backstride.core.planner import plan_week
 from backstride.storage import revision
 from backstride.storage.adjustments import add_event
-from backstride.storage.athletes import create_athlete, update_athlete
+from backstride.storage.athletes import athlete_stamp, create_athlete, update_athlete
 from backstride.storage.checkins import upsert_checkin
 from backstride.storage.engine import Database
 from backstride.storage.erase import erase_athlete
@@ -26,8 +26,9 @@ from tests.storage.storage_builders import full_state
 
 
 def _rev(db: Database, athlete: int) -> int:
-    with db.session() as session:
-        return revision.revisions(session, [athlete])[athlete]
+    stamp = athlete_stamp(db, athlete)
+    assert stamp is not None
+    return stamp
 
 
 def _changes(db: Database, athlete: int, write) -> bool:  # type: ignore[no-untyped-def]

@@ -17,11 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
-from sqlalchemy.orm import Session
-
-from backstride.storage.tables import AthleteRow
-
 PLAN_INPUTS_0008 = ("baseline_sessions", "checkins", "shoes", "activities")  # the triggers migration 0008 made
 # adjustment_events: a physio's adjustments, read into the catalogue the plan uses (its triggers: 0010)
 PLAN_INPUTS = (*PLAN_INPUTS_0008, "adjustment_events")
@@ -126,13 +121,3 @@ def drop_triggers(op: Any, tables: Iterable[str]) -> None:
         for name in names:
             op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}" if postgres else f"DROP TRIGGER IF EXISTS {name}")
 
-
-_REVISIONS = select(AthleteRow.id, AthleteRow.revision).where(AthleteRow.id.in_(bindparam("ids", expanding=True)))
-
-
-def revisions(session: Session | Connection, athlete_ids: Iterable[int]) -> dict[int, int]:
-    """Each athlete's current revision, in one query (athletes that do not exist are left out)."""
-    ids = list(athlete_ids)
-    if not ids:
-        return {}
-    return {int(i): int(r) for i, r in session.execute(_REVISIONS, {"ids": ids})}
