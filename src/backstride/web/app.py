@@ -7,7 +7,7 @@ are answered with a calm page (or JSON under ``/api``) and never a traceback or 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
@@ -16,7 +16,9 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backstride.services.training_log import open_database
 from backstride.storage import Database, DatabaseBusy, NotFound
@@ -24,7 +26,7 @@ from backstride.web.rendering import page
 from backstride.web.security import NotSignedIn, check_csrf
 from backstride.web.settings import Settings
 
-__all__ = ["CSP", "app_from_environment", "create_app"]
+__all__ = ["CSP", "SecurityHeaders", "app_from_environment", "create_app"]
 
 log = logging.getLogger("backstride.web")
 
@@ -68,7 +70,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     app = FastAPI(title="backstride", version="1", summary="The runner's web app and JSON API.",
                   dependencies=[Depends(check_csrf)], docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.settings, app.state.db, app.state.jobs = settings, database, jobs
-    app.middleware("http")(_security_headers(settings))
+    app.add_middleware(SecurityHeaders, settings=settings)
     _error_handlers(app)
     from backstride.web import adjustments, api, clinic, pages
 
@@ -130,22 +132,41 @@ def _jobs_for(database: Database, settings: Settings) -> Any:
     return QueueJobs(database, make_app(database, postgres_connector(database.url, max_size=2)))
 
 
-def _security_headers(settings: Settings) -> Callable[[Request, Callable[[Request], Awaitable[Response]]],
-                                                       Awaitable[Response]]:
-    async def add_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > MAX_BODY_BYTES and not request.url.path.endswith("/imports"):
-            response: Response = _error(request, 413, "That is more than a form or a check-in can hold.")
-        else:
-            response = await call_next(request)
-        for name, value in _HEADERS.items():
-            response.headers.setdefault(name, value)
+class SecurityHeaders:
+    """Every answer's security headers, ``Cache-Control: no-store`` on all but static files, and a 413 for a
+    body declared too big (an import's upload has its own bound). Plain ASGI, not ``BaseHTTPMiddleware``:
+    the answer streams through untouched but for its headers, without a task and a queue per request."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        fixed = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in _HEADERS.items()]
         if settings.cookie_secure:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if not request.url.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "no-store"
-        return response
-    return add_headers
+            fixed.append((b"strict-transport-security", b"max-age=31536000"))
+        self.fixed = fixed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        static = path.startswith("/static/")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self.fixed:
+                    if name.decode("latin-1") not in headers:
+                        headers.raw.append((name, value))
+                if not static:
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        length = Headers(scope=scope).get("content-length", "")
+        if length.isdigit() and int(length) > MAX_BODY_BYTES and not path.endswith("/imports"):
+            answer = _error(Request(scope, receive), 413, "That is more than a form or a check-in can hold.")
+            await answer(scope, receive, with_headers)
+            return
+        await self.app(scope, receive, with_headers)
 
 
 def _is_api(request: Request) -> bool:
