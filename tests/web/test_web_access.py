@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute
 
+from backstride.services.workouts import plan_workout
 from tests.web.conftest import ACTORS, World, csrf_of
 
 # Routes anyone may call (each has its own test of what it gives away: nothing).
@@ -34,6 +35,22 @@ PARAMS: dict[str, str] = {"day": dt.date.today().isoformat(), "job_id": "1",  # 
                           "change_id": "1",  # no change yet: the undo is refused as a form problem
                           "clinician_id": "999999"}
 MISSING_IDS = (0, 999_999, 4_294_967_297, 10**30)
+
+
+@pytest.fixture(autouse=True)
+def _a_run_day(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``{day}`` is a day of this week with a run planned for both athletes (a workout file to fetch),
+    whatever today's weekday is: today itself may be a cross-training or rest day."""
+    today = dt.date.today()
+    for day in (today + dt.timedelta(days=n) for n in range(7)):
+        try:
+            plan_workout(world.db, world.a, today, day)
+            plan_workout(world.db, world.b, today, day)
+        except ValueError:
+            continue
+        monkeypatch.setitem(PARAMS, "day", day.isoformat())
+        return
+    pytest.fail("the demo's week has no run planned for both athletes")
 OWN = {"athlete_a": "a", "athlete_b": "b", "clinician_a": "a", "clinician_b": "b"}
 
 

@@ -7,11 +7,13 @@ import datetime as dt
 import json
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from backstride.services.checkin_questions import ASKED_EACH_MORNING, LEG_DETAIL
 from backstride.storage import list_activities, list_checkins
 from backstride.storage.tables import AthleteRow, AuditRow, UserRow
+from backstride.web import pages
 from tests.web.conftest import World, csrf_of
 
 
@@ -39,11 +41,21 @@ def test_every_page_renders_for_the_demo_athlete(world: World) -> None:
     assert "Sam (demo)" in world.browsers["clinician_a"].get("/athletes").text
 
 
-def test_today_puts_the_decision_in_one_line_with_the_session_and_stop_signs(world: World) -> None:
-    html = world.browsers["athlete_a"].get(f"/athletes/{world.a}/today").text
+def test_today_puts_the_decision_in_one_line_with_the_session_and_stop_signs(world: World,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    def seen_on(day: dt.date) -> str:
+        monkeypatch.setattr(pages, "today", lambda: day)
+        return world.browsers["athlete_a"].get(f"/athletes/{world.a}/today").text
+
+    html = seen_on(dt.date.today())
     assert re.search(r'<h1 class="action action-[a-z_]+">[^<]+</h1>', html)
     assert "Check in for today" in html  # today's answers are missing
-    assert "Stop if" in html and "Warm up" in html
+    assert "Stop if" in html  # on a cross-training day too
+    # A day of the demo's week with a run in it (the week holds several, whatever today's weekday is):
+    # its session comes with the warm-up.
+    runs = [html for html in map(seen_on, (dt.date.today() + dt.timedelta(days=n) for n in range(7)))
+            if "Warm up" in html]
+    assert runs and all("Stop if" in html for html in runs)
 
 
 def test_the_morning_questions_are_on_one_screen_with_big_0_to_10_buttons(world: World) -> None:
