@@ -13,7 +13,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, insert, select
 
 from backstride.services.passwords import check_policy, hash_password, needs_rehash, verify_password
 from backstride.storage import Database, get_athlete
@@ -113,13 +113,16 @@ def _encoded(text: str) -> str:
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)[:200]
 
 
+_AUDIT = insert(AuditRow)  # built once: every page view of health data adds a row
+
+
 def audit(db: Database, event: str, *, user_id: int | None = None, athlete_id: int | None = None,
           client: str | None = None, detail: str | None = None, now: dt.datetime | None = None) -> None:
     """Add one row to the audit log: an event, who, about whom, from where. Never health data or secrets."""
-    with db.write() as session:
-        session.add(AuditRow(at=now or utcnow(), event=event, user_id=user_id, athlete_id=athlete_id,
-                             client=_encoded(client)[:64] if client else None,
-                             detail=_encoded(detail) if detail else None))
+    row = {"at": now or utcnow(), "event": event, "user_id": user_id, "athlete_id": athlete_id,
+           "client": _encoded(client)[:64] if client else None, "detail": _encoded(detail) if detail else None}
+    with db.write_connection() as conn:
+        conn.execute(_AUDIT, row)
 
 
 def normal_email(email: str) -> str:

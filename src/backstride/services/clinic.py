@@ -7,7 +7,9 @@ only the order in which a busy clinician wants to see those results.
 
 Reading the log for 200 athletes on every page view would take seconds, so each athlete's row is kept in
 ``athlete_status`` and rebuilt only when stale: its ``on_date`` is not today, or its ``revision`` is not
-the athlete's (bumped by the database on every write to what the plan reads). The list is one query.
+the athlete's (bumped by the database on every write to what the plan reads). The list is one query,
+and the built list is remembered per clinician and day under :func:`list_stamp` (services/memo.py):
+a view of an unchanged list reads one aggregate row.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,12 +29,13 @@ from backstride.core.planned_done import WeekRecord, planned_against_done
 from backstride.core.planner import Assessment, assess
 from backstride.services.accounts import Actor
 from backstride.services.adjustments import rules_for
+from backstride.services.memo import memo_of
 from backstride.services.runs import planned_sessions
 from backstride.storage import Database, planner_state
 from backstride.storage.tables import AthleteRow, AthleteStatusRow, CheckinRow, ClinicianLinkRow
 
-__all__ = ["ATTENTION_BELOW", "MISSED_DAYS", "RANKS", "ClinicRow", "clinic_list", "rank_of", "refresh_all",
-           "refresh_for", "refresh_status"]
+__all__ = ["ATTENTION_BELOW", "MISSED_DAYS", "RANKS", "ClinicRow", "ClinicView", "clinic_list", "clinic_view",
+           "list_stamp", "rank_of", "refresh_all", "refresh_for", "refresh_status"]
 
 # The list's order, most urgent first; the last is "nothing to look at".
 RANKS = ("emergency", "see_soon", "flare", "no_dose", "missed_checkins", "off_plan", "steady")
@@ -242,11 +245,61 @@ def clinic_list(db: Database, actor: Actor, today: dt.date, *, attention: bool =
     """The actor's linked athletes, most urgent first (then by name); only those needing attention, or
     whose name holds ``search`` (any case), or the one athlete ``only``, when asked. Stale rows are
     rebuilt on the way."""
-    if actor.role not in ("clinician", "admin"):
-        return []
+    if only is not None:
+        return _chosen(_built(db, actor, today, only) if actor.role in _READERS else (), attention, search)
+    return clinic_view(db, actor, today, attention=attention, search=search).rows
+
+
+class ClinicView(NamedTuple):
+    """The list as shown, and the stamp it was built under (what a page made from it may be kept under)."""
+
+    stamp: tuple[int, ...]
+    rows: list[ClinicRow]
+
+
+def clinic_view(db: Database, actor: Actor, today: dt.date, *, attention: bool = False,
+                search: str = "") -> ClinicView:
+    """:func:`clinic_list` with its stamp: the whole list is remembered per clinician and day."""
+    if actor.role not in _READERS:
+        return ClinicView((), [])
+    stamp = list_stamp(db, actor)  # read before the rows (as an athlete's stamp before their history)
+    everyone = memo_of(db).get(("clinic", actor.user_id, today), stamp, lambda: _built(db, actor, today))
+    return ClinicView(stamp, _chosen(everyone, attention, search))
+
+
+_READERS = ("clinician", "admin")
+
+
+def _chosen(rows: Sequence[ClinicRow], attention: bool, search: str) -> list[ClinicRow]:
     wanted = search.strip().casefold()
-    found = [f for f in _linked_rows(db, actor, only) if not wanted or wanted in f[1].casefold()]
+    return [r for r in rows if (not attention or r.needs_attention) and (not wanted or wanted in r.name.casefold())]
+
+
+def _built(db: Database, actor: Actor, today: dt.date, only: int | None = None) -> tuple[ClinicRow, ...]:
+    """The actor's whole list (or just ``only``) from the kept rows, the stale ones rebuilt, sorted."""
+    found = _linked_rows(db, actor, only)
     current = _current(db, found, today)
     rows = [_row(i, n, current[i]) for i, n, _, _ in found if i in current]  # (one erased meanwhile: gone)
-    return sorted((r for r in rows if not attention or r.needs_attention),
-                  key=lambda r: (r.rank, r.name.casefold(), r.athlete_id))
+    return tuple(sorted(rows, key=lambda r: (r.rank, r.name.casefold(), r.athlete_id)))
+
+
+# Two sums of the stamps, each taken modulo a prime below 2**31 (so no sum can overflow SQLite's integers):
+# an athlete's new random stamp leaves both unchanged about once in 2**62 writes.
+_P1, _P2 = 2_147_483_629, 2_147_483_587
+_revision = func.coalesce(AthleteRow.revision, 0)
+_LIST_STAMP = (select(func.count(), func.coalesce(func.sum(_revision % _P1), 0),
+                      func.coalesce(func.sum((_revision // _P1) % _P2), 0), func.coalesce(func.sum(AthleteRow.id), 0))
+               .select_from(ClinicianLinkRow).join(AthleteRow, AthleteRow.id == ClinicianLinkRow.athlete_id)
+               .where(ClinicianLinkRow.clinician_id == bindparam("clinician")))
+
+
+def list_stamp(db: Database, actor: Actor) -> tuple[int, int, int, int]:
+    """A stamp of the actor's whole list: which athletes are linked and each one's revision, in one row.
+
+    Every row of the list is a function of the day and of an athlete's revision (their name included:
+    the athletes table's own writes change it too), so a list built under this stamp on this day is the
+    list while the stamp is the same, whichever process wrote: a clinic of 200 athletes is then one
+    small aggregate read a view, not 200 rows read, decoded and sorted."""
+    with db.read() as conn:
+        count, first, second, ids = conn.execute(_LIST_STAMP, {"clinician": actor.user_id}).one()
+    return int(count), int(first), int(second), int(ids)

@@ -36,12 +36,12 @@ class Memo:
 
     def __init__(self, size: int = SIZE) -> None:
         self._size = size
-        self._values: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
+        self._values: OrderedDict[Hashable, tuple[Hashable, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: Hashable, stamp: int, make: Callable[[], T]) -> T:
+    def get(self, key: Hashable, stamp: Hashable, make: Callable[[], T]) -> T:
         """The value under ``key`` made at ``stamp``; made (and kept) when missing or older."""
         with self._lock:
             kept = self._values.get(key)

@@ -221,9 +221,8 @@ class Database:
         # Plain sentences for the person using backstride, gathered while opening (shells print them).
         self.notices: list[str] = []
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._write_sessions = sessionmaker(
-            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
-        )
+        self._writer = self.engine.execution_options(**{WRITE_OPTION: True})
+        self._write_sessions = sessionmaker(self._writer, expire_on_commit=False)
         if self.is_sqlite:
             database = self.engine.url.database
             assert database is not None  # checked in make_engine
@@ -343,11 +342,12 @@ class Database:
 
     @contextmanager
     def write_connection(self) -> Iterator[Connection]:
-        """A Core connection in one write transaction (for bulk work and migrations)."""
+        """A Core connection in one write transaction (bulk work, migrations, and the audit row each
+        read of health data adds: half the cost of a session)."""
         with (
             self.busy_as_error(),
             self.write_lock(),
-            self.engine.execution_options(**{WRITE_OPTION: True}).begin() as conn,
+            self._writer.begin() as conn,
         ):
             yield conn
 

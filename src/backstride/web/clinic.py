@@ -16,12 +16,14 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request, Response
 from fastapi.responses import RedirectResponse
+from markupsafe import Markup
 
 from backstride.services import accounts
-from backstride.services.clinic import ClinicRow, clinic_list
+from backstride.services.clinic import ClinicRow, ClinicView, clinic_list, clinic_view
+from backstride.services.memo import memo_of
 from backstride.web.api import ERROR_ANSWERS
 from backstride.web.pages import today
-from backstride.web.rendering import page
+from backstride.web.rendering import page, templates
 from backstride.web.security import (
     AdminActor,
     AthleteNote,
@@ -43,14 +45,16 @@ Search = Annotated[str, Query(max_length=100, description="Only athletes whose n
 Attention = Annotated[bool, Query(description="Only athletes who need attention.")]
 
 
-def _rows(request: Request, actor: accounts.Actor, attention: bool, q: str, *, event: str | None = None
-          ) -> list[ClinicRow]:
+def _view(request: Request, actor: accounts.Actor, attention: bool, q: str, *, event: str) -> ClinicView:
     """The actor's list; ``event`` names the read in the audit log (how many athletes, never who or why)."""
-    rows = clinic_list(database(request), actor, today(), attention=attention, search=q)
-    if event is not None:
-        accounts.audit(database(request), event, user_id=actor.user_id, client=client_of(request),
-                       detail=f"{len(rows)} athletes")
-    return rows
+    view = clinic_view(database(request), actor, today(), attention=attention, search=q)
+    accounts.audit(database(request), event, user_id=actor.user_id, client=client_of(request),
+                   detail=f"{len(view.rows)} athletes")
+    return view
+
+
+def _rows(request: Request, actor: accounts.Actor, attention: bool, q: str, *, event: str) -> list[ClinicRow]:
+    return _view(request, actor, attention, q, event=event).rows
 
 
 # --- the clinic list ---------------------------------------------------------------------------------
@@ -75,16 +79,22 @@ def clinic_page(request: Request, actor: ClinicActor, attention: Attention = Fal
                                                   description="Which page of the list (50 athletes each).")] = 1,
                 ) -> Response:
     """The linked athletes, most urgent first, each with why and the last check-in's date, fifty a page."""
-    rows = _rows(request, actor, attention, q, event="clinic_read")
+    view = _view(request, actor, attention, q, event="clinic_read")
+    rows = view.rows
     first = (page_number - 1) * PAGE_SIZE
     shown = rows[first:first + PAGE_SIZE]
     pages = {"first": first + 1, "last": first + len(shown), "total": len(rows),
              "previous": _query(q, attention, page_number - 1) if page_number > 1 else None,
              "next": _query(q, attention, page_number + 1) if first + PAGE_SIZE < len(rows) else None,
              "start": _query(q, attention, 1)}
-    return page(request, "clinic.html", {"title": "Clinic", "rows": shown, "pages": pages, "attention": attention,
-                                         "q": q, "needing": sum(1 for r in rows if r.needs_attention),
-                                         "today": today()})
+    # The rows' markup is kept with the list it shows (same stamp, day, page and filter): an unchanged
+    # list is not rendered again. It holds nothing of the request (no token, no session).
+    key = ("clinic_rows", actor.user_id, today(), page_number, q, attention)
+    rows_html = memo_of(database(request)).get(key, view.stamp, lambda: Markup(
+        templates().get_template("clinic_rows.html").render(rows=shown, pages=pages)))
+    return page(request, "clinic.html", {"title": "Clinic", "rows": shown, "rows_html": rows_html, "pages": pages,
+                                         "attention": attention, "q": q,
+                                         "needing": sum(1 for r in rows if r.needs_attention), "today": today()})
 
 
 @router.get("/clinic.csv")
