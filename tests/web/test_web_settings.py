@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -35,3 +37,21 @@ def test_development_takes_the_placeholder_and_may_drop_secure_only_on_loopback_
     with pytest.raises(ValidationError, match="COOKIE_SECURE"):
         Settings(secret_key=GOOD, environment="production", cookie_secure=False,  # type: ignore[arg-type]
                  base_url="http://127.0.0.1:8000")
+
+
+def test_threads_bound_the_requests_one_process_works_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import anyio.to_thread
+    from fastapi.testclient import TestClient
+
+    from backstride.web.app import create_app
+
+    assert Settings(secret_key=GOOD).threads == 4  # type: ignore[arg-type]
+    for wrong in ("0", "65", "many"):
+        monkeypatch.setenv("BACKSTRIDE_THREADS", wrong)
+        with pytest.raises(ValidationError, match="threads"):
+            Settings(secret_key=GOOD)  # type: ignore[arg-type]
+    monkeypatch.setenv("BACKSTRIDE_THREADS", "3")
+    settings = Settings(secret_key=GOOD, database_url=f"sqlite+pysqlite:///{tmp_path / 'log.db'}")  # type: ignore[arg-type]
+    with TestClient(create_app(settings)) as client:  # the app's start sets its loop's thread pool
+        assert client.portal is not None
+        assert client.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens) == 3

@@ -5,7 +5,8 @@
 development), ``BACKSTRIDE_BASE_URL`` (the origin browsers use; cross-site requests are refused against it),
 ``BACKSTRIDE_ENVIRONMENT`` (``production`` or ``development``), ``BACKSTRIDE_COOKIE_SECURE`` and
 ``BACKSTRIDE_JOBS`` (``auto``: imports run in this process on SQLite and by a ``backstride worker`` on
-PostgreSQL; ``in-process`` keeps them in the web process on PostgreSQL too; ``queue`` insists on the worker). The
+PostgreSQL; ``in-process`` keeps them in the web process on PostgreSQL too; ``queue`` insists on the worker),
+``BACKSTRIDE_THREADS`` (requests one process works on at once: 4, from 1 to 64). The
 session cookie is ``__Host-backstride`` (Secure, HttpOnly, SameSite=Lax, Path=/). Only in development
 with a base URL on http://127.0.0.1 or http://localhost may ``BACKSTRIDE_COOKIE_SECURE=false`` drop
 Secure, and then the cookie is named ``backstride-dev`` (browsers refuse a ``__Host-`` cookie without it).
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from typing import Literal, Self
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["PLACEHOLDER_SECRETS", "Settings"]
@@ -35,6 +36,11 @@ class Settings(BaseSettings):
     environment: Literal["production", "development"] = "production"
     cookie_secure: bool = True
     jobs: Literal["auto", "in-process", "queue"] = "auto"
+    # Requests one process works on at once (its thread pool). Each request is mostly Python holding the
+    # interpreter lock, so more threads only take turns with it: at 50 clients 40 threads (the default
+    # of the server's pool) gave the clinic list a p99 of 520 ms, 4 gave 140 ms and more requests a
+    # second (benchmarks/web_load.py, PostgreSQL, 4 processes). Others wait in the event loop, unharmed.
+    threads: int = Field(default=4, ge=1, le=64)
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Self:
