@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,16 +24,6 @@ from backstride.storage.athletes import update_athlete
 
 TODAY = dt.date(2026, 12, 3)
 EMAIL = "physio@example.org"
-
-
-@pytest.fixture
-def two(tmp_path: Path) -> Iterator[tuple[Database, Database]]:
-    url = f"sqlite:///{tmp_path / 'clinic.db'}"
-    first = Database.open(url)
-    second = Database.open(url)
-    yield first, second
-    first.dispose()
-    second.dispose()
 
 
 def _clinic(db: Database, athletes: int = 4) -> tuple[accounts.Actor, list[int]]:

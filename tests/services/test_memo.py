@@ -8,8 +8,6 @@ app workers), and holds every remembered plan and decision equal to one planned 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,16 +26,6 @@ from backstride.storage.shoes import add_shoe
 from backstride.storage.state_load import planner_state
 
 TODAY = dt.date(2026, 12, 3)
-
-
-@pytest.fixture
-def two(tmp_path: Path) -> Iterator[tuple[Database, Database]]:
-    url = f"sqlite:///{tmp_path / 'log.db'}"
-    first = Database.open(url)
-    second = Database.open(url)
-    yield first, second
-    first.dispose()
-    second.dispose()
 
 
 def _athletes(db: Database) -> tuple[int, int]:
